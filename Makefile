@@ -1,0 +1,31 @@
+# authd: `make run` serves on 127.0.0.1:8000; `make test` runs every test.
+# Both install missing Debian packages first (scripts/install-deps.sh, apt-get).
+
+BUILD_DIR ?= build
+JOBS ?= $(shell nproc)
+
+.PHONY: all deps test-deps configure build run test clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh build
+
+test-deps:
+	@scripts/install-deps.sh test
+
+configure:
+	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release > /dev/null
+
+build: deps configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS)
+
+# Serves with ./authd.db (migrated at start) until Ctrl-C.
+run: build
+	./$(BUILD_DIR)/authd serve
+
+test: test-deps build
+	cd $(BUILD_DIR) && ctest --output-on-failure
+
+clean:
+	rm -rf $(BUILD_DIR)

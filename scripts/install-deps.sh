@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs the Debian packages authd needs, and only those that are missing.
+# Usage: scripts/install-deps.sh build|test
+# 'build' is what `make build`/`make run` need; 'test' adds what the test suites use.
+set -euo pipefail
+
+build_pkgs=(
+  g++ cmake make pkg-config
+  libboost1.81-dev libboost-json1.81-dev
+  libssl-dev libargon2-dev libsqlite3-dev
+  libcli11-dev libspdlog-dev libfmt-dev
+  # Django's list of 20,000 common passwords is compiled into the binary (password policy).
+  python3-django
+)
+test_pkgs=(
+  libgtest-dev
+  python3 python3-pytest python3-requests python3-jwt
+  # The original system, for interop tests against ../shared/peers/django_seed.
+  python3-djangorestframework python3-djangorestframework-simplejwt gunicorn
+)
+
+pkgs=("${build_pkgs[@]}")
+if [[ "${1:-build}" == "test" ]]; then pkgs+=("${test_pkgs[@]}"); fi
+
+missing=()
+for p in "${pkgs[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+echo "install-deps: installing ${missing[*]}"
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

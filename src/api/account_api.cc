@@ -1,0 +1,101 @@
+// POST /register/ and GET /user_detail/: the original service's own views.
+#include <boost/json/object.hpp>
+
+#include "api/authenticator.h"
+#include "api/fields.h"
+#include "api/request_data.h"
+#include "api/routes.h"
+#include "api/user_json.h"
+#include "users/user_rules.h"
+
+namespace authd {
+namespace {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+asio::awaitable<Response> Register(Services& s, Request& request) {
+  auto data = RequestData(request);
+  if (!data.ok()) co_return ToResponse(data.error());
+
+  // Fields in the order DRF's serializer declares (and reports) them.
+  FieldErrors errors;
+  auto username = ReadCharField(*data, "username", {.max_length = 150}, errors);
+  if (username) {
+    if (auto bad = CheckUsername(*username)) errors.Add("username", *bad);
+  }
+  auto password =
+      ReadCharField(*data, "password", {.max_bytes = s.settings.max_password_bytes}, errors);
+  auto email = ReadCharField(*data, "email", {.required = false, .allow_blank = true}, errors);
+  if (email && !email->empty()) {
+    if (auto bad = CheckEmail(*email)) errors.Add("email", *bad);
+  }
+  const CharFieldSpec name_spec{.required = false, .allow_blank = true, .max_length = 150};
+  auto first_name = ReadCharField(*data, "first_name", name_spec, errors);
+  auto last_name = ReadCharField(*data, "last_name", name_spec, errors);
+  // Unlike the original system, a form that omits is_active makes an active user.
+  auto is_active = ReadBoolField(*data, "is_active", true, errors);
+
+  if (username && !errors.Has("username")) {
+    auto existing = s.store.users().FindByUsername(*username);
+    if (existing.ok()) {
+      errors.Add("username", "A user with that username already exists.");
+    } else if (existing.status().code() != StatusCode::kNotFound) {
+      co_return ToResponse(FromStatus(existing.status()));
+    }
+  }
+  if (password) {
+    errors.AddAll("password",
+                  s.policy.Validate(*password, {.username = username.value_or(""),
+                                                .first_name = first_name.value_or(""),
+                                                .last_name = last_name.value_or(""),
+                                                .email = email.value_or("")}));
+  }
+  if (!errors.empty()) co_return ToResponse(ValidationFailed(errors));
+
+  auto hash = co_await s.hash_pool.Run([&] { return s.hasher.Hash(*password); });
+  if (!hash) co_return ToResponse(Unavailable(1));
+
+  NewUser nu{.username = *username,
+             .password_hash = std::move(*hash),
+             .email = email.value_or(""),
+             .first_name = first_name.value_or(""),
+             .last_name = last_name.value_or(""),
+             .is_active = *is_active,
+             .date_joined_us = s.clock.NowMicros()};
+  auto created = s.store.users().Create(nu);
+  if (!created.ok()) {
+    if (created.status().code() == StatusCode::kAlreadyExists) {
+      // Lost a race with a concurrent registration of the same name.
+      FieldErrors dup;
+      dup.Add("username", "A user with that username already exists.");
+      co_return ToResponse(ValidationFailed(dup));
+    }
+    co_return ToResponse(FromStatus(created.status()));
+  }
+
+  const User& u = *created;
+  json::object body;
+  body["id"] = u.id;
+  body["username"] = u.username;
+  body["email"] = u.email;
+  body["first_name"] = u.first_name;
+  body["last_name"] = u.last_name;
+  body["is_active"] = u.is_active;
+  co_return JsonResponse(201, body);
+}
+
+asio::awaitable<Response> UserDetail(Services& s, Request& request) {
+  auto auth = AuthenticateBearer(request, s);
+  if (auto* error = std::get_if<ApiError>(&auth)) co_return ToResponse(*error);
+  co_return JsonResponse(200, UserToJson(std::get<User>(auth)));
+}
+
+}  // namespace
+
+void AddAccountRoutes(Router& router, Services& s) {
+  router.Add("POST", "/register/", [&s](Request& r) { return Register(s, r); });
+  router.Add("GET", "/user_detail/", [&s](Request& r) { return UserDetail(s, r); });
+}
+
+}  // namespace authd

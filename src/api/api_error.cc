@@ -1,0 +1,110 @@
+#include "api/api_error.h"
+
+#include <boost/json/serialize.hpp>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+namespace authd {
+namespace json = boost::json;
+
+namespace {
+
+ApiError Detail(int status, std::string detail) {
+  ApiError e;
+  e.status = status;
+  e.body["detail"] = std::move(detail);
+  return e;
+}
+
+}  // namespace
+
+ApiError ValidationFailed(const FieldErrors& errors) {
+  ApiError e;
+  e.status = 400;
+  e.body = errors.ToJson();
+  return e;
+}
+
+ApiError BadBody(const BodyError& error) {
+  switch (error.kind) {
+    case BodyError::Kind::kUnsupportedMediaType: return Detail(415, error.message);
+    case BodyError::Kind::kParseError: return Detail(400, error.message);
+    case BodyError::Kind::kFieldError: {
+      FieldErrors f;
+      f.Add(error.field, error.message);
+      return ValidationFailed(f);
+    }
+    case BodyError::Kind::kNotAnObject: {
+      FieldErrors f;
+      f.Add("non_field_errors", error.message);
+      return ValidationFailed(f);
+    }
+  }
+  return Detail(400, error.message);
+}
+
+ApiError NotAuthenticated() {
+  ApiError e = Detail(401, "Authentication credentials were not provided.");
+  e.www_authenticate = true;
+  return e;
+}
+
+ApiError AuthenticationFailed(std::string detail, std::optional<std::string> code) {
+  ApiError e = Detail(401, std::move(detail));
+  if (code) e.body["code"] = *code;
+  e.www_authenticate = true;
+  return e;
+}
+
+ApiError InvalidToken(TokenError error, TokenSource source) {
+  const std::string message(TokenErrorMessage(error));
+  if (source == TokenSource::kAuthorizationHeader && error != TokenError::kNoUserId) {
+    ApiError e = AuthenticationFailed("Given token not valid for any token type", "token_not_valid");
+    json::object m;
+    m["token_class"] = "AccessToken";
+    m["token_type"] = "access";
+    m["message"] = message;
+    e.body["messages"] = json::array{std::move(m)};
+    return e;
+  }
+  return AuthenticationFailed(message, "token_not_valid");
+}
+
+ApiError NotFoundError() { return Detail(404, "Not found."); }
+
+ApiError MethodNotAllowed(std::string_view method) {
+  return Detail(405, fmt::format("Method \"{}\" not allowed.", method));
+}
+
+ApiError Unavailable(int retry_after_seconds) {
+  ApiError e = Detail(503, "Service temporarily unavailable.");
+  e.retry_after = retry_after_seconds;
+  return e;
+}
+
+ApiError FromStatus(const Status& status) {
+  if (status.code() == StatusCode::kUnavailable) {
+    spdlog::warn("store unavailable: {}", status.message());
+    return Unavailable(1);
+  }
+  spdlog::error("internal error: {}", status.ToString());
+  return Detail(500, "A server error occurred.");
+}
+
+Response ToResponse(const ApiError& error) {
+  Response r;
+  r.status = error.status;
+  r.body = json::serialize(error.body);
+  if (error.www_authenticate) r.AddHeader("WWW-Authenticate", "Bearer realm=\"api\"");
+  if (error.retry_after) r.AddHeader("Retry-After", std::to_string(*error.retry_after));
+  return r;
+}
+
+Response JsonResponse(int status, const json::object& body) {
+  Response r;
+  r.status = status;
+  r.body = json::serialize(body);
+  return r;
+}
+
+}  // namespace authd

@@ -1,0 +1,47 @@
+// Every failure an endpoint can answer with, as a value, and the one place that turns it into
+// HTTP: status code, DRF/simplejwt JSON shape and message, and headers.
+#pragma once
+
+#include <boost/json/object.hpp>
+
+#include <optional>
+#include <string>
+
+#include "api/fields.h"
+#include "http/body_decoder.h"
+#include "http/message.h"
+#include "tokens/token_error.h"
+#include "util/status.h"
+
+namespace authd {
+
+struct ApiError {
+  int status = 500;
+  boost::json::object body;
+  bool www_authenticate = false;       // 401s carry `WWW-Authenticate: Bearer realm="api"`
+  std::optional<int> retry_after;      // seconds, for 429 and 503
+};
+
+// Where a token was presented, which decides simplejwt's answer shape.
+enum class TokenSource {
+  kAuthorizationHeader,  // JWTAuthentication: "Given token not valid for any token type" + messages
+  kRequestBody,          // the refresh and verify serializers: {"detail": message, "code": ...}
+};
+
+ApiError ValidationFailed(const FieldErrors& errors);                 // 400 {field: [...]}
+ApiError BadBody(const BodyError& error);                             // 400 or 415
+ApiError NotAuthenticated();                                          // 401, no credentials
+ApiError AuthenticationFailed(std::string detail, std::optional<std::string> code);  // 401
+ApiError InvalidToken(TokenError error, TokenSource source);          // 401 token_not_valid
+ApiError NotFoundError();                                             // 404
+ApiError MethodNotAllowed(std::string_view method);                   // 405
+ApiError Unavailable(int retry_after_seconds);                        // 503
+// Store and internal failures: Unavailable -> 503, anything else -> 500 (and is logged).
+ApiError FromStatus(const Status& status);
+
+Response ToResponse(const ApiError& error);
+
+// A 200-range JSON answer.
+Response JsonResponse(int status, const boost::json::object& body);
+
+}  // namespace authd

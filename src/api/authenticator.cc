@@ -1,0 +1,48 @@
+#include "api/authenticator.h"
+
+namespace authd {
+namespace {
+
+bool IsSpace(char c) { return c == ' ' || c == '\t'; }
+
+// Python's bytes.split(): runs of whitespace separate, leading and trailing are dropped.
+std::vector<std::string_view> SplitWhitespace(std::string_view s) {
+  std::vector<std::string_view> parts;
+  size_t i = 0;
+  while (i < s.size() && parts.size() < 3) {
+    while (i < s.size() && IsSpace(s[i])) ++i;
+    size_t start = i;
+    while (i < s.size() && !IsSpace(s[i])) ++i;
+    if (i > start) parts.push_back(s.substr(start, i - start));
+  }
+  return parts;
+}
+
+}  // namespace
+
+std::variant<User, ApiError> AuthenticateBearer(const Request& request, Services& services) {
+  if (!request.has_authorization) return NotAuthenticated();
+  const auto parts = SplitWhitespace(request.authorization);
+  // Another scheme (Basic, ...) is not ours to judge: the request is simply unauthenticated.
+  if (parts.empty() || parts[0] != "Bearer") return NotAuthenticated();
+  if (parts.size() != 2) {
+    return AuthenticationFailed("Authorization header must contain two space-delimited values",
+                                "bad_authorization_header");
+  }
+
+  auto claims = services.tokens.Verify(parts[1], kAccessType);
+  if (!claims.ok()) return InvalidToken(claims.error(), TokenSource::kAuthorizationHeader);
+  if (!claims->user_id) return InvalidToken(TokenError::kNoUserId, TokenSource::kAuthorizationHeader);
+
+  auto user = services.store.users().FindById(*claims->user_id);
+  if (!user.ok()) {
+    if (user.status().code() == StatusCode::kNotFound) {
+      return AuthenticationFailed("User not found", "user_not_found");
+    }
+    return FromStatus(user.status());
+  }
+  if (!user->is_active) return AuthenticationFailed("User is inactive", "user_inactive");
+  return std::move(user).value();
+}
+
+}  // namespace authd

@@ -1,0 +1,19 @@
+// The whole API surface: every endpoint, registered on one router.
+#pragma once
+
+#include "api/services.h"
+#include "http/router.h"
+
+namespace authd {
+
+// The original service's flows: /register/, /user_detail/.
+void AddAccountRoutes(Router& router, Services& services);
+// simplejwt's views: /api/token/, /api/token/refresh/, /api/token/verify/.
+void AddTokenRoutes(Router& router, Services& services);
+
+inline void AddAllRoutes(Router& router, Services& services) {
+  AddAccountRoutes(router, services);
+  AddTokenRoutes(router, services);
+}
+
+}  // namespace authd

@@ -1,0 +1,25 @@
+// What the endpoint handlers use, bundled and injected (no globals), so tests can assemble
+// them with a manual clock, a temporary database and fast hashing parameters.
+#pragma once
+
+#include "config/settings.h"
+#include "passwords/password_hasher.h"
+#include "passwords/password_policy.h"
+#include "runtime/blocking_pool.h"
+#include "store/store.h"
+#include "tokens/token_service.h"
+#include "util/clock.h"
+
+namespace authd {
+
+struct Services {
+  const Settings& settings;
+  Store& store;
+  const TokenService& tokens;
+  const PasswordHasher& hasher;
+  const PasswordPolicy& policy;
+  BlockingPool& hash_pool;  // every Hash/Verify runs here, never on an I/O thread
+  const Clock& clock;
+};
+
+}  // namespace authd

@@ -1,0 +1,26 @@
+#include "api/user_json.h"
+
+#include "util/time_format.h"
+
+namespace authd {
+
+boost::json::object UserToJson(const User& u) {
+  boost::json::object o;
+  o["id"] = u.id;
+  o["username"] = u.username;
+  o["email"] = u.email;
+  o["first_name"] = u.first_name;
+  o["last_name"] = u.last_name;
+  o["is_active"] = u.is_active;
+  o["is_staff"] = u.is_staff;
+  o["is_superuser"] = u.is_superuser;
+  o["date_joined"] = FormatIsoUtc(u.date_joined_us);
+  if (u.last_login_us) {
+    o["last_login"] = FormatIsoUtc(*u.last_login_us);
+  } else {
+    o["last_login"] = nullptr;
+  }
+  return o;
+}
+
+}  // namespace authd

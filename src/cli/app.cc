@@ -1,0 +1,51 @@
+#include "cli/app.h"
+
+#include "tokens/hmac_key.h"
+
+namespace authd {
+
+App::App(Settings settings)
+    : settings_(std::move(settings)),
+      policy_(PasswordPolicyOptions{.enabled = settings_.password_validation,
+                                    .min_length = settings_.password_min_length}) {}
+
+StatusOr<std::unique_ptr<App>> App::Create(Settings settings) {
+  std::unique_ptr<App> app(new App(std::move(settings)));
+  const Settings& s = app->settings_;
+
+  auto store = OpenStore(s.database_url, StoreOptions{.pool_size = s.db_pool_size});
+  if (!store.ok()) return store.status();
+  app->store_ = std::move(store).value();
+  AUTHD_RETURN_IF_ERROR(app->store_->Migrate());
+
+  std::string secret;
+  if (s.signing_key) {
+    secret = *s.signing_key;
+  } else {
+    // 256 random bits, kept in the database so restarts (and other instances) agree.
+    auto stored = app->store_->secrets().GetOrCreate(
+        "hs256_signing_key", [&] { return app->random_.Hex(32); });
+    if (!stored.ok()) return stored.status();
+    secret = std::move(stored).value();
+  }
+
+  app->hasher_ = std::make_unique<Argon2idHasher>(
+      Argon2Params{s.argon2_memory_kib, s.argon2_iterations, s.argon2_parallelism}, app->random_);
+  app->tokens_ = std::make_unique<TokenService>(
+      JwsCodec(std::make_shared<HmacKey>(std::move(secret))),
+      TokenLifetimes{s.access_token_lifetime, s.refresh_token_lifetime, s.leeway}, app->clock_,
+      app->random_);
+  app->hash_pool_ = std::make_unique<BlockingPool>(s.hash_threads, s.hash_queue);
+  app->services_ = std::make_unique<Services>(Services{
+      .settings = app->settings_,
+      .store = *app->store_,
+      .tokens = *app->tokens_,
+      .hasher = *app->hasher_,
+      .policy = app->policy_,
+      .hash_pool = *app->hash_pool_,
+      .clock = app->clock_,
+  });
+  return app;
+}
+
+}  // namespace authd

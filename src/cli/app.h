@@ -1,0 +1,45 @@
+// The composition root: builds every component from Settings and wires them together.
+// Commands (serve, createsuperuser, ...) use what they need of it.
+#pragma once
+
+#include <memory>
+
+#include "api/services.h"
+#include "config/settings.h"
+#include "passwords/argon2id_hasher.h"
+#include "passwords/password_policy.h"
+#include "runtime/blocking_pool.h"
+#include "store/store.h"
+#include "tokens/token_service.h"
+#include "util/clock.h"
+#include "util/random.h"
+
+namespace authd {
+
+class App {
+ public:
+  // Opens and migrates the store, resolves the signing key, builds the hasher and token service.
+  static StatusOr<std::unique_ptr<App>> Create(Settings settings);
+
+  Settings& settings() { return settings_; }
+  Store& store() { return *store_; }
+  const PasswordHasher& hasher() const { return *hasher_; }
+  const PasswordPolicy& policy() const { return policy_; }
+  const Clock& clock() const { return clock_; }
+  Services& services() { return *services_; }
+
+ private:
+  explicit App(Settings settings);
+
+  Settings settings_;
+  SystemClock clock_;
+  OsRandom random_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<Argon2idHasher> hasher_;
+  PasswordPolicy policy_;
+  std::unique_ptr<TokenService> tokens_;
+  std::unique_ptr<BlockingPool> hash_pool_;
+  std::unique_ptr<Services> services_;
+};
+
+}  // namespace authd

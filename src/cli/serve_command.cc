@@ -1,0 +1,76 @@
+// `authd serve`: migrate, then serve HTTP until SIGTERM/SIGINT.
+#include <spdlog/spdlog.h>
+#include <sys/resource.h>
+
+#include "api/routes.h"
+#include "cli/app.h"
+#include "cli/commands.h"
+#include "http/server.h"
+
+namespace authd {
+namespace {
+
+// Connections need descriptors: lift the soft limit to the hard one.
+void RaiseFileLimit() {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < lim.rlim_max) {
+    lim.rlim_cur = lim.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &lim);
+  }
+}
+
+}  // namespace
+
+int RunServe(Settings settings) {
+  RaiseFileLimit();
+  auto app = App::Create(std::move(settings));
+  if (!app.ok()) {
+    spdlog::error("cannot start: {}", app.status().message());
+    return 1;
+  }
+  const Settings& s = (*app)->settings();
+
+  Router router;
+  AddAllRoutes(router, (*app)->services());
+
+  Server server(
+      ServerOptions{
+          .host = s.listen_host,
+          .port = s.listen_port,
+          .io_threads = s.io_threads,
+          .max_connections = s.max_connections,
+          .header_timeout = std::chrono::seconds(s.header_timeout_seconds),
+          .keepalive_timeout = std::chrono::seconds(s.keepalive_timeout_seconds),
+          .max_body_bytes = s.max_body_bytes,
+      },
+      router);
+  if (Status st = server.Bind(); !st.ok()) {
+    spdlog::error("cannot start: {}", st.message());
+    return 1;
+  }
+  server.HandleSignals();
+  // Tests and scripts read this line to learn the port when AUTHD_LISTEN ends in :0.
+  spdlog::info("authd listening on {}:{} ({} I/O threads, {} hashing threads, database {})",
+               s.listen_host, server.port(), s.io_threads, s.hash_threads, s.database_url);
+  server.Run();
+  (*app)->services().hash_pool.Shutdown();
+  spdlog::info("authd stopped");
+  return 0;
+}
+
+int RunMigrate(Settings settings) {
+  auto app = App::Create(std::move(settings));  // Create migrates
+  if (!app.ok()) {
+    spdlog::error("migrate failed: {}", app.status().message());
+    return 1;
+  }
+  auto version = (*app)->store().SchemaVersion();
+  if (!version.ok()) {
+    spdlog::error("migrate failed: {}", version.status().message());
+    return 1;
+  }
+  std::printf("Database is at schema version %d.\n", *version);
+  return 0;
+}
+
+}  // namespace authd

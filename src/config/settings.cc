@@ -1,0 +1,164 @@
+#include "config/settings.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cstdlib>
+#include <thread>
+
+namespace authd {
+namespace {
+
+Status Bad(const char* name, std::string_view expected, std::string_view got) {
+  return InvalidArgument(fmt::format("{}: expected {}, got '{}'", name, expected, got));
+}
+
+template <typename T>
+Status ReadInt(const EnvLookup& env, const char* name, T& out, int64_t min, int64_t max) {
+  auto v = env(name);
+  if (!v) return Status::Ok();
+  int64_t parsed = 0;
+  auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), parsed);
+  if (v->empty() || ec != std::errc{} || ptr != v->data() + v->size() || parsed < min ||
+      parsed > max) {
+    return Bad(name, fmt::format("a whole number from {} to {}", min, max), *v);
+  }
+  out = static_cast<T>(parsed);
+  return Status::Ok();
+}
+
+Status ReadBool(const EnvLookup& env, const char* name, bool& out) {
+  auto v = env(name);
+  if (!v) return Status::Ok();
+  std::string s = *v;
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (s == "1" || s == "true" || s == "yes" || s == "on") {
+    out = true;
+  } else if (s == "0" || s == "false" || s == "no" || s == "off") {
+    out = false;
+  } else {
+    return Bad(name, "true or false", *v);
+  }
+  return Status::Ok();
+}
+
+Status ReadString(const EnvLookup& env, const char* name, std::string& out) {
+  if (auto v = env(name)) {
+    if (v->empty()) return Bad(name, "a non-empty value", *v);
+    out = *v;
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+EnvLookup ProcessEnv() {
+  return [](const char* name) -> std::optional<std::string> {
+    const char* v = std::getenv(name);
+    if (v == nullptr) return std::nullopt;
+    return std::string(v);
+  };
+}
+
+Status ParseListen(std::string_view value, Settings& s) {
+  const size_t colon = value.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) {
+    return Bad("AUTHD_LISTEN", "HOST:PORT", value);
+  }
+  std::string_view host = value.substr(0, colon);
+  std::string_view port = value.substr(colon + 1);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  int p = -1;
+  auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), p);
+  if (port.empty() || ec != std::errc{} || ptr != port.data() + port.size() || p < 0 ||
+      p > 65535) {
+    return Bad("AUTHD_LISTEN", "HOST:PORT with a port from 0 to 65535", value);
+  }
+  s.listen_host = std::string(host);
+  s.listen_port = static_cast<uint16_t>(p);
+  return Status::Ok();
+}
+
+StatusOr<Settings> LoadSettings(const EnvLookup& env) {
+  Settings s;
+  const int64_t year = 366LL * 86400;
+  if (auto v = env("AUTHD_LISTEN")) AUTHD_RETURN_IF_ERROR(ParseListen(*v, s));
+  AUTHD_RETURN_IF_ERROR(ReadInt(env, "AUTHD_THREADS", s.io_threads, 1, 256));
+  AUTHD_RETURN_IF_ERROR(ReadInt(env, "AUTHD_HASH_THREADS", s.hash_threads, 1, 256));
+  AUTHD_RETURN_IF_ERROR(ReadInt(env, "AUTHD_HASH_QUEUE", s.hash_queue, 1, 1'000'000));
+  AUTHD_RETURN_IF_ERROR(ReadInt(env, "AUTHD_MAX_CONNECTIONS", s.max_connections, 1, 1'000'000));
+  AUTHD_RETURN_IF_ERROR(ReadInt(env, "AUTHD_HEADER_TIMEOUT", s.header_timeout_seconds, 1, 3600));
+  AUTHD_RETURN_IF_ERROR(
+      ReadInt(env, "AUTHD_KEEPALIVE_TIMEOUT", s.keepalive_timeout_seconds, 1, 86400));
+  AUTHD_RETURN_IF_ERROR(ReadInt(env, "AUTHD_MAX_BODY_BYTES", s.max_body_bytes, 1, 1 << 30));
+  AUTHD_RETURN_IF_ERROR(ReadString(env, "AUTHD_DATABASE_URL", s.database_url));
+  AUTHD_RETURN_IF_ERROR(ReadInt(env, "AUTHD_DB_POOL_SIZE", s.db_pool_size, 1, 1024));
+  if (auto v = env("AUTHD_SIGNING_KEY")) {
+    // RFC 7518 section 3.2: an HS256 key must be at least as long as the hash output.
+    if (v->size() < 32) return Bad("AUTHD_SIGNING_KEY", "at least 32 bytes", "(hidden)");
+    s.signing_key = *v;
+  }
+  AUTHD_RETURN_IF_ERROR(
+      ReadInt(env, "AUTHD_ACCESS_TOKEN_LIFETIME", s.access_token_lifetime, 1, 10 * year));
+  AUTHD_RETURN_IF_ERROR(
+      ReadInt(env, "AUTHD_REFRESH_TOKEN_LIFETIME", s.refresh_token_lifetime, 1, 10 * year));
+  AUTHD_RETURN_IF_ERROR(ReadInt(env, "AUTHD_LEEWAY", s.leeway, 0, 3600));
+  AUTHD_RETURN_IF_ERROR(
+      ReadInt(env, "AUTHD_ARGON2_MEMORY_KIB", s.argon2_memory_kib, 8, 4 * 1024 * 1024));
+  AUTHD_RETURN_IF_ERROR(ReadInt(env, "AUTHD_ARGON2_ITERATIONS", s.argon2_iterations, 1, 64));
+  AUTHD_RETURN_IF_ERROR(ReadInt(env, "AUTHD_ARGON2_PARALLELISM", s.argon2_parallelism, 1, 64));
+  if (s.argon2_memory_kib < 8 * s.argon2_parallelism) {
+    return Bad("AUTHD_ARGON2_MEMORY_KIB", "at least 8 KiB per lane of AUTHD_ARGON2_PARALLELISM",
+               std::to_string(s.argon2_memory_kib));
+  }
+  AUTHD_RETURN_IF_ERROR(ReadBool(env, "AUTHD_PASSWORD_VALIDATION", s.password_validation));
+  AUTHD_RETURN_IF_ERROR(ReadInt(env, "AUTHD_PASSWORD_MIN_LENGTH", s.password_min_length, 1, 4096));
+  AUTHD_RETURN_IF_ERROR(
+      ReadInt(env, "AUTHD_MAX_PASSWORD_BYTES", s.max_password_bytes, 16, 1 << 20));
+  AUTHD_RETURN_IF_ERROR(ReadBool(env, "AUTHD_UPDATE_LAST_LOGIN", s.update_last_login));
+  if (auto v = env("AUTHD_LOG_LEVEL")) {
+    static constexpr std::string_view kLevels[] = {"trace", "debug", "info", "warn", "error", "off"};
+    if (std::find(std::begin(kLevels), std::end(kLevels), *v) == std::end(kLevels)) {
+      return Bad("AUTHD_LOG_LEVEL", "trace, debug, info, warn, error or off", *v);
+    }
+    s.log_level = *v;
+  }
+
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (s.io_threads == 0) s.io_threads = cores;
+  if (s.hash_threads == 0) s.hash_threads = cores;
+  return s;
+}
+
+std::vector<std::string> DescribeSettings(const Settings& s) {
+  return {
+      fmt::format("AUTHD_LISTEN={}:{}", s.listen_host, s.listen_port),
+      fmt::format("AUTHD_THREADS={}", s.io_threads),
+      fmt::format("AUTHD_HASH_THREADS={}", s.hash_threads),
+      fmt::format("AUTHD_HASH_QUEUE={}", s.hash_queue),
+      fmt::format("AUTHD_MAX_CONNECTIONS={}", s.max_connections),
+      fmt::format("AUTHD_HEADER_TIMEOUT={}", s.header_timeout_seconds),
+      fmt::format("AUTHD_KEEPALIVE_TIMEOUT={}", s.keepalive_timeout_seconds),
+      fmt::format("AUTHD_MAX_BODY_BYTES={}", s.max_body_bytes),
+      fmt::format("AUTHD_DATABASE_URL={}", s.database_url),
+      fmt::format("AUTHD_DB_POOL_SIZE={}", s.db_pool_size),
+      fmt::format("AUTHD_SIGNING_KEY={}", s.signing_key ? "(set, hidden)" : "(generated, in the database)"),
+      fmt::format("AUTHD_ACCESS_TOKEN_LIFETIME={}", s.access_token_lifetime),
+      fmt::format("AUTHD_REFRESH_TOKEN_LIFETIME={}", s.refresh_token_lifetime),
+      fmt::format("AUTHD_LEEWAY={}", s.leeway),
+      fmt::format("AUTHD_ARGON2_MEMORY_KIB={}", s.argon2_memory_kib),
+      fmt::format("AUTHD_ARGON2_ITERATIONS={}", s.argon2_iterations),
+      fmt::format("AUTHD_ARGON2_PARALLELISM={}", s.argon2_parallelism),
+      fmt::format("AUTHD_PASSWORD_VALIDATION={}", s.password_validation),
+      fmt::format("AUTHD_PASSWORD_MIN_LENGTH={}", s.password_min_length),
+      fmt::format("AUTHD_MAX_PASSWORD_BYTES={}", s.max_password_bytes),
+      fmt::format("AUTHD_UPDATE_LAST_LOGIN={}", s.update_last_login),
+      fmt::format("AUTHD_LOG_LEVEL={}", s.log_level),
+  };
+}
+
+}  // namespace authd

@@ -1,0 +1,65 @@
+// Every setting of authd, read from the environment (AUTHD_*). A bad value stops start-up with
+// a message that names the variable.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "util/status.h"
+
+namespace authd {
+
+struct Settings {
+  // Serving
+  std::string listen_host = "127.0.0.1";
+  uint16_t listen_port = 8000;
+  int io_threads = 0;                 // 0: one per core
+  int hash_threads = 0;               // 0: one per core
+  int hash_queue = 256;               // hashing jobs waiting beyond this are answered 503
+  int max_connections = 10000;
+  int header_timeout_seconds = 10;    // to receive a complete request head (and body)
+  int keepalive_timeout_seconds = 60; // an idle keep-alive connection is closed after this
+  size_t max_body_bytes = 1 << 20;
+
+  // Storage
+  std::string database_url = "sqlite://authd.db";
+  int db_pool_size = 4;
+
+  // Tokens
+  std::optional<std::string> signing_key;  // HS256 secret; generated and stored when unset
+  int64_t access_token_lifetime = 300;
+  int64_t refresh_token_lifetime = 86400;
+  int64_t leeway = 0;
+
+  // Passwords
+  uint32_t argon2_memory_kib = 19456;
+  uint32_t argon2_iterations = 2;
+  uint32_t argon2_parallelism = 1;
+  bool password_validation = true;
+  size_t password_min_length = 8;
+  size_t max_password_bytes = 4096;
+
+  // Accounts
+  bool update_last_login = true;
+
+  std::string log_level = "info";
+};
+
+// Looks up one environment variable; nullopt when unset. Injected so tests need no real env.
+using EnvLookup = std::function<std::optional<std::string>(const char* name)>;
+
+EnvLookup ProcessEnv();
+
+// Reads every AUTHD_* variable over the defaults. InvalidArgument names the first bad one.
+StatusOr<Settings> LoadSettings(const EnvLookup& env);
+
+// "HOST:PORT" (or "[v6]:PORT") into settings.listen_*; InvalidArgument on a malformed value.
+Status ParseListen(std::string_view value, Settings& settings);
+
+// A line per setting, secrets masked; for `authd config` and start-up logs.
+std::vector<std::string> DescribeSettings(const Settings& s);
+
+}  // namespace authd

@@ -1,0 +1,38 @@
+// The request and response as handlers see them: plain values, independent of Beast, so the
+// API layer can be unit-tested without a socket.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace authd {
+
+// A request whose head and body were read in full. The views point into the connection's
+// buffers and are valid for the duration of the handler call.
+struct Request {
+  std::string_view method;        // "GET", "POST", ...
+  std::string_view path;          // the target up to '?', as sent
+  std::string_view query;         // after '?', without it
+  std::string_view content_type;  // empty when absent
+  std::string_view authorization; // empty when absent
+  std::string_view user_agent;
+  std::string_view body;
+  std::string client_address;     // the peer's IP address
+  std::vector<std::pair<std::string, std::string>> path_params;  // from "{name}" route segments
+
+  bool has_authorization = false;
+};
+
+struct Response {
+  int status = 200;
+  std::string body;  // JSON text
+  std::vector<std::pair<std::string, std::string>> headers;  // beyond Content-Type/Length
+
+  void AddHeader(std::string name, std::string value) {
+    headers.emplace_back(std::move(name), std::move(value));
+  }
+};
+
+}  // namespace authd

@@ -1,0 +1,389 @@
+#include "http/server.h"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_set>
+#include <vector>
+
+namespace authd {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
+
+using BeastResponse = http::response<http::string_body>;
+
+BeastResponse MakeResponse(const Response& r, unsigned version, bool head_only) {
+  BeastResponse res{static_cast<http::status>(r.status), version};
+  res.set(http::field::server, "authd");
+  res.set(http::field::content_type, "application/json");
+  res.set("X-Content-Type-Options", "nosniff");
+  for (const auto& [name, value] : r.headers) res.insert(name, value);
+  if (head_only) {
+    res.content_length(r.body.size());  // HEAD: the length GET would send, no body
+  } else {
+    res.body() = r.body;
+    res.prepare_payload();
+  }
+  return res;
+}
+
+Response TransportError(int status, std::string_view detail) {
+  Response r;
+  r.status = status;
+  r.body = boost::json::serialize(boost::json::object{{"detail", detail}});
+  return r;
+}
+
+}  // namespace
+
+struct Server::Impl {
+  // Per-connection state that the stop broadcast may touch (on the worker's own thread only).
+  struct Connection {
+    beast::tcp_stream* stream;
+    bool idle;
+  };
+
+  struct Worker {
+    asio::io_context ctx{1};
+    std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard;
+    std::unordered_set<Connection*> connections;  // touched only on this worker's thread
+    std::thread thread;
+  };
+
+  Impl(ServerOptions o, const Router& r) : options(std::move(o)), router(r) {
+    for (int i = 0; i < std::max(1, options.io_threads); ++i) {
+      workers.push_back(std::make_unique<Worker>());
+    }
+  }
+
+  asio::io_context& main_ctx() { return workers[0]->ctx; }
+
+  asio::awaitable<void> AcceptLoop();
+  asio::awaitable<void> Serve(Worker& w, tcp::socket socket);
+  asio::awaitable<void> RefuseOverCapacity(tcp::socket socket);
+  asio::awaitable<Response> Dispatch(Request& request);
+  void BeginStop();
+
+  ServerOptions options;
+  const Router& router;
+  std::vector<std::unique_ptr<Worker>> workers;
+  std::optional<tcp::acceptor> acceptor;
+  std::optional<asio::signal_set> signals;
+  std::atomic<bool> stopping{false};
+  std::atomic<int> connections{0};
+  uint16_t bound_port = 0;
+
+  std::mutex mu;
+  std::condition_variable cv;
+  bool stop_requested = false;  // GUARDED_BY(mu)
+  int workers_done = 0;         // GUARDED_BY(mu)
+};
+
+asio::awaitable<void> Server::Impl::AcceptLoop() {
+  size_t next = 0;
+  asio::steady_timer backoff(main_ctx());
+  while (!stopping) {
+    Worker& w = *workers[next++ % workers.size()];
+    auto [ec, socket] = co_await acceptor->async_accept(w.ctx, kAsTuple);
+    if (ec) {
+      if (stopping || ec == asio::error::operation_aborted) co_return;
+      // Out of file descriptors or similar: pause instead of spinning.
+      spdlog::warn("accept failed: {}", ec.message());
+      backoff.expires_after(std::chrono::milliseconds(50));
+      co_await backoff.async_wait(kAsTuple);
+      continue;
+    }
+    if (connections.fetch_add(1) >= options.max_connections) {
+      connections.fetch_sub(1);
+      asio::co_spawn(w.ctx, RefuseOverCapacity(std::move(socket)), asio::detached);
+      continue;
+    }
+    asio::co_spawn(w.ctx, Serve(w, std::move(socket)), asio::detached);
+  }
+}
+
+asio::awaitable<void> Server::Impl::RefuseOverCapacity(tcp::socket socket) {
+  beast::tcp_stream stream(std::move(socket));
+  stream.expires_after(std::chrono::seconds(1));
+  Response r = TransportError(503, "Service temporarily unavailable.");
+  r.AddHeader("Retry-After", "1");
+  BeastResponse res = MakeResponse(r, 11, false);
+  res.keep_alive(false);
+  co_await http::async_write(stream, res, kAsTuple);
+  beast::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+}
+
+asio::awaitable<Response> Server::Impl::Dispatch(Request& request) {
+  Router::Match m = router.Find(request);
+  switch (m.kind) {
+    case Router::Match::Kind::kFound: {
+      Response r;
+      if (m.is_options) {
+        r.body = R"({"renders":["application/json"],"parses":["application/json","application/x-www-form-urlencoded"]})";
+      } else {
+        r = co_await (*m.handler)(request);
+      }
+      r.AddHeader("Allow", m.allow);
+      co_return r;
+    }
+    case Router::Match::Kind::kMethodNotAllowed: {
+      Response r = TransportError(405, "Method \"" + std::string(request.method) + "\" not allowed.");
+      r.AddHeader("Allow", m.allow);
+      co_return r;
+    }
+    case Router::Match::Kind::kRedirect: {
+      Response r = TransportError(301, "Moved permanently.");
+      r.AddHeader("Location", m.location);
+      co_return r;
+    }
+    case Router::Match::Kind::kNotFound:
+      break;
+  }
+  co_return TransportError(404, "Not found.");
+}
+
+asio::awaitable<void> Server::Impl::Serve(Worker& w, tcp::socket socket) {
+  beast::error_code ec;
+  socket.set_option(tcp::no_delay(true), ec);
+  std::string client = socket.remote_endpoint(ec).address().to_string();
+  beast::tcp_stream stream(std::move(socket));
+  beast::flat_buffer buffer;
+
+  Connection self{&stream, true};
+  w.connections.insert(&self);
+  struct Leave {
+    Impl* impl;
+    Worker& w;
+    Connection* self;
+    ~Leave() {
+      w.connections.erase(self);
+      impl->connections.fetch_sub(1);
+    }
+  } leave{this, w, &self};
+
+  // Answers a transport-level error and ends the connection.
+  auto fail = [&](int status, std::string_view detail) -> asio::awaitable<void> {
+    BeastResponse res = MakeResponse(TransportError(status, detail), 11, false);
+    res.keep_alive(false);
+    stream.expires_after(options.write_timeout);
+    co_await http::async_write(stream, res, kAsTuple);
+  };
+
+  try {
+    while (!stopping) {
+      if (buffer.size() == 0) {
+        // Idle between requests: only the keep-alive timeout applies.
+        self.idle = true;
+        stream.expires_after(options.keepalive_timeout);
+        auto [read_ec, n] = co_await stream.async_read_some(buffer.prepare(8192), kAsTuple);
+        self.idle = false;
+        if (read_ec) break;
+        buffer.commit(n);
+      }
+
+      http::request_parser<http::string_body> parser;
+      parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
+      parser.body_limit(options.max_body_bytes);
+      stream.expires_after(options.header_timeout);
+      auto [head_ec, head_n] = co_await http::async_read_header(stream, buffer, parser, kAsTuple);
+      if (head_ec) {
+        if (head_ec == http::error::header_limit) {
+          co_await fail(431, "Request header fields too large.");
+        } else if (head_ec == beast::error::timeout) {
+          co_await fail(408, "Request timed out.");
+        } else if (head_ec == http::error::body_limit) {
+          co_await fail(413, "Request body too large.");
+        } else if (head_ec != http::error::end_of_stream && head_ec != asio::error::eof &&
+                   head_ec != asio::error::operation_aborted) {
+          co_await fail(400, "Malformed request.");
+        }
+        break;
+      }
+
+      auto& req = parser.get();
+      // Ambiguous framing is how requests are smuggled past proxies: refuse it outright.
+      if (req.count(http::field::content_length) && req.count(http::field::transfer_encoding)) {
+        co_await fail(400, "Both Content-Length and Transfer-Encoding are present.");
+        break;
+      }
+      if (parser.content_length() && *parser.content_length() > options.max_body_bytes) {
+        co_await fail(413, "Request body too large.");
+        break;
+      }
+      if (!parser.is_done()) {
+        if (beast::iequals(req[http::field::expect], "100-continue")) {
+          http::response<http::empty_body> cont{http::status::continue_, 11};
+          co_await http::async_write(stream, cont, kAsTuple);
+        }
+        auto [body_ec, body_n] = co_await http::async_read(stream, buffer, parser, kAsTuple);
+        if (body_ec) {
+          if (body_ec == http::error::body_limit) {
+            co_await fail(413, "Request body too large.");
+          } else if (body_ec == beast::error::timeout) {
+            co_await fail(408, "Request timed out.");
+          } else if (body_ec != asio::error::operation_aborted) {
+            co_await fail(400, "Malformed request.");
+          }
+          break;
+        }
+      }
+      stream.expires_never();  // the handler may wait on the hashing pool
+
+      Request request;
+      request.method = req.method_string();
+      std::string_view target = req.target();
+      const size_t q = target.find('?');
+      request.path = target.substr(0, q);
+      if (q != std::string_view::npos) request.query = target.substr(q + 1);
+      request.content_type = req[http::field::content_type];
+      if (auto it = req.find(http::field::authorization); it != req.end()) {
+        request.authorization = it->value();
+        request.has_authorization = true;
+      }
+      request.user_agent = req[http::field::user_agent];
+      request.body = req.body();
+      request.client_address = client;
+
+      Response response;
+      try {
+        response = co_await Dispatch(request);
+      } catch (const std::exception& e) {
+        spdlog::error("handler for {} {} threw: {}", request.method, request.path, e.what());
+        response = TransportError(500, "A server error occurred.");
+      }
+
+      const bool keep_alive = req.keep_alive() && !stopping;
+      BeastResponse res = MakeResponse(response, req.version(), req.method() == http::verb::head);
+      res.keep_alive(keep_alive);
+      stream.expires_after(options.write_timeout);
+      auto [write_ec, written] = co_await http::async_write(stream, res, kAsTuple);
+      if (write_ec || !keep_alive) break;
+    }
+  } catch (const std::exception& e) {
+    spdlog::error("connection from {} failed: {}", client, e.what());
+  }
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  stream.socket().close(ec);
+}
+
+Server::Server(ServerOptions options, const Router& router)
+    : impl_(std::make_unique<Impl>(std::move(options), router)) {}
+
+Server::~Server() {
+  Stop();
+  for (auto& w : impl_->workers) {
+    if (w->thread.joinable()) w->thread.join();
+  }
+}
+
+Status Server::Bind() {
+  auto& o = impl_->options;
+  beast::error_code ec;
+  auto address = asio::ip::make_address(o.host, ec);
+  if (ec) return InvalidArgument("AUTHD_LISTEN: '" + o.host + "' is not an IP address");
+  tcp::endpoint endpoint(address, o.port);
+  tcp::acceptor acceptor(impl_->main_ctx());
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return Unavailable("cannot listen on " + o.host + ":" + std::to_string(o.port) + ": " +
+                       ec.message());
+  }
+  impl_->bound_port = acceptor.local_endpoint().port();
+  impl_->acceptor.emplace(std::move(acceptor));
+  return Status::Ok();
+}
+
+uint16_t Server::port() const { return impl_->bound_port; }
+
+void Server::HandleSignals() {
+  impl_->signals.emplace(impl_->main_ctx(), SIGINT, SIGTERM);
+  impl_->signals->async_wait([this](const beast::error_code& ec, int signo) {
+    if (ec) return;
+    spdlog::info("received signal {}, shutting down", signo);
+    Stop();
+  });
+}
+
+void Server::Impl::BeginStop() {
+  if (stopping.exchange(true)) return;
+  beast::error_code ec;
+  if (acceptor) acceptor->close(ec);
+  if (signals) signals->cancel(ec);
+  for (auto& w : workers) {
+    asio::post(w->ctx, [worker = w.get()] {
+      for (Connection* c : worker->connections) {
+        if (c->idle) {
+          beast::error_code ignored;
+          c->stream->socket().cancel(ignored);
+        }
+      }
+      worker->guard.reset();  // the worker's run() returns once its connections are done
+    });
+  }
+}
+
+void Server::Run() {
+  Impl& impl = *impl_;
+  for (auto& w : impl.workers) w->guard.emplace(w->ctx.get_executor());
+  asio::co_spawn(impl.main_ctx(), impl.AcceptLoop(), asio::detached);
+  for (auto& w : impl.workers) {
+    w->thread = std::thread([&impl, worker = w.get()] {
+      worker->ctx.run();
+      std::lock_guard lock(impl.mu);
+      ++impl.workers_done;
+      impl.cv.notify_all();
+    });
+  }
+  {
+    std::unique_lock lock(impl.mu);
+    impl.cv.wait(lock, [&] { return impl.stop_requested; });
+    const bool drained = impl.cv.wait_for(lock, impl.options.shutdown_grace, [&] {
+      return impl.workers_done == static_cast<int>(impl.workers.size());
+    });
+    if (!drained) {
+      spdlog::warn("shutdown grace period over; closing remaining connections");
+      for (auto& w : impl.workers) w->ctx.stop();
+    }
+  }
+  for (auto& w : impl.workers) {
+    if (w->thread.joinable()) w->thread.join();
+  }
+}
+
+void Server::Stop() {
+  {
+    std::lock_guard lock(impl_->mu);
+    if (impl_->stop_requested) return;
+    impl_->stop_requested = true;
+  }
+  asio::post(impl_->main_ctx(), [impl = impl_.get()] { impl->BeginStop(); });
+  impl_->cv.notify_all();
+}
+
+}  // namespace authd

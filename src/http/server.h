@@ -1,0 +1,61 @@
+// The HTTP/1.1 server: Boost.Beast over Asio with C++20 coroutines.
+//
+// One io_context and thread per I/O worker; one acceptor hands each new connection to the
+// next worker, and the connection stays on that thread for life (no locks on the request path).
+// Limits, each with a JSON answer: head over 8 KiB -> 431, body over the limit -> 413 before it is
+// read, slow head or body -> 408, malformed or ambiguously framed (Content-Length together with
+// Transfer-Encoding) -> 400; each closes the connection. Over the connection cap, a new
+// connection gets 503 and is closed. Idle keep-alive connections are closed after a timeout.
+//
+// Stop() (or SIGTERM/SIGINT after HandleSignals()) stops accepting, closes idle connections,
+// lets in-flight requests finish and be answered, and returns from Run() once all are done
+// or the grace period has passed.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "http/router.h"
+#include "util/status.h"
+
+namespace authd {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8000;  // 0 picks a free port; see Server::port()
+  int io_threads = 1;
+  int max_connections = 10000;
+  std::chrono::seconds header_timeout{10};
+  std::chrono::seconds keepalive_timeout{60};
+  std::chrono::seconds write_timeout{30};
+  std::chrono::seconds shutdown_grace{10};
+  size_t max_header_bytes = 8192;
+  size_t max_body_bytes = 1 << 20;
+};
+
+class Server {
+ public:
+  Server(ServerOptions options, const Router& router);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Opens the listening socket. Unavailable (with the reason) when it cannot.
+  Status Bind();
+  // The bound port (useful after binding port 0).
+  uint16_t port() const;
+  // Stops on SIGTERM or SIGINT.
+  void HandleSignals();
+  // Serves until stopped and drained. REQUIRES: Bind() succeeded.
+  void Run();
+  // Begins a graceful stop. Safe from any thread, more than once.
+  void Stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace authd

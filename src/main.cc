@@ -1,0 +1,56 @@
+// authd: an authentication service compatible with Django REST Framework + simplejwt.
+// The command line: serve, migrate, createsuperuser, changepassword.
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "cli/commands.h"
+#include "config/settings.h"
+
+int main(int argc, char** argv) {
+  using namespace authd;
+  CLI::App cli{"authd: login, tokens and users, compatible with Django + simplejwt clients"};
+  cli.require_subcommand(1);
+
+  auto* serve = cli.add_subcommand("serve", "Apply migrations and serve HTTP");
+  std::string listen;
+  serve->add_option("--listen", listen, "HOST:PORT to listen on (overrides AUTHD_LISTEN)");
+
+  auto* migrate = cli.add_subcommand("migrate", "Apply database migrations and exit");
+
+  auto* createsuperuser = cli.add_subcommand("createsuperuser", "Create a staff superuser");
+  std::string su_username;
+  CreateSuperuserArgs su_args;
+  createsuperuser->add_option("--username", su_username, "The superuser's username");
+  createsuperuser->add_option("--email", su_args.email, "The superuser's email address");
+  createsuperuser->add_flag("--noinput,--no-input", su_args.no_input,
+                            "Ask nothing: the password comes from AUTHD_SUPERUSER_PASSWORD");
+
+  auto* changepassword = cli.add_subcommand("changepassword", "Change a user's password");
+  std::string cp_username;
+  changepassword->add_option("username", cp_username, "The user")->required();
+
+  CLI11_PARSE(cli, argc, argv);
+
+  auto settings = LoadSettings(ProcessEnv());
+  if (settings.ok() && !listen.empty()) {
+    if (Status st = ParseListen(listen, *settings); !st.ok()) settings = st;
+  }
+  if (!settings.ok()) {
+    std::fprintf(stderr, "authd: invalid setting: %s\n", settings.status().message().c_str());
+    return 2;
+  }
+  // Logs go to stderr; stdout is for command output.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("authd"));
+  spdlog::set_level(spdlog::level::from_str(settings->log_level));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
+
+  if (*serve) return RunServe(std::move(*settings));
+  if (*migrate) return RunMigrate(std::move(*settings));
+  if (*createsuperuser) {
+    if (!su_username.empty()) su_args.username = su_username;
+    return RunCreateSuperuser(std::move(*settings), su_args);
+  }
+  if (*changepassword) return RunChangePassword(std::move(*settings), cp_username);
+  return 2;
+}

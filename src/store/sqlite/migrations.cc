@@ -1,0 +1,102 @@
+#include "store/sqlite/migrations.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+
+namespace authd::sqlite {
+namespace {
+
+constexpr Migration kMigrations[] = {
+    {1, "users_and_secrets", R"sql(
+      -- AUTOINCREMENT: an id is never reused, so a token of a deleted user cannot
+      -- resolve to someone registered later.
+      CREATE TABLE users (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        username     TEXT    NOT NULL UNIQUE,
+        password     TEXT    NOT NULL,
+        email        TEXT    NOT NULL DEFAULT '',
+        first_name   TEXT    NOT NULL DEFAULT '',
+        last_name    TEXT    NOT NULL DEFAULT '',
+        is_active    INTEGER NOT NULL DEFAULT 1,
+        is_staff     INTEGER NOT NULL DEFAULT 0,
+        is_superuser INTEGER NOT NULL DEFAULT 0,
+        date_joined  INTEGER NOT NULL,  -- microseconds since the epoch, UTC
+        last_login   INTEGER            -- NULL until the first login
+      );
+      CREATE TABLE secrets (
+        name       TEXT PRIMARY KEY,
+        value      TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+    )sql"},
+};
+
+constexpr const char* kCreateVersionTable = R"sql(
+  CREATE TABLE IF NOT EXISTS schema_migrations (
+    version    INTEGER PRIMARY KEY,
+    name       TEXT    NOT NULL,
+    applied_at INTEGER NOT NULL
+  );
+)sql";
+
+int64_t NowMicros() {
+  using namespace std::chrono;
+  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+StatusOr<int> ReadVersion(Connection& conn) {
+  auto stmt = conn.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+  if (!stmt.ok()) return stmt.status();
+  Statement q(*stmt);
+  int rc = q.Step();
+  if (rc != SQLITE_ROW) return conn.Error(rc, "read schema version");
+  return static_cast<int>(q.Int(0));
+}
+
+}  // namespace
+
+std::span<const Migration> AllMigrations() { return kMigrations; }
+
+StatusOr<int> AppliedVersion(Connection& conn) {
+  AUTHD_RETURN_IF_ERROR(conn.Exec(kCreateVersionTable));
+  return ReadVersion(conn);
+}
+
+Status ApplyMigrations(Connection& conn) {
+  AUTHD_RETURN_IF_ERROR(conn.Exec(kCreateVersionTable));
+  const int latest = kMigrations[std::size(kMigrations) - 1].version;
+  for (const Migration& m : kMigrations) {
+    // Re-read the version inside the write lock: another process may have just applied it.
+    AUTHD_RETURN_IF_ERROR(conn.Exec("BEGIN IMMEDIATE"));
+    auto version = ReadVersion(conn);
+    if (!version.ok()) {
+      (void)conn.Exec("ROLLBACK");
+      return version.status();
+    }
+    if (*version > latest) {
+      (void)conn.Exec("ROLLBACK");
+      return FailedPrecondition(fmt::format(
+          "the database schema is at version {}, newer than this authd knows ({}); "
+          "upgrade authd", *version, latest));
+    }
+    if (*version >= m.version) {
+      AUTHD_RETURN_IF_ERROR(conn.Exec("COMMIT"));
+      continue;
+    }
+    Status s = conn.Exec(m.sql);
+    if (s.ok()) {
+      s = conn.Exec(fmt::format(
+          "INSERT INTO schema_migrations(version, name, applied_at) VALUES ({}, '{}', {})",
+          m.version, m.name, NowMicros()));
+    }
+    if (!s.ok()) {
+      (void)conn.Exec("ROLLBACK");
+      return Internal(fmt::format("migration {} ({}) failed: {}", m.version, m.name, s.message()));
+    }
+    AUTHD_RETURN_IF_ERROR(conn.Exec("COMMIT"));
+  }
+  return Status::Ok();
+}
+
+}  // namespace authd::sqlite

@@ -1,0 +1,157 @@
+#include "store/sqlite/sqlite_store.h"
+
+#include <chrono>
+
+#include "store/sqlite/migrations.h"
+
+namespace authd::sqlite {
+namespace {
+
+constexpr const char* kUserColumns =
+    "id, username, password, email, first_name, last_name, is_active, is_staff, "
+    "is_superuser, date_joined, last_login";
+
+User ReadUser(const Statement& q) {
+  User u;
+  u.id = q.Int(0);
+  u.username = q.Text(1);
+  u.password_hash = q.Text(2);
+  u.email = q.Text(3);
+  u.first_name = q.Text(4);
+  u.last_name = q.Text(5);
+  u.is_active = q.Int(6) != 0;
+  u.is_staff = q.Int(7) != 0;
+  u.is_superuser = q.Int(8) != 0;
+  u.date_joined_us = q.Int(9);
+  if (!q.IsNull(10)) u.last_login_us = q.Int(10);
+  return u;
+}
+
+// Runs a one-row SELECT of kUserColumns bound by `bind`.
+template <typename BindFn>
+StatusOr<User> FindOne(ConnectionPool& pool, const char* sql, BindFn bind) {
+  auto conn = pool.Acquire();
+  auto stmt = conn->Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  Statement q(*stmt);
+  bind(q);
+  int rc = q.Step();
+  if (rc == SQLITE_ROW) return ReadUser(q);
+  if (rc == SQLITE_DONE) return NotFound("no such user");
+  return conn->Error(rc, "find user");
+}
+
+// Runs an UPDATE of one user; NotFound when no row changed.
+template <typename BindFn>
+Status UpdateOne(ConnectionPool& pool, const char* sql, BindFn bind) {
+  auto conn = pool.Acquire();
+  auto stmt = conn->Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  Statement q(*stmt);
+  bind(q);
+  int rc = q.Step();
+  if (rc != SQLITE_DONE) return conn->Error(rc, "update user");
+  if (conn->Changes() == 0) return NotFound("no such user");
+  return Status::Ok();
+}
+
+}  // namespace
+
+StatusOr<User> SqliteUserStore::Create(const NewUser& nu) {
+  static const std::string sql =
+      std::string("INSERT INTO users(username, password, email, first_name, last_name, "
+                  "is_active, is_staff, is_superuser, date_joined) "
+                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ") + kUserColumns;
+  auto conn = pool_.Acquire();
+  auto stmt = conn->Prepare(sql.c_str());
+  if (!stmt.ok()) return stmt.status();
+  Statement q(*stmt);
+  q.Bind(1, nu.username).Bind(2, nu.password_hash).Bind(3, nu.email).Bind(4, nu.first_name);
+  q.Bind(5, nu.last_name).Bind(6, int64_t{nu.is_active}).Bind(7, int64_t{nu.is_staff});
+  q.Bind(8, int64_t{nu.is_superuser}).Bind(9, nu.date_joined_us);
+  int rc = q.Step();
+  if (rc != SQLITE_ROW) {
+    Status s = conn->Error(rc, "create user");
+    if (s.code() == StatusCode::kAlreadyExists) return AlreadyExists("username is taken");
+    return s;
+  }
+  User u = ReadUser(q);
+  // Finish the statement so the implicit transaction commits before we report success.
+  rc = q.Step();
+  if (rc != SQLITE_DONE) return conn->Error(rc, "create user");
+  return u;
+}
+
+StatusOr<User> SqliteUserStore::FindById(int64_t id) {
+  static const std::string sql = std::string("SELECT ") + kUserColumns + " FROM users WHERE id = ?";
+  return FindOne(pool_, sql.c_str(), [&](Statement& q) { q.Bind(1, id); });
+}
+
+StatusOr<User> SqliteUserStore::FindByUsername(std::string_view username) {
+  static const std::string sql =
+      std::string("SELECT ") + kUserColumns + " FROM users WHERE username = ?";
+  return FindOne(pool_, sql.c_str(), [&](Statement& q) { q.Bind(1, username); });
+}
+
+Status SqliteUserStore::SetPasswordHash(int64_t id, std::string_view hash) {
+  return UpdateOne(pool_, "UPDATE users SET password = ? WHERE id = ?",
+                   [&](Statement& q) { q.Bind(1, hash).Bind(2, id); });
+}
+
+Status SqliteUserStore::SetLastLogin(int64_t id, int64_t micros) {
+  return UpdateOne(pool_, "UPDATE users SET last_login = ? WHERE id = ?",
+                   [&](Statement& q) { q.Bind(1, micros).Bind(2, id); });
+}
+
+StatusOr<std::string> SqliteSecretStore::GetOrCreate(std::string_view name,
+                                                     const std::function<std::string()>& make) {
+  auto conn = pool_.Acquire();
+  {
+    auto stmt = conn->Prepare("SELECT value FROM secrets WHERE name = ?");
+    if (!stmt.ok()) return stmt.status();
+    Statement q(*stmt);
+    q.Bind(1, name);
+    int rc = q.Step();
+    if (rc == SQLITE_ROW) return q.Text(0);
+    if (rc != SQLITE_DONE) return conn->Error(rc, "read secret");
+  }
+  {
+    // INSERT OR IGNORE, then read back: whoever inserted first wins, for every caller.
+    auto stmt = conn->Prepare(
+        "INSERT OR IGNORE INTO secrets(name, value, created_at) VALUES (?, ?, ?)");
+    if (!stmt.ok()) return stmt.status();
+    Statement q(*stmt);
+    using namespace std::chrono;
+    const int64_t now =
+        duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+    q.Bind(1, name).Bind(2, make()).Bind(3, now);
+    int rc = q.Step();
+    if (rc != SQLITE_DONE) return conn->Error(rc, "store secret");
+  }
+  auto stmt = conn->Prepare("SELECT value FROM secrets WHERE name = ?");
+  if (!stmt.ok()) return stmt.status();
+  Statement q(*stmt);
+  q.Bind(1, name);
+  int rc = q.Step();
+  if (rc == SQLITE_ROW) return q.Text(0);
+  return conn->Error(rc, "read secret");
+}
+
+StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
+                                                         const StoreOptions& options) {
+  auto pool = ConnectionPool::Open(path, options.pool_size, options.busy_timeout_ms);
+  if (!pool.ok()) return pool.status();
+  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(pool).value()));
+}
+
+Status SqliteStore::Migrate() {
+  auto conn = pool_->Acquire();
+  return ApplyMigrations(*conn);
+}
+
+StatusOr<int> SqliteStore::SchemaVersion() {
+  auto conn = pool_->Acquire();
+  return AppliedVersion(*conn);
+}
+
+}  // namespace authd::sqlite

@@ -1,0 +1,52 @@
+// The SQLite implementation of Store: UserStore and SecretStore over one database file.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "store/sqlite/connection_pool.h"
+#include "store/store.h"
+
+namespace authd::sqlite {
+
+class SqliteUserStore final : public UserStore {
+ public:
+  explicit SqliteUserStore(ConnectionPool& pool) : pool_(pool) {}
+  StatusOr<User> Create(const NewUser& user) override;
+  StatusOr<User> FindById(int64_t id) override;
+  StatusOr<User> FindByUsername(std::string_view username) override;
+  Status SetPasswordHash(int64_t id, std::string_view password_hash) override;
+  Status SetLastLogin(int64_t id, int64_t micros) override;
+
+ private:
+  ConnectionPool& pool_;
+};
+
+class SqliteSecretStore final : public SecretStore {
+ public:
+  explicit SqliteSecretStore(ConnectionPool& pool) : pool_(pool) {}
+  StatusOr<std::string> GetOrCreate(std::string_view name,
+                                    const std::function<std::string()>& make) override;
+
+ private:
+  ConnectionPool& pool_;
+};
+
+class SqliteStore final : public Store {
+ public:
+  static StatusOr<std::unique_ptr<SqliteStore>> Open(const std::string& path,
+                                                     const StoreOptions& options);
+  UserStore& users() override { return users_; }
+  SecretStore& secrets() override { return secrets_; }
+  Status Migrate() override;
+  StatusOr<int> SchemaVersion() override;
+
+ private:
+  explicit SqliteStore(std::unique_ptr<ConnectionPool> pool)
+      : pool_(std::move(pool)), users_(*pool_), secrets_(*pool_) {}
+  std::unique_ptr<ConnectionPool> pool_;
+  SqliteUserStore users_;
+  SqliteSecretStore secrets_;
+};
+
+}  // namespace authd::sqlite

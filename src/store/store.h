@@ -1,0 +1,35 @@
+// A database behind authd: its stores and its schema. Open one with OpenStore(url).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "store/secret_store.h"
+#include "store/user_store.h"
+#include "util/status.h"
+
+namespace authd {
+
+struct StoreOptions {
+  int pool_size = 4;          // connections
+  int busy_timeout_ms = 5000; // how long a writer waits for a lock before Unavailable
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  virtual UserStore& users() = 0;
+  virtual SecretStore& secrets() = 0;
+
+  // Applies every migration not yet applied, each in its own transaction. Safe to run again.
+  // FailedPrecondition when the database was migrated by a newer authd.
+  virtual Status Migrate() = 0;
+  // The highest migration applied (0 for an empty database).
+  virtual StatusOr<int> SchemaVersion() = 0;
+};
+
+// "sqlite://relative/path.db" or "sqlite:///absolute/path.db". InvalidArgument names what is
+// wrong with the URL; Unavailable when the database cannot be opened.
+StatusOr<std::unique_ptr<Store>> OpenStore(const std::string& url, const StoreOptions& options);
+
+}  // namespace authd

@@ -1,0 +1,68 @@
+#include "tokens/hmac_key.h"
+
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/params.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace authd {
+namespace {
+
+constexpr size_t kSha256Size = 32;
+
+// The fetched HMAC implementation, shared: fetching is costly and the object is immutable.
+EVP_MAC* HmacImpl() {
+  static EVP_MAC* mac = [] {
+    EVP_MAC* m = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+    if (m == nullptr) {
+      std::fputs("authd: fatal: OpenSSL has no HMAC\n", stderr);
+      std::abort();
+    }
+    return m;
+  }();
+  return mac;
+}
+
+}  // namespace
+
+HmacKey::HmacKey(std::string secret) : secret_(std::move(secret)) {}
+
+HmacKey::~HmacKey() { OPENSSL_cleanse(secret_.data(), secret_.size()); }
+
+std::string HmacKey::Sign(std::string_view input) const {
+  char digest_name[] = "SHA256";
+  OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name, 0),
+      OSSL_PARAM_construct_end(),
+  };
+  std::string out(kSha256Size, '\0');
+  size_t out_len = 0;
+  EVP_MAC_CTX* ctx = EVP_MAC_CTX_new(HmacImpl());
+  bool ok = ctx != nullptr &&
+            EVP_MAC_init(ctx, reinterpret_cast<const unsigned char*>(secret_.data()),
+                         secret_.size(), params) == 1 &&
+            EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(input.data()),
+                           input.size()) == 1 &&
+            EVP_MAC_final(ctx, reinterpret_cast<unsigned char*>(out.data()), &out_len,
+                          out.size()) == 1;
+  EVP_MAC_CTX_free(ctx);
+  if (!ok || out_len != kSha256Size) {
+    ERR_clear_error();
+    std::fputs("authd: fatal: HMAC-SHA256 failed\n", stderr);
+    std::abort();
+  }
+  return out;
+}
+
+bool HmacKey::Verify(std::string_view input, std::string_view signature) const {
+  // Length first, then a constant-time comparison of the whole MAC.
+  if (signature.size() != kSha256Size) return false;
+  std::string expected = Sign(input);
+  return CRYPTO_memcmp(expected.data(), signature.data(), kSha256Size) == 0;
+}
+
+}  // namespace authd

@@ -1,0 +1,28 @@
+// HS256: HMAC-SHA256 through OpenSSL's EVP_MAC. The secret is used as raw bytes, exactly as
+// simplejwt and PyJWT use SIGNING_KEY, so the same string works on both sides.
+// Thread-safety: Sign and Verify may be called from any thread at once.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "tokens/signing_key.h"
+
+namespace authd {
+
+class HmacKey final : public SigningKey {
+ public:
+  explicit HmacKey(std::string secret);
+  ~HmacKey() override;
+  HmacKey(const HmacKey&) = delete;
+  HmacKey& operator=(const HmacKey&) = delete;
+
+  std::string_view Algorithm() const override { return "HS256"; }
+  std::string Sign(std::string_view signing_input) const override;
+  bool Verify(std::string_view signing_input, std::string_view signature) const override;
+
+ private:
+  std::string secret_;
+};
+
+}  // namespace authd

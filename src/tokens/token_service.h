@@ -1,0 +1,60 @@
+// Issues and verifies simplejwt-shaped tokens: claims token_type, exp, iat, jti, user_id,
+// in that order, with simplejwt's lifetimes and its rules for deriving an access token from a
+// refresh token. Time and randomness are injected.
+// Thread-safety: all methods are const or internally synchronised; use from any thread.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "tokens/claims.h"
+#include "tokens/jws_codec.h"
+#include "tokens/token_error.h"
+#include "util/clock.h"
+#include "util/random.h"
+#include "util/result.h"
+
+namespace authd {
+
+struct TokenLifetimes {
+  int64_t access_seconds = 300;
+  int64_t refresh_seconds = 86400;
+  int64_t leeway_seconds = 0;  // tolerated clock skew on exp and nbf
+};
+
+struct IssuedPair {
+  std::string access;
+  std::string refresh;
+  TokenClaims refresh_claims;
+};
+
+class TokenService {
+ public:
+  TokenService(JwsCodec codec, TokenLifetimes lifetimes, const Clock& clock, Random& random);
+
+  IssuedPair IssuePair(int64_t user_id) const;
+
+  // A new access token for a verified refresh token. As simplejwt does, every claim but
+  // token_type, exp and jti is copied from the refresh token (so iat stays the login's).
+  std::string IssueAccessFrom(const TokenClaims& refresh) const;
+
+  // Verifies signature and claims. `expected_type` nullopt accepts any token type (as
+  // simplejwt's UntypedToken does for /api/token/verify/).
+  Result<TokenClaims, TokenError> Verify(std::string_view token,
+                                         std::optional<std::string_view> expected_type) const;
+
+  const TokenLifetimes& lifetimes() const { return lifetimes_; }
+
+ private:
+  std::string NewJti() const;
+  boost::json::object BasePayload(std::string_view type, int64_t lifetime, int64_t now) const;
+
+  JwsCodec codec_;
+  TokenLifetimes lifetimes_;
+  const Clock& clock_;
+  Random& random_;
+};
+
+}  // namespace authd
