@@ -45,6 +45,8 @@ StatusOr<std::unique_ptr<Connection>> Connection::Open(const std::string& path,
   }
   std::unique_ptr<Connection> conn(new Connection(db));
   sqlite3_busy_timeout(db, busy_timeout_ms);
+  // Extended codes tell a UNIQUE violation (AlreadyExists) from other constraint failures.
+  sqlite3_extended_result_codes(db, 1);
   // synchronous=FULL: a commit is on disk before we answer 200/201, even across power loss.
   Status s = conn->Exec(
       "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;");

@@ -1,0 +1,76 @@
+#include "config/settings.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+namespace authd {
+namespace {
+
+EnvLookup Env(std::map<std::string, std::string> vars) {
+  return [vars](const char* name) -> std::optional<std::string> {
+    auto it = vars.find(name);
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+TEST(Settings, Defaults) {
+  auto s = LoadSettings(Env({}));
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->listen_host, "127.0.0.1");
+  EXPECT_EQ(s->listen_port, 8000);
+  EXPECT_EQ(s->database_url, "sqlite://authd.db");
+  EXPECT_EQ(s->access_token_lifetime, 300);
+  EXPECT_EQ(s->refresh_token_lifetime, 86400);
+  EXPECT_EQ(s->argon2_memory_kib, 19456u);
+  EXPECT_GE(s->io_threads, 1);
+  EXPECT_FALSE(s->signing_key);
+}
+
+TEST(Settings, ReadsValues) {
+  auto s = LoadSettings(Env({{"AUTHD_LISTEN", "0.0.0.0:9000"},
+                             {"AUTHD_THREADS", "3"},
+                             {"AUTHD_ACCESS_TOKEN_LIFETIME", "60"},
+                             {"AUTHD_PASSWORD_VALIDATION", "off"},
+                             {"AUTHD_SIGNING_KEY", std::string(32, 'k')},
+                             {"AUTHD_DATABASE_URL", "sqlite:///tmp/x.db"}}));
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->listen_host, "0.0.0.0");
+  EXPECT_EQ(s->listen_port, 9000);
+  EXPECT_EQ(s->io_threads, 3);
+  EXPECT_EQ(s->access_token_lifetime, 60);
+  EXPECT_FALSE(s->password_validation);
+  EXPECT_EQ(*s->signing_key, std::string(32, 'k'));
+  EXPECT_EQ(s->database_url, "sqlite:///tmp/x.db");
+}
+
+TEST(Settings, ErrorsNameTheVariable) {
+  const std::pair<const char*, const char*> bad[] = {
+      {"AUTHD_THREADS", "many"},          {"AUTHD_THREADS", "0"},
+      {"AUTHD_LISTEN", "nope"},           {"AUTHD_LISTEN", "127.0.0.1:70000"},
+      {"AUTHD_ACCESS_TOKEN_LIFETIME", "-1"}, {"AUTHD_PASSWORD_VALIDATION", "maybe"},
+      {"AUTHD_SIGNING_KEY", "short"},     {"AUTHD_LOG_LEVEL", "loud"},
+      {"AUTHD_DATABASE_URL", ""},         {"AUTHD_ARGON2_MEMORY_KIB", "12x"},
+  };
+  for (const auto& [name, value] : bad) {
+    auto s = LoadSettings(Env({{name, value}}));
+    ASSERT_FALSE(s.ok()) << name << "=" << value;
+    EXPECT_EQ(s.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(s.status().message().find(name), std::string::npos) << s.status().message();
+  }
+  // The signing key itself never appears in an error.
+  auto s = LoadSettings(Env({{"AUTHD_SIGNING_KEY", "tiny-secret"}}));
+  EXPECT_EQ(s.status().message().find("tiny-secret"), std::string::npos);
+}
+
+TEST(Settings, DescribeMasksTheSigningKey) {
+  Settings s;
+  s.signing_key = "super-secret-value-that-is-long-enough";
+  for (const auto& line : DescribeSettings(s)) {
+    EXPECT_EQ(line.find("super-secret"), std::string::npos) << line;
+  }
+}
+
+}  // namespace
+}  // namespace authd

@@ -1,0 +1,84 @@
+// Tests for the small utilities: base64url, UTF-8, time formatting, hex.
+#include <gtest/gtest.h>
+
+#include "util/base64url.h"
+#include "util/random.h"
+#include "util/time_format.h"
+#include "util/unicode.h"
+#include "util/utf8.h"
+
+namespace authd {
+namespace {
+
+TEST(Base64Url, RoundTripsEveryLength) {
+  std::string bytes;
+  for (int i = 0; i < 40; ++i) {
+    auto decoded = Base64UrlDecode(Base64UrlEncode(bytes));
+    ASSERT_TRUE(decoded) << i;
+    EXPECT_EQ(*decoded, bytes);
+    bytes.push_back(static_cast<char>(i * 37 + 250));
+  }
+}
+
+TEST(Base64Url, UsesTheUrlAlphabetWithoutPadding) {
+  EXPECT_EQ(Base64UrlEncode("\xfb\xff"), "-_8");
+  EXPECT_EQ(Base64UrlEncode("f"), "Zg");
+  EXPECT_EQ(Base64UrlEncode(""), "");
+}
+
+TEST(Base64Url, RefusesAnythingNonCanonical) {
+  EXPECT_FALSE(Base64UrlDecode("Zg=="));   // padding
+  EXPECT_FALSE(Base64UrlDecode("Zg="));
+  EXPECT_FALSE(Base64UrlDecode("Z"));      // impossible length
+  EXPECT_FALSE(Base64UrlDecode("+_8"));    // standard alphabet
+  EXPECT_FALSE(Base64UrlDecode("-/8"));
+  EXPECT_FALSE(Base64UrlDecode("Zg "));    // whitespace
+  EXPECT_FALSE(Base64UrlDecode("Z g"));
+  EXPECT_FALSE(Base64UrlDecode("Zh"));     // non-zero unused bits: "Zg" is the canonical form
+  EXPECT_FALSE(Base64UrlDecode("Zm9"));    // "Zm8" is canonical
+  EXPECT_TRUE(Base64UrlDecode("Zm8"));
+  EXPECT_EQ(*Base64UrlDecode(""), "");
+}
+
+TEST(Utf8, AcceptsValidAndRefusesInvalid) {
+  EXPECT_TRUE(IsValidUtf8("plain ascii"));
+  EXPECT_TRUE(IsValidUtf8("Jos\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"));
+  EXPECT_FALSE(IsValidUtf8("\xff"));
+  EXPECT_FALSE(IsValidUtf8("\xc0\xaf"));          // overlong '/'
+  EXPECT_FALSE(IsValidUtf8("\xe0\x80\xaf"));      // overlong
+  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));      // surrogate
+  EXPECT_FALSE(IsValidUtf8("\xf4\x90\x80\x80"));  // above U+10FFFF
+  EXPECT_FALSE(IsValidUtf8("\xc3"));              // truncated
+  EXPECT_FALSE(IsValidUtf8("\xe2\x28\xa1"));      // bad continuation
+  EXPECT_EQ(CodePointCount("Jos\xc3\xa9"), 4u);
+}
+
+TEST(Unicode, WordCharactersFollowPython) {
+  EXPECT_TRUE(IsWordChar('a'));
+  EXPECT_TRUE(IsWordChar('_'));
+  EXPECT_TRUE(IsWordChar('7'));
+  EXPECT_FALSE(IsWordChar('-'));
+  EXPECT_FALSE(IsWordChar(' '));
+  EXPECT_TRUE(IsWordChar(U'\u00e9'));   // é
+  EXPECT_TRUE(IsWordChar(U'\u0416'));   // Cyrillic Zhe
+  EXPECT_TRUE(IsWordChar(U'\u4e2d'));   // CJK
+  EXPECT_FALSE(IsWordChar(U'\u2603'));  // snowman
+  EXPECT_EQ(ToLowerCodePoints("AbC\xc3\x89"), std::u32string(U"abc\u00e9"));
+}
+
+TEST(TimeFormat, RendersLikeDrf) {
+  EXPECT_EQ(FormatIsoUtc(0), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(FormatIsoUtc(1'795'484'543'533'938), "2026-11-24T01:42:23.533938Z");
+  EXPECT_EQ(FormatIsoUtc(1'795'484'543'000'000), "2026-11-24T01:42:23Z");
+}
+
+TEST(Random, HexHasTheRequestedLengthAndVaries) {
+  OsRandom r;
+  std::string a = r.Hex(16), b = r.Hex(16);
+  EXPECT_EQ(a.size(), 32u);
+  EXPECT_NE(a, b);
+  EXPECT_EQ(a.find_first_not_of("0123456789abcdef"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace authd
