@@ -1,0 +1,119 @@
+"""Starts the real authd binary for black-box tests: port 0, a fresh SQLite file per server."""
+import base64
+import json
+import os
+import pathlib
+import re
+import signal
+import sqlite3
+import subprocess
+import time
+
+import pytest
+import requests
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+AUTHD_BIN = os.environ.get("AUTHD_BIN", str(ROOT / "build" / "authd"))
+PEER_DIR = pathlib.Path(os.environ.get("AUTHD_PEER_DIR", ROOT.parent / "shared" / "peers" / "django_seed"))
+
+# Cheap hashing keeps the suites fast; tests about hashing cost set their own parameters.
+FAST_HASHING = {"AUTHD_ARGON2_MEMORY_KIB": "1024", "AUTHD_ARGON2_ITERATIONS": "1"}
+STRONG_PASSWORD = "correct-horse-battery-staple"
+
+
+class Authd:
+    """One authd process. Its log is kept in the test's temporary directory."""
+
+    def __init__(self, workdir, env=None, db=None):
+        self.workdir = pathlib.Path(workdir)
+        self.db = pathlib.Path(db) if db else self.workdir / "authd.db"
+        self.env = dict(os.environ)
+        self.env.update(FAST_HASHING)
+        self.env.update({"AUTHD_LISTEN": "127.0.0.1:0", "AUTHD_DATABASE_URL": f"sqlite://{self.db}"})
+        self.env.update(env or {})
+        self.log_path = self.workdir / f"authd-{time.monotonic_ns()}.log"
+        self.proc = None
+        self.port = None
+
+    def start(self, timeout=15):
+        self._log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen([AUTHD_BIN, "serve"], env=self.env, cwd=self.workdir,
+                                     stdout=self._log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            m = re.search(r"listening on [^ ]+:(\d+) ", self.log())
+            if m:
+                self.port = int(m.group(1))
+                return self
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"authd exited with {self.proc.returncode}:\n{self.log()}")
+            time.sleep(0.02)
+        raise RuntimeError("authd did not start:\n" + self.log())
+
+    def log(self):
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def url(self, path):
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def stop(self, sig=signal.SIGTERM, timeout=15):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self.proc:
+            self._log.close()
+        return self.proc.returncode if self.proc else None
+
+    # --- conveniences -------------------------------------------------------------------
+    def post(self, path, data=None, json_body=None, **kw):
+        return requests.post(self.url(path), data=data, json=json_body, timeout=30, **kw)
+
+    def get(self, path, token=None, **kw):
+        headers = kw.pop("headers", {})
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        return requests.get(self.url(path), headers=headers, timeout=30, **kw)
+
+    def register(self, username, password=STRONG_PASSWORD, **fields):
+        r = self.post("/register/", data={"username": username, "password": password, **fields})
+        assert r.status_code == 201, r.text
+        return r.json()
+
+    def login(self, username, password=STRONG_PASSWORD):
+        r = self.post("/api/token/", data={"username": username, "password": password})
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    def sql(self, statement, params=()):
+        """Changes the real SQLite file directly, as an operator would."""
+        with sqlite3.connect(self.db) as conn:
+            conn.execute(statement, params)
+
+
+def claims_of(token):
+    payload = token.split(".")[1]
+    return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+
+
+@pytest.fixture
+def start_authd(tmp_path):
+    """Factory: start_authd(env={...}, db=path) -> a started Authd, stopped after the test."""
+    started = []
+
+    def start(env=None, db=None):
+        server = Authd(tmp_path, env, db).start()
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture
+def authd(start_authd):
+    return start_authd()
