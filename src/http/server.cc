@@ -213,7 +213,7 @@ asio::awaitable<void> Server::Impl::Serve(Worker& w, tcp::socket socket) {
         if (head_ec == http::error::header_limit) {
           co_await fail(431, "Request header fields too large.");
         } else if (head_ec == beast::error::timeout) {
-          co_await fail(408, "Request timed out.");
+          // tcp_stream has already closed the socket; like nginx, a slow client gets no answer.
         } else if (head_ec == http::error::body_limit) {
           co_await fail(413, "Request body too large.");
         } else if (head_ec != http::error::end_of_stream && head_ec != asio::error::eof &&
@@ -242,9 +242,8 @@ asio::awaitable<void> Server::Impl::Serve(Worker& w, tcp::socket socket) {
         if (body_ec) {
           if (body_ec == http::error::body_limit) {
             co_await fail(413, "Request body too large.");
-          } else if (body_ec == beast::error::timeout) {
-            co_await fail(408, "Request timed out.");
-          } else if (body_ec != asio::error::operation_aborted) {
+          } else if (body_ec != beast::error::timeout &&
+                     body_ec != asio::error::operation_aborted) {
             co_await fail(400, "Malformed request.");
           }
           break;

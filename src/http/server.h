@@ -3,9 +3,10 @@
 // One io_context and thread per I/O worker; one acceptor hands each new connection to the
 // next worker, and the connection stays on that thread for life (no locks on the request path).
 // Limits, each with a JSON answer: head over 8 KiB -> 431, body over the limit -> 413 before it is
-// read, slow head or body -> 408, malformed or ambiguously framed (Content-Length together with
+// read, malformed or ambiguously framed (Content-Length together with
 // Transfer-Encoding) -> 400; each closes the connection. Over the connection cap, a new
-// connection gets 503 and is closed. Idle keep-alive connections are closed after a timeout.
+// connection gets 503 and is closed. A head or body that is not received within the header
+// timeout, and an idle keep-alive connection, are closed without an answer (as nginx does).
 //
 // Stop() (or SIGTERM/SIGINT after HandleSignals()) stops accepting, closes idle connections,
 // lets in-flight requests finish and be answered, and returns from Run() once all are done
