@@ -1,0 +1,77 @@
+"""The command line: createsuperuser, changepassword, migrate, and bad settings."""
+import os
+import subprocess
+
+from conftest import AUTHD_BIN, FAST_HASHING, STRONG_PASSWORD
+
+
+def run(tmp_path, *args, env=None, stdin=""):
+    full_env = dict(os.environ, **FAST_HASHING, AUTHD_DATABASE_URL=f"sqlite://{tmp_path / 'authd.db'}")
+    full_env.update(env or {})
+    return subprocess.run([AUTHD_BIN, *args], input=stdin, capture_output=True, text=True,
+                          env=full_env, cwd=tmp_path, timeout=60)
+
+
+def test_createsuperuser_noinput_makes_a_staff_superuser(tmp_path, start_authd):
+    r = run(tmp_path, "createsuperuser", "--username", "admin", "--email", "admin@example.com",
+            "--noinput", env={"AUTHD_SUPERUSER_PASSWORD": STRONG_PASSWORD})
+    assert r.returncode == 0, r.stderr
+    assert "Superuser created successfully." in r.stdout
+    server = start_authd(db=tmp_path / "authd.db")
+    detail = server.get("/user_detail/", token=server.login("admin")["access"]).json()
+    assert detail["is_staff"] is True and detail["is_superuser"] is True
+    assert detail["email"] == "admin@example.com"
+    assert STRONG_PASSWORD not in server.log()
+
+
+def test_createsuperuser_refusals(tmp_path):
+    env = {"AUTHD_SUPERUSER_PASSWORD": STRONG_PASSWORD}
+    assert run(tmp_path, "createsuperuser", "--username", "root", "--noinput", env=env).returncode == 0
+    r = run(tmp_path, "createsuperuser", "--username", "root", "--noinput", env=env)
+    assert r.returncode == 1 and "That username is already taken." in r.stderr
+    r = run(tmp_path, "createsuperuser", "--username", "other", "--noinput")
+    assert r.returncode == 1 and "AUTHD_SUPERUSER_PASSWORD" in r.stderr
+    r = run(tmp_path, "createsuperuser", "--username", "weak", "--noinput",
+            env={"AUTHD_SUPERUSER_PASSWORD": "12345678"})
+    assert r.returncode == 1 and "This password is too common." in r.stderr
+    r = run(tmp_path, "createsuperuser", "--username", "bad name", "--noinput", env=env)
+    assert r.returncode == 1 and "Enter a valid username" in r.stderr
+
+
+def test_createsuperuser_prompts_twice(tmp_path, start_authd):
+    # A mismatch first, then a match: Django's loop.
+    stdin = f"one-password-here\nanother-password\n{STRONG_PASSWORD}\n{STRONG_PASSWORD}\n"
+    r = run(tmp_path, "createsuperuser", "--username", "boss", stdin=stdin)
+    assert r.returncode == 0, r.stderr
+    assert "Your passwords didn't match." in r.stderr
+    server = start_authd(db=tmp_path / "authd.db")
+    assert server.login("boss")["access"]
+
+
+def test_changepassword(tmp_path, start_authd):
+    assert run(tmp_path, "createsuperuser", "--username", "carol", "--noinput",
+               env={"AUTHD_SUPERUSER_PASSWORD": STRONG_PASSWORD}).returncode == 0
+    new = "a-completely-new-passphrase"
+    r = run(tmp_path, "changepassword", "carol", stdin=f"{new}\n{new}\n")
+    assert r.returncode == 0, r.stderr
+    assert "Password changed successfully for user 'carol'" in r.stdout
+    server = start_authd(db=tmp_path / "authd.db")
+    assert server.post("/api/token/", data={"username": "carol", "password": STRONG_PASSWORD}).status_code == 401
+    assert server.login("carol", new)["access"]
+    r = run(tmp_path, "changepassword", "nobody", stdin="")
+    assert r.returncode == 1 and "does not exist" in r.stderr
+
+
+def test_migrate_and_settings_errors(tmp_path):
+    r = run(tmp_path, "migrate")
+    assert r.returncode == 0 and "schema version 1" in r.stdout
+    r = run(tmp_path, "migrate")
+    assert r.returncode == 0
+    r = run(tmp_path, "serve", env={"AUTHD_THREADS": "lots"})
+    assert r.returncode == 2 and "AUTHD_THREADS" in r.stderr
+    r = run(tmp_path, "serve", env={"AUTHD_DATABASE_URL": "sqlite:///no/such/dir/x.db"})
+    assert r.returncode == 1 and "cannot open SQLite database" in r.stderr
+    r = run(tmp_path, "serve", "--listen", "not-an-address")
+    assert r.returncode == 2 and "AUTHD_LISTEN" in r.stderr
+    r = run(tmp_path, "--help")
+    assert r.returncode == 0 and "createsuperuser" in r.stdout
