@@ -1,6 +1,4 @@
 // POST /register/ and GET /user_detail/: the original service's own views.
-#include <boost/json/object.hpp>
-
 #include "api/authenticator.h"
 #include "api/fields.h"
 #include "api/request_data.h"
@@ -12,7 +10,6 @@ namespace authd {
 namespace {
 
 namespace asio = boost::asio;
-namespace json = boost::json;
 
 asio::awaitable<Response> Register(Services& s, Request& request) {
   auto data = RequestData(request);
@@ -74,15 +71,7 @@ asio::awaitable<Response> Register(Services& s, Request& request) {
     co_return ToResponse(FromStatus(created.status()));
   }
 
-  const User& u = *created;
-  json::object body;
-  body["id"] = u.id;
-  body["username"] = u.username;
-  body["email"] = u.email;
-  body["first_name"] = u.first_name;
-  body["last_name"] = u.last_name;
-  body["is_active"] = u.is_active;
-  co_return JsonResponse(201, body);
+  co_return JsonResponse(201, RegisteredUserToJson(*created));
 }
 
 asio::awaitable<Response> UserDetail(Services& s, Request& request) {

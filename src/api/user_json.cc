@@ -4,7 +4,7 @@
 
 namespace authd {
 
-boost::json::object UserToJson(const User& u) {
+boost::json::object RegisteredUserToJson(const User& u) {
   boost::json::object o;
   o["id"] = u.id;
   o["username"] = u.username;
@@ -12,6 +12,11 @@ boost::json::object UserToJson(const User& u) {
   o["first_name"] = u.first_name;
   o["last_name"] = u.last_name;
   o["is_active"] = u.is_active;
+  return o;
+}
+
+boost::json::object UserToJson(const User& u) {
+  boost::json::object o = RegisteredUserToJson(u);
   o["is_staff"] = u.is_staff;
   o["is_superuser"] = u.is_superuser;
   o["date_joined"] = FormatIsoUtc(u.date_joined_us);

@@ -7,6 +7,10 @@
 
 namespace authd {
 
+// What registration answers: the fields a client may write, never the password.
+boost::json::object RegisteredUserToJson(const User& user);
+
+// What /user_detail/ answers: the registration fields plus flags and dates.
 boost::json::object UserToJson(const User& user);
 
 }  // namespace authd
