@@ -173,3 +173,25 @@ def test_hashing_never_blocks_the_event_loop(start_authd):
     # request waits for none.
     assert statistics.median(logins) > 4 * statistics.median(detail), (logins[:5], detail[:5])
     assert statistics.median(detail) < 0.05
+
+
+def test_a_full_hashing_queue_answers_503_not_an_unbounded_wait(start_authd):
+    server = start_authd({"AUTHD_HASH_THREADS": "1", "AUTHD_HASH_QUEUE": "1",
+                          "AUTHD_ARGON2_MEMORY_KIB": "65536", "AUTHD_ARGON2_ITERATIONS": "3"})
+    results = []
+
+    def register(i):
+        r = requests.post(server.url("/register/"), data={"username": f"u{i}", "password": STRONG_PASSWORD})
+        results.append((r.status_code, r.headers.get("Retry-After"), r.json()))
+
+    threads = [threading.Thread(target=register, args=(i,)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    codes = sorted(code for code, _, _ in results)
+    assert 201 in codes and 503 in codes, codes
+    assert set(codes) <= {201, 503}
+    for code, retry_after, body in results:
+        if code == 503:
+            assert retry_after == "1" and body == {"detail": "Service temporarily unavailable."}
