@@ -120,7 +120,8 @@ def test_connection_cap(start_authd):
 
 
 def test_graceful_shutdown_finishes_in_flight_requests(start_authd):
-    server = start_authd({"AUTHD_ARGON2_MEMORY_KIB": "65536", "AUTHD_ARGON2_ITERATIONS": "3",
+    # A hash slow enough (~1 s) that the request is surely in flight when SIGTERM arrives.
+    server = start_authd({"AUTHD_ARGON2_MEMORY_KIB": "131072", "AUTHD_ARGON2_ITERATIONS": "6",
                           "AUTHD_HASH_THREADS": "1"})
     result = {}
 
@@ -130,7 +131,7 @@ def test_graceful_shutdown_finishes_in_flight_requests(start_authd):
 
     t = threading.Thread(target=register)
     t.start()
-    time.sleep(0.05)  # the hash is now running
+    time.sleep(0.3)  # the hash is now running
     idle = socket.create_connection(("127.0.0.1", server.port))  # an idle keep-alive client
     assert server.stop() == 0
     t.join()
