@@ -117,3 +117,15 @@ def start_authd(tmp_path):
 @pytest.fixture
 def authd(start_authd):
     return start_authd()
+
+
+# One HS256 key known to authd and to another implementation, for the interop suites.
+SHARED_KEY = "interop-shared-signing-key-0123456789abcdef"
+
+
+@pytest.fixture
+def keyed_authd(start_authd):
+    """authd signing with SHARED_KEY, with one registered user, alice (id 1)."""
+    server = start_authd({"AUTHD_SIGNING_KEY": SHARED_KEY})
+    server.register("alice")
+    return server

@@ -8,9 +8,7 @@ import time
 import pytest
 import requests
 
-from conftest import PEER_DIR, STRONG_PASSWORD
-
-KEY = "interop-shared-signing-key-0123456789abcdef"
+from conftest import PEER_DIR, SHARED_KEY as KEY, STRONG_PASSWORD
 
 pytestmark = pytest.mark.skipif(not (PEER_DIR / "run.sh").exists(),
                                 reason=f"the original system is not at {PEER_DIR}")

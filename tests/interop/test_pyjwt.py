@@ -4,18 +4,11 @@ import time
 import jwt
 import pytest
 
-KEY = "interop-shared-signing-key-0123456789abcdef"
+from conftest import SHARED_KEY as KEY
 
 
-@pytest.fixture
-def server(start_authd):
-    s = start_authd({"AUTHD_SIGNING_KEY": KEY})
-    s.register("alice")
-    return s
-
-
-def test_pyjwt_verifies_our_tokens(server):
-    pair = server.login("alice")
+def test_pyjwt_verifies_our_tokens(keyed_authd):
+    pair = keyed_authd.login("alice")
     assert jwt.get_unverified_header(pair["access"]) == {"alg": "HS256", "typ": "JWT"}
     for token, kind in ((pair["access"], "access"), (pair["refresh"], "refresh")):
         claims = jwt.decode(token, KEY, algorithms=["HS256"], options={"require": ["exp", "iat", "jti"]})
@@ -24,13 +17,13 @@ def test_pyjwt_verifies_our_tokens(server):
         jwt.decode(pair["access"], "some-other-key-0123456789abcdef0123", algorithms=["HS256"])
 
 
-def test_we_accept_tokens_pyjwt_makes(server):
+def test_we_accept_tokens_pyjwt_makes(keyed_authd):
     now = int(time.time())
     access = jwt.encode({"token_type": "access", "exp": now + 60, "iat": now, "jti": "c" * 32,
                          "user_id": 1}, KEY, algorithm="HS256")
-    assert server.get("/user_detail/", token=access).json()["username"] == "alice"
+    assert keyed_authd.get("/user_detail/", token=access).json()["username"] == "alice"
     refresh = jwt.encode({"token_type": "refresh", "exp": now + 60, "iat": now, "jti": "d" * 32,
                           "user_id": 1}, KEY, algorithm="HS256")
-    r = server.post("/api/token/refresh/", data={"refresh": refresh})
+    r = keyed_authd.post("/api/token/refresh/", data={"refresh": refresh})
     assert r.status_code == 200
     assert jwt.decode(r.json()["access"], KEY, algorithms=["HS256"])["user_id"] == 1
