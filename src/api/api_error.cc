@@ -1,7 +1,6 @@
 #include "api/api_error.h"
 
 #include <boost/json/serialize.hpp>
-#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 namespace authd {
@@ -68,12 +67,6 @@ ApiError InvalidToken(TokenError error, TokenSource source) {
     return e;
   }
   return AuthenticationFailed(message, "token_not_valid");
-}
-
-ApiError NotFoundError() { return Detail(404, "Not found."); }
-
-ApiError MethodNotAllowed(std::string_view method) {
-  return Detail(405, fmt::format("Method \"{}\" not allowed.", method));
 }
 
 ApiError Unavailable(int retry_after_seconds) {

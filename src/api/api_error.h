@@ -33,8 +33,6 @@ ApiError BadBody(const BodyError& error);                             // 400 or 
 ApiError NotAuthenticated();                                          // 401, no credentials
 ApiError AuthenticationFailed(std::string detail, std::optional<std::string> code);  // 401
 ApiError InvalidToken(TokenError error, TokenSource source);          // 401 token_not_valid
-ApiError NotFoundError();                                             // 404
-ApiError MethodNotAllowed(std::string_view method);                   // 405
 ApiError Unavailable(int retry_after_seconds);                        // 503
 // Store and internal failures: Unavailable -> 503, anything else -> 500 (and is logged).
 ApiError FromStatus(const Status& status);
