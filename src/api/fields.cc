@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "util/strings.h"
 #include "util/utf8.h"
 
 namespace authd {
@@ -37,18 +38,6 @@ json::object FieldErrors::ToJson() const {
   return out;
 }
 
-namespace {
-
-// Python's str.strip() for the whitespace that matters in practice.
-std::string_view Trim(std::string_view s) {
-  const auto is_space = [](char c) { return c == ' ' || (c >= '\t' && c <= '\r'); };
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-}  // namespace
-
 std::optional<std::string> ReadCharField(const json::object& data, std::string_view name,
                                          const CharFieldSpec& spec, FieldErrors& errors) {
   const json::value* v = data.if_contains(name);
@@ -76,7 +65,7 @@ std::optional<std::string> ReadCharField(const json::object& data, std::string_v
     errors.Add(name, fmt::format("Ensure this field has no more than {} characters.", spec.max_bytes));
     return std::nullopt;
   }
-  if (spec.trim_whitespace) text = std::string(Trim(text));
+  if (spec.trim_whitespace) text = std::string(StripAsciiWhitespace(text));
   if (text.empty()) {
     if (!spec.allow_blank) {
       errors.Add(name, "This field may not be blank.");

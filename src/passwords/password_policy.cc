@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "passwords/common_passwords.h"
+#include "util/strings.h"
 #include "util/unicode.h"
 #include "util/utf8.h"
 
@@ -40,10 +41,7 @@ bool TooSimilar(const std::u32string& password, std::string_view attribute, doub
 }
 
 std::string LowerTrimmed(std::string_view password) {
-  const auto is_space = [](char c) { return c == ' ' || (c >= '\t' && c <= '\r'); };
-  while (!password.empty() && is_space(password.front())) password.remove_prefix(1);
-  while (!password.empty() && is_space(password.back())) password.remove_suffix(1);
-  std::string out(password);
+  std::string out(StripAsciiWhitespace(password));
   for (char& c : out) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
