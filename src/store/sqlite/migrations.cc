@@ -1,8 +1,9 @@
 #include "store/sqlite/migrations.h"
 
+#include "util/clock.h"
+
 #include <fmt/format.h>
 
-#include <chrono>
 
 namespace authd::sqlite {
 namespace {
@@ -39,11 +40,6 @@ constexpr const char* kCreateVersionTable = R"sql(
     applied_at INTEGER NOT NULL
   );
 )sql";
-
-int64_t NowMicros() {
-  using namespace std::chrono;
-  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 StatusOr<int> ReadVersion(Connection& conn) {
   auto stmt = conn.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
@@ -88,7 +84,7 @@ Status ApplyMigrations(Connection& conn) {
     if (s.ok()) {
       s = conn.Exec(fmt::format(
           "INSERT INTO schema_migrations(version, name, applied_at) VALUES ({}, '{}', {})",
-          m.version, m.name, NowMicros()));
+          m.version, m.name, SystemClock().NowMicros()));
     }
     if (!s.ok()) {
       (void)conn.Exec("ROLLBACK");

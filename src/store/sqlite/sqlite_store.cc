@@ -1,8 +1,7 @@
 #include "store/sqlite/sqlite_store.h"
 
-#include <chrono>
-
 #include "store/sqlite/migrations.h"
+#include "util/clock.h"
 
 namespace authd::sqlite {
 namespace {
@@ -106,35 +105,30 @@ Status SqliteUserStore::SetLastLogin(int64_t id, int64_t micros) {
 StatusOr<std::string> SqliteSecretStore::GetOrCreate(std::string_view name,
                                                      const std::function<std::string()>& make) {
   auto conn = pool_.Acquire();
-  {
+  // The stored value; NotFound when there is none yet.
+  auto read = [&]() -> StatusOr<std::string> {
     auto stmt = conn->Prepare("SELECT value FROM secrets WHERE name = ?");
     if (!stmt.ok()) return stmt.status();
     Statement q(*stmt);
     q.Bind(1, name);
     int rc = q.Step();
     if (rc == SQLITE_ROW) return q.Text(0);
-    if (rc != SQLITE_DONE) return conn->Error(rc, "read secret");
-  }
+    if (rc == SQLITE_DONE) return NotFound("no such secret");
+    return conn->Error(rc, "read secret");
+  };
+  auto existing = read();
+  if (existing.status().code() != StatusCode::kNotFound) return existing;
   {
     // INSERT OR IGNORE, then read back: whoever inserted first wins, for every caller.
     auto stmt = conn->Prepare(
         "INSERT OR IGNORE INTO secrets(name, value, created_at) VALUES (?, ?, ?)");
     if (!stmt.ok()) return stmt.status();
     Statement q(*stmt);
-    using namespace std::chrono;
-    const int64_t now =
-        duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
-    q.Bind(1, name).Bind(2, make()).Bind(3, now);
+    q.Bind(1, name).Bind(2, make()).Bind(3, SystemClock().NowMicros());
     int rc = q.Step();
     if (rc != SQLITE_DONE) return conn->Error(rc, "store secret");
   }
-  auto stmt = conn->Prepare("SELECT value FROM secrets WHERE name = ?");
-  if (!stmt.ok()) return stmt.status();
-  Statement q(*stmt);
-  q.Bind(1, name);
-  int rc = q.Step();
-  if (rc == SQLITE_ROW) return q.Text(0);
-  return conn->Error(rc, "read secret");
+  return read();
 }
 
 StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
