@@ -5,6 +5,7 @@
 #include <string>
 
 #include "store/secret_store.h"
+#include "store/token_store.h"
 #include "store/user_store.h"
 #include "util/status.h"
 
@@ -20,6 +21,7 @@ class Store {
   virtual ~Store() = default;
   virtual UserStore& users() = 0;
   virtual SecretStore& secrets() = 0;
+  virtual TokenStore& tokens() = 0;
 
   // Applies every migration not yet applied, each in its own transaction. Safe to run again.
   // FailedPrecondition when the database was migrated by a newer authd.

@@ -4,12 +4,38 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "users/user.h"
 #include "util/status.h"
 
 namespace authd {
+
+// The fields an update may change; unset members are left as they are.
+struct UserUpdate {
+  std::optional<std::string> email;
+  std::optional<std::string> first_name;
+  std::optional<std::string> last_name;
+  std::optional<bool> is_active;
+  std::optional<bool> is_staff;
+  std::optional<std::string> password_hash;
+};
+
+// A page of users in id order. Each search term must appear, case-insensitively, in the
+// username or the email (DRF SearchFilter's rule).
+struct UserQuery {
+  std::vector<std::string> search_terms;
+  int64_t offset = 0;
+  int64_t limit = 50;
+};
+
+struct UserPage {
+  int64_t count = 0;  // every match, not just this page
+  std::vector<User> users;
+};
 
 class UserStore {
  public:
@@ -26,6 +52,12 @@ class UserStore {
   // NotFound when there is no such user.
   virtual Status SetPasswordHash(int64_t id, std::string_view password_hash) = 0;
   virtual Status SetLastLogin(int64_t id, int64_t micros) = 0;
+
+  // The user after the update; NotFound when there is no such user.
+  virtual StatusOr<User> Update(int64_t id, const UserUpdate& update) = 0;
+  // Deletes the user and, with them, their refresh-token records. NotFound when absent.
+  virtual Status Delete(int64_t id) = 0;
+  virtual StatusOr<UserPage> List(const UserQuery& query) = 0;
 };
 
 }  // namespace authd

@@ -25,6 +25,12 @@ Statement& Statement::Bind(int index, std::optional<int64_t> value) {
   return *this;
 }
 
+Statement& Statement::BindText(int index, const std::optional<std::string>& value) {
+  if (value) return Bind(index, std::string_view(*value));
+  sqlite3_bind_null(stmt_, index);
+  return *this;
+}
+
 int Statement::Step() { return sqlite3_step(stmt_); }
 
 std::string Statement::Text(int col) const {
@@ -71,6 +77,13 @@ StatusOr<sqlite3_stmt*> Connection::Prepare(const char* sql) {
   return stmt;
 }
 
+StatusOr<Connection::OwnedStatement> Connection::PrepareOnce(const std::string& sql) {
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr);
+  if (rc != SQLITE_OK) return Error(rc, "prepare");
+  return OwnedStatement(stmt);
+}
+
 Status Connection::Exec(std::string_view sql) {
   std::string z(sql);
   char* err = nullptr;
@@ -93,6 +106,22 @@ Status Connection::Error(int rc, std::string_view what) const {
     return AlreadyExists(fmt::format("{}: {}", what, sqlite3_errmsg(db_)));
   }
   return Internal(fmt::format("sqlite {}: {}", what, sqlite3_errmsg(db_)));
+}
+
+StatusOr<Transaction> Transaction::Begin(Connection& conn) {
+  AUTHD_RETURN_IF_ERROR(conn.Exec("BEGIN IMMEDIATE"));
+  return Transaction(&conn);
+}
+
+Transaction::~Transaction() {
+  if (conn_ != nullptr) (void)conn_->Exec("ROLLBACK");
+}
+
+Status Transaction::Commit() {
+  Connection* conn = std::exchange(conn_, nullptr);
+  Status s = conn->Exec("COMMIT");
+  if (!s.ok()) (void)conn->Exec("ROLLBACK");
+  return s;
 }
 
 }  // namespace authd::sqlite

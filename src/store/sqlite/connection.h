@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 
 #include "util/status.h"
 
@@ -26,7 +27,8 @@ class Statement {
 
   Statement& Bind(int index, int64_t value);
   Statement& Bind(int index, std::string_view value);
-  Statement& Bind(int index, std::optional<int64_t> value);
+  Statement& Bind(int index, std::optional<int64_t> value);      // NULL when unset
+  Statement& BindText(int index, const std::optional<std::string>& value);  // NULL when unset
 
   // SQLITE_ROW, SQLITE_DONE or an error code.
   int Step();
@@ -52,6 +54,14 @@ class Connection {
   // static storage: its address is the cache key.
   StatusOr<sqlite3_stmt*> Prepare(const char* sql);
 
+  // A statement compiled for one use (SQL built at run time, such as a search with a variable
+  // number of terms); finalised when the returned handle goes.
+  struct Finalizer {
+    void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+  };
+  using OwnedStatement = std::unique_ptr<sqlite3_stmt, Finalizer>;
+  StatusOr<OwnedStatement> PrepareOnce(const std::string& sql);
+
   // Runs one or more statements with no results (migrations, BEGIN, COMMIT).
   Status Exec(std::string_view sql);
 
@@ -67,6 +77,21 @@ class Connection {
   explicit Connection(sqlite3* db) : db_(db) {}
   sqlite3* db_;
   std::unordered_map<const char*, sqlite3_stmt*> cache_;
+};
+
+// BEGIN IMMEDIATE ... COMMIT, rolled back when dropped uncommitted. IMMEDIATE takes the write
+// lock at the start, so a read-then-write inside cannot be overtaken by another writer.
+class Transaction {
+ public:
+  static StatusOr<Transaction> Begin(Connection& conn);
+  Transaction(Transaction&& other) noexcept : conn_(std::exchange(other.conn_, nullptr)) {}
+  Transaction& operator=(Transaction&&) = delete;
+  ~Transaction();
+  Status Commit();
+
+ private:
+  explicit Transaction(Connection* conn) : conn_(conn) {}
+  Connection* conn_;  // null once committed or rolled back
 };
 
 }  // namespace authd::sqlite

@@ -31,6 +31,27 @@ constexpr Migration kMigrations[] = {
         created_at INTEGER NOT NULL
       );
     )sql"},
+    {2, "refresh_tokens", R"sql(
+      -- Every refresh token issued (access tokens are never stored). Times in seconds, like
+      -- the tokens' own claims. A user's records go with the user.
+      CREATE TABLE refresh_tokens (
+        jti            TEXT    PRIMARY KEY,
+        user_id        INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        family         TEXT    NOT NULL,  -- jti of the login's first token
+        issued_at      INTEGER NOT NULL,
+        expires_at     INTEGER NOT NULL,
+        last_used_at   INTEGER,
+        user_agent     TEXT    NOT NULL DEFAULT '',
+        client_address TEXT    NOT NULL DEFAULT '',
+        rotated_at     INTEGER,           -- retired by rotation
+        replaced_by    TEXT    NOT NULL DEFAULT '',
+        revoked_at     INTEGER,           -- ended (logout, reuse, password change, admin)
+        revoke_reason  TEXT    NOT NULL DEFAULT ''
+      );
+      CREATE INDEX refresh_tokens_user ON refresh_tokens(user_id);
+      CREATE INDEX refresh_tokens_family ON refresh_tokens(family);
+      CREATE INDEX refresh_tokens_expires ON refresh_tokens(expires_at);
+    )sql"},
 };
 
 constexpr const char* kCreateVersionTable = R"sql(

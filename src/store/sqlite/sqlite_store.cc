@@ -102,6 +102,85 @@ Status SqliteUserStore::SetLastLogin(int64_t id, int64_t micros) {
                    [&](Statement& q) { q.Bind(1, micros).Bind(2, id); });
 }
 
+StatusOr<User> SqliteUserStore::Update(int64_t id, const UserUpdate& u) {
+  // One statement for every combination: an unset member binds NULL and keeps the column.
+  static const std::string sql = std::string(
+      "UPDATE users SET email = COALESCE(?, email), first_name = COALESCE(?, first_name), "
+      "last_name = COALESCE(?, last_name), is_active = COALESCE(?, is_active), "
+      "is_staff = COALESCE(?, is_staff), password = COALESCE(?, password) "
+      "WHERE id = ? RETURNING ") + kUserColumns;
+  auto flag = [](std::optional<bool> v) -> std::optional<int64_t> {
+    if (v) return int64_t{*v};
+    return std::nullopt;
+  };
+  auto conn = pool_.Acquire();
+  auto stmt = conn->Prepare(sql.c_str());
+  if (!stmt.ok()) return stmt.status();
+  Statement q(*stmt);
+  q.BindText(1, u.email).BindText(2, u.first_name).BindText(3, u.last_name);
+  q.Bind(4, flag(u.is_active)).Bind(5, flag(u.is_staff)).BindText(6, u.password_hash);
+  q.Bind(7, id);
+  int rc = q.Step();
+  if (rc == SQLITE_DONE) return NotFound("no such user");
+  if (rc != SQLITE_ROW) return conn->Error(rc, "update user");
+  User user = ReadUser(q);
+  rc = q.Step();  // finish, so the change commits before we answer
+  if (rc != SQLITE_DONE) return conn->Error(rc, "update user");
+  return user;
+}
+
+Status SqliteUserStore::Delete(int64_t id) {
+  return UpdateOne(pool_, "DELETE FROM users WHERE id = ?", [&](Statement& q) { q.Bind(1, id); });
+}
+
+StatusOr<UserPage> SqliteUserStore::List(const UserQuery& query) {
+  // The WHERE clause has one condition per search term, so this SQL is built per call.
+  std::string where;
+  for (size_t i = 0; i < query.search_terms.size(); ++i) {
+    where += i == 0 ? " WHERE " : " AND ";
+    where += "(username LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\')";
+  }
+  auto like = [](std::string_view term) {
+    std::string p = "%";
+    for (char c : term) {
+      if (c == '%' || c == '_' || c == '\\') p += '\\';
+      p += c;
+    }
+    return p + "%";
+  };
+  auto bind_terms = [&](Statement& q) {
+    int i = 1;
+    for (const auto& term : query.search_terms) {
+      const std::string pattern = like(term);
+      q.Bind(i, pattern).Bind(i + 1, pattern);
+      i += 2;
+    }
+    return i;
+  };
+
+  auto conn = pool_.Acquire();
+  UserPage page;
+  {
+    auto stmt = conn->PrepareOnce("SELECT COUNT(*) FROM users" + where);
+    if (!stmt.ok()) return stmt.status();
+    Statement q(stmt->get());
+    bind_terms(q);
+    int rc = q.Step();
+    if (rc != SQLITE_ROW) return conn->Error(rc, "count users");
+    page.count = q.Int(0);
+  }
+  auto stmt = conn->PrepareOnce(std::string("SELECT ") + kUserColumns + " FROM users" + where +
+                                " ORDER BY id LIMIT ? OFFSET ?");
+  if (!stmt.ok()) return stmt.status();
+  Statement q(stmt->get());
+  int next = bind_terms(q);
+  q.Bind(next, query.limit).Bind(next + 1, query.offset);
+  int rc;
+  while ((rc = q.Step()) == SQLITE_ROW) page.users.push_back(ReadUser(q));
+  if (rc != SQLITE_DONE) return conn->Error(rc, "list users");
+  return page;
+}
+
 StatusOr<std::string> SqliteSecretStore::GetOrCreate(std::string_view name,
                                                      const std::function<std::string()>& make) {
   auto conn = pool_.Acquire();

@@ -1,10 +1,11 @@
-// The SQLite implementation of Store: UserStore and SecretStore over one database file.
+// The SQLite implementation of Store: UserStore, SecretStore and TokenStore over one database file.
 #pragma once
 
 #include <memory>
 #include <string>
 
 #include "store/sqlite/connection_pool.h"
+#include "store/sqlite/sqlite_token_store.h"
 #include "store/store.h"
 
 namespace authd::sqlite {
@@ -17,6 +18,9 @@ class SqliteUserStore final : public UserStore {
   StatusOr<User> FindByUsername(std::string_view username) override;
   Status SetPasswordHash(int64_t id, std::string_view password_hash) override;
   Status SetLastLogin(int64_t id, int64_t micros) override;
+  StatusOr<User> Update(int64_t id, const UserUpdate& update) override;
+  Status Delete(int64_t id) override;
+  StatusOr<UserPage> List(const UserQuery& query) override;
 
  private:
   ConnectionPool& pool_;
@@ -38,15 +42,17 @@ class SqliteStore final : public Store {
                                                      const StoreOptions& options);
   UserStore& users() override { return users_; }
   SecretStore& secrets() override { return secrets_; }
+  TokenStore& tokens() override { return tokens_; }
   Status Migrate() override;
   StatusOr<int> SchemaVersion() override;
 
  private:
   explicit SqliteStore(std::unique_ptr<ConnectionPool> pool)
-      : pool_(std::move(pool)), users_(*pool_), secrets_(*pool_) {}
+      : pool_(std::move(pool)), users_(*pool_), secrets_(*pool_), tokens_(*pool_) {}
   std::unique_ptr<ConnectionPool> pool_;
   SqliteUserStore users_;
   SqliteSecretStore secrets_;
+  SqliteTokenStore tokens_;
 };
 
 }  // namespace authd::sqlite

@@ -4,47 +4,15 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
-#include <filesystem>
 #include <thread>
 
 #include "store/sqlite/migrations.h"
+#include "store/store_test_fixture.h"
 
 namespace authd {
 namespace {
 
-namespace fs = std::filesystem;
-
-class SqliteStoreTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("authd-store-test-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    url_ = "sqlite://" + (dir_ / "t.db").string();
-    store_ = Open();
-  }
-  void TearDown() override {
-    store_.reset();
-    fs::remove_all(dir_);
-  }
-  std::unique_ptr<Store> Open() {
-    auto s = OpenStore(url_, {});
-    EXPECT_TRUE(s.ok()) << s.status().ToString();
-    EXPECT_TRUE((*s)->Migrate().ok());
-    return std::move(s).value();
-  }
-  static NewUser Alice() {
-    return {.username = "alice", .password_hash = "h", .email = "a@example.com",
-            .first_name = "Al", .last_name = "Ice", .is_active = true,
-            .date_joined_us = 1'000'000};
-  }
-
-  fs::path dir_;
-  std::string url_;
-  std::unique_ptr<Store> store_;
-};
+using SqliteStoreTest = StoreTest;
 
 TEST_F(SqliteStoreTest, CreatesAndFindsUsers) {
   auto created = store_->users().Create(Alice());
@@ -144,6 +112,73 @@ TEST_F(SqliteStoreTest, RefusesADatabaseFromANewerAuthd) {
   Status s = store_->Migrate();
   EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition);
   EXPECT_NE(s.message().find("999"), std::string::npos);
+}
+
+TEST_F(SqliteStoreTest, UpdatesOnlyTheFieldsGiven) {
+  auto u = store_->users().Create(Alice());
+  ASSERT_TRUE(u.ok());
+  auto updated = store_->users().Update(u->id, {.email = "new@example.com", .is_active = false});
+  ASSERT_TRUE(updated.ok()) << updated.status().ToString();
+  EXPECT_EQ(updated->email, "new@example.com");
+  EXPECT_FALSE(updated->is_active);
+  EXPECT_EQ(updated->first_name, "Al");
+  EXPECT_EQ(updated->password_hash, "h");
+  EXPECT_FALSE(updated->is_staff);
+
+  auto again = store_->users().Update(u->id, {.last_name = "", .is_staff = true,
+                                              .password_hash = "h2"});
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->last_name, "");
+  EXPECT_TRUE(again->is_staff);
+  EXPECT_EQ(again->password_hash, "h2");
+  EXPECT_EQ(again->email, "new@example.com");
+  EXPECT_EQ(store_->users().FindById(u->id)->password_hash, "h2");
+  EXPECT_EQ(store_->users().Update(999, {.is_active = true}).status().code(),
+            StatusCode::kNotFound);
+}
+
+TEST_F(SqliteStoreTest, DeletesUsersAndTheirTokens) {
+  auto u = store_->users().Create(Alice());
+  ASSERT_TRUE(u.ok());
+  ASSERT_TRUE(store_->tokens().Insert({.jti = "j1", .user_id = u->id, .family = "j1",
+                                       .issued_at = 1, .expires_at = 100}).ok());
+  EXPECT_TRUE(store_->users().Delete(u->id).ok());
+  EXPECT_EQ(store_->users().FindById(u->id).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->tokens().Find("j1").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->users().Delete(u->id).code(), StatusCode::kNotFound);
+}
+
+TEST_F(SqliteStoreTest, ListsPagesAndSearchesUsernameAndEmail) {
+  for (const char* name : {"alice", "bob", "carol", "dave_x", "eve"}) {
+    NewUser nu = Alice();
+    nu.username = name;
+    nu.email = std::string(name) + (std::string(name) == "eve" ? "@Corp.example" : "@example.com");
+    ASSERT_TRUE(store_->users().Create(nu).ok());
+  }
+  auto all = store_->users().List({.offset = 0, .limit = 2});
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  EXPECT_EQ(all->count, 5);
+  ASSERT_EQ(all->users.size(), 2u);
+  EXPECT_EQ(all->users[0].username, "alice");
+  EXPECT_EQ(all->users[1].username, "bob");
+  auto last = store_->users().List({.offset = 4, .limit = 2});
+  ASSERT_EQ(last->users.size(), 1u);
+  EXPECT_EQ(last->users[0].username, "eve");
+
+  // Case-insensitive, in username or email; every term must match.
+  auto corp = store_->users().List({.search_terms = {"CORP"}, .limit = 10});
+  ASSERT_EQ(corp->count, 1);
+  EXPECT_EQ(corp->users[0].username, "eve");
+  EXPECT_EQ(store_->users().List({.search_terms = {"a"}, .limit = 10})->count, 5);
+  auto both = store_->users().List({.search_terms = {"a", "BOB"}, .limit = 10});
+  ASSERT_EQ(both->count, 1);
+  EXPECT_EQ(both->users[0].username, "bob");
+  // LIKE wildcards in a term are matched literally.
+  auto underscore = store_->users().List({.search_terms = {"_"}, .limit = 10});
+  ASSERT_EQ(underscore->count, 1);
+  EXPECT_EQ(underscore->users[0].username, "dave_x");
+  auto percent = store_->users().List({.search_terms = {"%"}, .limit = 10});
+  EXPECT_EQ(percent->count, 0);
 }
 
 TEST(OpenStore, RejectsUnknownUrls) {

@@ -1,0 +1,146 @@
+#include "store/sqlite/sqlite_token_store.h"
+
+namespace authd::sqlite {
+namespace {
+
+#define AUTHD_TOKEN_COLUMNS                                                             \
+  "jti, user_id, family, issued_at, expires_at, last_used_at, user_agent, client_address, " \
+  "rotated_at, replaced_by, revoked_at, revoke_reason"
+
+std::optional<int64_t> OptionalInt(const Statement& q, int col) {
+  if (q.IsNull(col)) return std::nullopt;
+  return q.Int(col);
+}
+
+RefreshTokenRecord ReadRecord(const Statement& q) {
+  RefreshTokenRecord r;
+  r.jti = q.Text(0);
+  r.user_id = q.Int(1);
+  r.family = q.Text(2);
+  r.issued_at = q.Int(3);
+  r.expires_at = q.Int(4);
+  r.last_used_at = OptionalInt(q, 5);
+  r.user_agent = q.Text(6);
+  r.client_address = q.Text(7);
+  r.rotated_at = OptionalInt(q, 8);
+  r.replaced_by = q.Text(9);
+  r.revoked_at = OptionalInt(q, 10);
+  r.revoke_reason = q.Text(11);
+  return r;
+}
+
+Status InsertOn(Connection& conn, const RefreshTokenRecord& r) {
+  auto stmt = conn.Prepare("INSERT INTO refresh_tokens(" AUTHD_TOKEN_COLUMNS
+                           ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  if (!stmt.ok()) return stmt.status();
+  Statement q(*stmt);
+  q.Bind(1, r.jti).Bind(2, r.user_id).Bind(3, r.family).Bind(4, r.issued_at);
+  q.Bind(5, r.expires_at).Bind(6, r.last_used_at).Bind(7, r.user_agent);
+  q.Bind(8, r.client_address).Bind(9, r.rotated_at).Bind(10, r.replaced_by);
+  q.Bind(11, r.revoked_at).Bind(12, r.revoke_reason);
+  int rc = q.Step();
+  if (rc != SQLITE_DONE) return conn.Error(rc, "record refresh token");
+  return Status::Ok();
+}
+
+// Runs a statement that changes rows; the number changed.
+template <typename BindFn>
+StatusOr<int> Change(ConnectionPool& pool, const char* sql, const char* what, BindFn bind) {
+  auto conn = pool.Acquire();
+  auto stmt = conn->Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  Statement q(*stmt);
+  bind(q);
+  int rc = q.Step();
+  if (rc != SQLITE_DONE) return conn->Error(rc, what);
+  return conn->Changes();
+}
+
+}  // namespace
+
+Status SqliteTokenStore::Insert(const RefreshTokenRecord& record) {
+  auto conn = pool_.Acquire();
+  return InsertOn(*conn, record);
+}
+
+StatusOr<RefreshTokenRecord> SqliteTokenStore::Find(std::string_view jti) {
+  auto conn = pool_.Acquire();
+  auto stmt = conn->Prepare("SELECT " AUTHD_TOKEN_COLUMNS " FROM refresh_tokens WHERE jti = ?");
+  if (!stmt.ok()) return stmt.status();
+  Statement q(*stmt);
+  q.Bind(1, jti);
+  int rc = q.Step();
+  if (rc == SQLITE_ROW) return ReadRecord(q);
+  if (rc == SQLITE_DONE) return NotFound("no such refresh token");
+  return conn->Error(rc, "find refresh token");
+}
+
+StatusOr<bool> SqliteTokenStore::Rotate(std::string_view jti, int64_t now,
+                                        const RefreshTokenRecord& successor) {
+  auto conn = pool_.Acquire();
+  auto tx = Transaction::Begin(*conn);
+  if (!tx.ok()) return tx.status();
+  {
+    // The condition on the row is what makes one rotation win: the others change nothing.
+    auto stmt = conn->Prepare(
+        "UPDATE refresh_tokens SET rotated_at = ?, replaced_by = ?, last_used_at = ? "
+        "WHERE jti = ? AND rotated_at IS NULL AND revoked_at IS NULL");
+    if (!stmt.ok()) return stmt.status();
+    Statement q(*stmt);
+    q.Bind(1, now).Bind(2, successor.jti).Bind(3, now).Bind(4, jti);
+    int rc = q.Step();
+    if (rc != SQLITE_DONE) return conn->Error(rc, "rotate refresh token");
+  }
+  if (conn->Changes() == 0) return false;  // dropping tx rolls back
+  AUTHD_RETURN_IF_ERROR(InsertOn(*conn, successor));
+  AUTHD_RETURN_IF_ERROR(tx->Commit());
+  return true;
+}
+
+Status SqliteTokenStore::Touch(std::string_view jti, int64_t now) {
+  auto changed = Change(pool_, "UPDATE refresh_tokens SET last_used_at = ? WHERE jti = ?",
+                        "touch refresh token", [&](Statement& q) { q.Bind(1, now).Bind(2, jti); });
+  return changed.status();
+}
+
+StatusOr<int> SqliteTokenStore::RevokeFamily(std::string_view family, int64_t now,
+                                             std::string_view reason) {
+  return Change(pool_,
+                "UPDATE refresh_tokens SET revoked_at = ?, revoke_reason = ? "
+                "WHERE family = ? AND revoked_at IS NULL",
+                "revoke token family",
+                [&](Statement& q) { q.Bind(1, now).Bind(2, reason).Bind(3, family); });
+}
+
+StatusOr<int> SqliteTokenStore::RevokeUser(int64_t user_id, int64_t now,
+                                           std::string_view reason) {
+  return Change(pool_,
+                "UPDATE refresh_tokens SET revoked_at = ?, revoke_reason = ? "
+                "WHERE user_id = ? AND revoked_at IS NULL",
+                "revoke user tokens",
+                [&](Statement& q) { q.Bind(1, now).Bind(2, reason).Bind(3, user_id); });
+}
+
+StatusOr<std::vector<RefreshTokenRecord>> SqliteTokenStore::ListLive(int64_t user_id,
+                                                                     int64_t now) {
+  auto conn = pool_.Acquire();
+  auto stmt = conn->Prepare(
+      "SELECT " AUTHD_TOKEN_COLUMNS " FROM refresh_tokens WHERE user_id = ? AND "
+      "rotated_at IS NULL AND revoked_at IS NULL AND expires_at > ? "
+      "ORDER BY issued_at DESC, jti");
+  if (!stmt.ok()) return stmt.status();
+  Statement q(*stmt);
+  q.Bind(1, user_id).Bind(2, now);
+  std::vector<RefreshTokenRecord> out;
+  int rc;
+  while ((rc = q.Step()) == SQLITE_ROW) out.push_back(ReadRecord(q));
+  if (rc != SQLITE_DONE) return conn->Error(rc, "list refresh tokens");
+  return out;
+}
+
+StatusOr<int> SqliteTokenStore::DeleteExpired(int64_t before) {
+  return Change(pool_, "DELETE FROM refresh_tokens WHERE expires_at < ?",
+                "delete expired refresh tokens", [&](Statement& q) { q.Bind(1, before); });
+}
+
+}  // namespace authd::sqlite

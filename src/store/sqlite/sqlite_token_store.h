@@ -1,0 +1,27 @@
+// The SQLite implementation of TokenStore: the refresh_tokens table (migration 2).
+#pragma once
+
+#include "store/sqlite/connection_pool.h"
+#include "store/token_store.h"
+
+namespace authd::sqlite {
+
+class SqliteTokenStore final : public TokenStore {
+ public:
+  explicit SqliteTokenStore(ConnectionPool& pool) : pool_(pool) {}
+  Status Insert(const RefreshTokenRecord& record) override;
+  StatusOr<RefreshTokenRecord> Find(std::string_view jti) override;
+  StatusOr<bool> Rotate(std::string_view jti, int64_t now,
+                        const RefreshTokenRecord& successor) override;
+  Status Touch(std::string_view jti, int64_t now) override;
+  StatusOr<int> RevokeFamily(std::string_view family, int64_t now,
+                             std::string_view reason) override;
+  StatusOr<int> RevokeUser(int64_t user_id, int64_t now, std::string_view reason) override;
+  StatusOr<std::vector<RefreshTokenRecord>> ListLive(int64_t user_id, int64_t now) override;
+  StatusOr<int> DeleteExpired(int64_t before) override;
+
+ private:
+  ConnectionPool& pool_;
+};
+
+}  // namespace authd::sqlite

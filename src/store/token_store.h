@@ -1,0 +1,66 @@
+// Where refresh tokens are recorded, so they can be listed, rotated and revoked. Access tokens
+// are never stored: they stay stateless and short-lived.
+// One implementation per backend, held to the same contract by the store tests.
+// Thread-safety: every method may be called from any thread at once.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "util/status.h"
+
+namespace authd {
+
+// One refresh token as issued. Times are seconds since the epoch, like the token's own claims.
+struct RefreshTokenRecord {
+  std::string jti;
+  int64_t user_id = 0;
+  std::string family;  // the jti of the first token of the login this one descends from
+  int64_t issued_at = 0;
+  int64_t expires_at = 0;
+  std::optional<int64_t> last_used_at;
+  std::string user_agent;      // at issue
+  std::string client_address;  // at issue
+  std::optional<int64_t> rotated_at;  // retired by rotation; replaced_by names the successor
+  std::string replaced_by;
+  std::optional<int64_t> revoked_at;  // ended: logout, reuse, password change, admin, ...
+  std::string revoke_reason;
+
+  bool live() const { return !rotated_at && !revoked_at; }
+};
+
+class TokenStore {
+ public:
+  virtual ~TokenStore() = default;
+
+  // Records a token. AlreadyExists when the jti is known. Durable when this returns OK.
+  virtual Status Insert(const RefreshTokenRecord& record) = 0;
+
+  // NotFound when the jti was never recorded (or its record was flushed).
+  virtual StatusOr<RefreshTokenRecord> Find(std::string_view jti) = 0;
+
+  // In one transaction: retires `jti` if, and only if, it is still live, and records
+  // `successor`. False (and nothing changed) when `jti` was no longer live, so of many
+  // concurrent rotations of one token exactly one gets true.
+  virtual StatusOr<bool> Rotate(std::string_view jti, int64_t now,
+                                const RefreshTokenRecord& successor) = 0;
+
+  // Notes that the token was used to refresh.
+  virtual Status Touch(std::string_view jti, int64_t now) = 0;
+
+  // Revoke every not-yet-revoked token of a family, or of a user. The number newly revoked.
+  virtual StatusOr<int> RevokeFamily(std::string_view family, int64_t now,
+                                     std::string_view reason) = 0;
+  virtual StatusOr<int> RevokeUser(int64_t user_id, int64_t now, std::string_view reason) = 0;
+
+  // The user's tokens that are neither rotated, revoked nor expired at `now`, newest first.
+  virtual StatusOr<std::vector<RefreshTokenRecord>> ListLive(int64_t user_id, int64_t now) = 0;
+
+  // Deletes the records of tokens that expired before `before`; the number deleted.
+  virtual StatusOr<int> DeleteExpired(int64_t before) = 0;
+};
+
+}  // namespace authd
