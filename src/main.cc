@@ -1,5 +1,5 @@
 // authd: an authentication service compatible with Django REST Framework + simplejwt.
-// The command line: serve, migrate, createsuperuser, changepassword.
+// The command line: serve, migrate, createsuperuser, changepassword, flushexpiredtokens.
 #include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -30,6 +30,9 @@ int main(int argc, char** argv) {
   std::string cp_username;
   changepassword->add_option("username", cp_username, "The user")->required();
 
+  auto* flush = cli.add_subcommand("flushexpiredtokens",
+                                   "Delete the records of expired refresh tokens");
+
   CLI11_PARSE(cli, argc, argv);
 
   auto settings = LoadSettings(ProcessEnv());
@@ -52,5 +55,6 @@ int main(int argc, char** argv) {
     return RunCreateSuperuser(std::move(*settings), su_args);
   }
   if (*changepassword) return RunChangePassword(std::move(*settings), cp_username);
+  if (*flush) return RunFlushExpiredTokens(std::move(*settings));
   return 2;
 }

@@ -84,6 +84,19 @@ ApiError FromStatus(const Status& status) {
   return Detail(500, "A server error occurred.");
 }
 
+ApiError FromSessionFailure(const SessionFailure& failure) {
+  switch (failure.kind) {
+    case SessionFailure::Kind::kToken:
+      return InvalidToken(failure.token, TokenSource::kRequestBody);
+    case SessionFailure::Kind::kNoActiveAccount:
+      return AuthenticationFailed("No active account found for the given token.",
+                                  "no_active_account");
+    case SessionFailure::Kind::kStore:
+      return FromStatus(failure.status);
+  }
+  return FromStatus(failure.status);
+}
+
 Response ToResponse(const ApiError& error) {
   Response r;
   r.status = error.status;

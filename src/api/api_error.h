@@ -10,6 +10,7 @@
 #include "api/fields.h"
 #include "http/body_decoder.h"
 #include "http/message.h"
+#include "sessions/session_service.h"
 #include "tokens/token_error.h"
 #include "util/status.h"
 
@@ -36,6 +37,8 @@ ApiError InvalidToken(TokenError error, TokenSource source);          // 401 tok
 ApiError Unavailable(int retry_after_seconds);                        // 503
 // Store and internal failures: Unavailable -> 503, anything else -> 500 (and is logged).
 ApiError FromStatus(const Status& status);
+// A refused refresh, blacklist or verify: token errors as simplejwt's serializers answer them.
+ApiError FromSessionFailure(const SessionFailure& failure);
 
 Response ToResponse(const ApiError& error);
 

@@ -8,7 +8,7 @@ namespace authd {
 
 // The original service's flows: /register/, /user_detail/.
 void AddAccountRoutes(Router& router, Services& services);
-// simplejwt's views: /api/token/, /api/token/refresh/, /api/token/verify/.
+// simplejwt's views: /api/token/, /api/token/refresh/, /api/token/verify/, /api/token/blacklist/.
 void AddTokenRoutes(Router& router, Services& services);
 
 inline void AddAllRoutes(Router& router, Services& services) {

@@ -6,6 +6,7 @@
 #include "passwords/password_hasher.h"
 #include "passwords/password_policy.h"
 #include "runtime/blocking_pool.h"
+#include "sessions/session_service.h"
 #include "store/store.h"
 #include "tokens/token_service.h"
 #include "util/clock.h"
@@ -16,6 +17,7 @@ struct Services {
   const Settings& settings;
   Store& store;
   const TokenService& tokens;
+  SessionService& sessions;
   const PasswordHasher& hasher;
   const PasswordPolicy& policy;
   BlockingPool& hash_pool;  // every Hash/Verify runs here, never on an I/O thread

@@ -1,4 +1,5 @@
-// simplejwt's views: obtain a pair, refresh an access token, verify any token.
+// simplejwt's views: obtain a pair, refresh, verify any token, blacklist (logout). The token
+// lifecycle itself (records, rotation, reuse detection) is SessionService's.
 #include <boost/json/object.hpp>
 
 #include <mutex>
@@ -30,6 +31,22 @@ class DummyHash {
   std::once_flag once_;
   std::string hash_;
 };
+
+ClientInfo ClientOf(const Request& request) {
+  return {.user_agent = request.user_agent, .address = request.client_address};
+}
+
+// The refresh token of a request body: simplejwt reads "refresh"; the original README sent
+// "refresh_token". Either is read under simplejwt's name (so errors name "refresh").
+std::optional<std::string> ReadRefreshField(const json::object& data, FieldErrors& errors) {
+  json::object fields;
+  if (const json::value* v = data.if_contains("refresh")) {
+    fields["refresh"] = *v;
+  } else if (const json::value* alias = data.if_contains("refresh_token")) {
+    fields["refresh"] = *alias;
+  }
+  return ReadCharField(fields, "refresh", {}, errors);
+}
 
 Response TokenResponse(const json::object& body) {
   Response r = JsonResponse(200, body);
@@ -82,47 +99,26 @@ asio::awaitable<Response> ObtainPair(Services& s, DummyHash& dummy, Request& req
     if (!st.ok()) co_return ToResponse(FromStatus(st));
   }
 
-  IssuedPair pair = s.tokens.IssuePair(user->id);
+  auto pair = s.sessions.Login(user->id, ClientOf(request));
+  if (!pair.ok()) co_return ToResponse(FromStatus(pair.status()));
   json::object body;
-  body["refresh"] = pair.refresh;
-  body["access"] = pair.access;
+  body["refresh"] = pair->refresh;
+  body["access"] = pair->access;
   co_return TokenResponse(body);
 }
 
 asio::awaitable<Response> Refresh(Services& s, Request& request) {
   auto data = RequestData(request);
   if (!data.ok()) co_return ToResponse(data.error());
-  // simplejwt reads "refresh"; the original README sent "refresh_token". Either is read under
-  // simplejwt's name (so errors name "refresh"); other fields are ignored.
-  json::object fields;
-  if (const json::value* v = data->if_contains("refresh")) {
-    fields["refresh"] = *v;
-  } else if (const json::value* alias = data->if_contains("refresh_token")) {
-    fields["refresh"] = *alias;
-  }
   FieldErrors errors;
-  auto token = ReadCharField(fields, "refresh", {}, errors);
+  auto token = ReadRefreshField(*data, errors);
   if (!errors.empty()) co_return ToResponse(ValidationFailed(errors));
 
-  auto claims = s.tokens.Verify(*token, kRefreshType);
-  if (!claims.ok()) co_return ToResponse(InvalidToken(claims.error(), TokenSource::kRequestBody));
-
-  // A refresh for a deleted or inactive user is refused (newer simplejwt's answer).
-  bool active = false;
-  if (claims->user_id) {
-    auto user = s.store.users().FindById(*claims->user_id);
-    if (!user.ok() && user.status().code() != StatusCode::kNotFound) {
-      co_return ToResponse(FromStatus(user.status()));
-    }
-    active = user.ok() && user->is_active;
-  }
-  if (!active) {
-    co_return ToResponse(
-        AuthenticationFailed("No active account found for the given token.", "no_active_account"));
-  }
-
+  auto answer = s.sessions.Refresh(*token, ClientOf(request));
+  if (!answer.ok()) co_return ToResponse(FromSessionFailure(answer.error()));
   json::object body;
-  body["access"] = s.tokens.IssueAccessFrom(*claims);
+  body["access"] = answer->access;
+  if (answer->refresh) body["refresh"] = *answer->refresh;
   co_return TokenResponse(body);
 }
 
@@ -132,8 +128,19 @@ asio::awaitable<Response> Verify(Services& s, Request& request) {
   FieldErrors errors;
   auto token = ReadCharField(*data, "token", {}, errors);
   if (!errors.empty()) co_return ToResponse(ValidationFailed(errors));
-  auto claims = s.tokens.Verify(*token, std::nullopt);
-  if (!claims.ok()) co_return ToResponse(InvalidToken(claims.error(), TokenSource::kRequestBody));
+  auto claims = s.sessions.Verify(*token);
+  if (!claims.ok()) co_return ToResponse(FromSessionFailure(claims.error()));
+  co_return JsonResponse(200, json::object{});
+}
+
+asio::awaitable<Response> Blacklist(Services& s, Request& request) {
+  auto data = RequestData(request);
+  if (!data.ok()) co_return ToResponse(data.error());
+  FieldErrors errors;
+  auto token = ReadRefreshField(*data, errors);
+  if (!errors.empty()) co_return ToResponse(ValidationFailed(errors));
+  auto done = s.sessions.Blacklist(*token);
+  if (!done.ok()) co_return ToResponse(FromSessionFailure(done.error()));
   co_return JsonResponse(200, json::object{});
 }
 
@@ -145,6 +152,7 @@ void AddTokenRoutes(Router& router, Services& s) {
              [&s, dummy](Request& r) { return ObtainPair(s, *dummy, r); });
   router.Add("POST", "/api/token/refresh/", [&s](Request& r) { return Refresh(s, r); });
   router.Add("POST", "/api/token/verify/", [&s](Request& r) { return Verify(s, r); });
+  router.Add("POST", "/api/token/blacklist/", [&s](Request& r) { return Blacklist(s, r); });
 }
 
 }  // namespace authd

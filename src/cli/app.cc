@@ -35,11 +35,17 @@ StatusOr<std::unique_ptr<App>> App::Create(Settings settings) {
       JwsCodec(std::make_shared<HmacKey>(std::move(secret))),
       TokenLifetimes{s.access_token_lifetime, s.refresh_token_lifetime, s.leeway}, app->clock_,
       app->random_);
+  app->sessions_ = std::make_unique<SessionService>(
+      *app->tokens_, *app->store_, app->clock_,
+      SessionPolicy{.rotate = s.rotate_refresh_tokens,
+                    .blacklist_after_rotation = s.blacklist_after_rotation,
+                    .grace_seconds = s.rotation_grace_seconds});
   app->hash_pool_ = std::make_unique<BlockingPool>(s.hash_threads, s.hash_queue);
   app->services_ = std::make_unique<Services>(Services{
       .settings = app->settings_,
       .store = *app->store_,
       .tokens = *app->tokens_,
+      .sessions = *app->sessions_,
       .hasher = *app->hasher_,
       .policy = app->policy_,
       .hash_pool = *app->hash_pool_,

@@ -27,6 +27,7 @@ class App {
   const PasswordPolicy& policy() const { return policy_; }
   const Clock& clock() const { return clock_; }
   Services& services() { return *services_; }
+  SessionService& sessions() { return *sessions_; }
 
  private:
   explicit App(Settings settings);
@@ -38,6 +39,7 @@ class App {
   std::unique_ptr<Argon2idHasher> hasher_;
   PasswordPolicy policy_;
   std::unique_ptr<TokenService> tokens_;
+  std::unique_ptr<SessionService> sessions_;
   std::unique_ptr<BlockingPool> hash_pool_;
   std::unique_ptr<Services> services_;
 };

@@ -20,4 +20,7 @@ int RunCreateSuperuser(Settings settings, const CreateSuperuserArgs& args);
 
 int RunChangePassword(Settings settings, const std::string& username);
 
+// Deletes the records of expired refresh tokens.
+int RunFlushExpiredTokens(Settings settings);
+
 }  // namespace authd

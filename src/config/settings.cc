@@ -107,6 +107,11 @@ StatusOr<Settings> LoadSettings(const EnvLookup& env) {
   AUTHD_RETURN_IF_ERROR(
       ReadInt(env, "AUTHD_REFRESH_TOKEN_LIFETIME", s.refresh_token_lifetime, 1, 10 * year));
   AUTHD_RETURN_IF_ERROR(ReadInt(env, "AUTHD_LEEWAY", s.leeway, 0, 3600));
+  AUTHD_RETURN_IF_ERROR(ReadBool(env, "AUTHD_ROTATE_REFRESH_TOKENS", s.rotate_refresh_tokens));
+  AUTHD_RETURN_IF_ERROR(
+      ReadBool(env, "AUTHD_BLACKLIST_AFTER_ROTATION", s.blacklist_after_rotation));
+  AUTHD_RETURN_IF_ERROR(
+      ReadInt(env, "AUTHD_ROTATION_GRACE_SECONDS", s.rotation_grace_seconds, 0, 300));
   AUTHD_RETURN_IF_ERROR(
       ReadInt(env, "AUTHD_ARGON2_MEMORY_KIB", s.argon2_memory_kib, 8, 4 * 1024 * 1024));
   AUTHD_RETURN_IF_ERROR(ReadInt(env, "AUTHD_ARGON2_ITERATIONS", s.argon2_iterations, 1, 64));
@@ -150,6 +155,9 @@ std::vector<std::string> DescribeSettings(const Settings& s) {
       fmt::format("AUTHD_ACCESS_TOKEN_LIFETIME={}", s.access_token_lifetime),
       fmt::format("AUTHD_REFRESH_TOKEN_LIFETIME={}", s.refresh_token_lifetime),
       fmt::format("AUTHD_LEEWAY={}", s.leeway),
+      fmt::format("AUTHD_ROTATE_REFRESH_TOKENS={}", s.rotate_refresh_tokens),
+      fmt::format("AUTHD_BLACKLIST_AFTER_ROTATION={}", s.blacklist_after_rotation),
+      fmt::format("AUTHD_ROTATION_GRACE_SECONDS={}", s.rotation_grace_seconds),
       fmt::format("AUTHD_ARGON2_MEMORY_KIB={}", s.argon2_memory_kib),
       fmt::format("AUTHD_ARGON2_ITERATIONS={}", s.argon2_iterations),
       fmt::format("AUTHD_ARGON2_PARALLELISM={}", s.argon2_parallelism),

@@ -33,6 +33,9 @@ struct Settings {
   int64_t access_token_lifetime = 300;
   int64_t refresh_token_lifetime = 86400;
   int64_t leeway = 0;
+  bool rotate_refresh_tokens = false;     // simplejwt's ROTATE_REFRESH_TOKENS
+  bool blacklist_after_rotation = true;   // retire rotated tokens (enables reuse detection)
+  int64_t rotation_grace_seconds = 0;     // a retired token may still refresh this long
 
   // Passwords
   uint32_t argon2_memory_kib = 19456;

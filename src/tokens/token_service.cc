@@ -103,6 +103,22 @@ std::string TokenService::IssueAccessFrom(const TokenClaims& refresh) const {
   return codec_.Encode(access);
 }
 
+IssuedToken TokenService::IssueRotatedRefresh(const TokenClaims& refresh) const {
+  const int64_t now = clock_.NowSeconds();
+  IssuedToken out;
+  json::object payload = refresh.payload;
+  payload["jti"] = NewJti();
+  payload["exp"] = now + lifetimes_.refresh_seconds;
+  payload["iat"] = now;
+  out.token = codec_.Encode(payload);
+  out.claims = refresh;
+  out.claims.jti = payload["jti"].as_string();
+  out.claims.exp = now + lifetimes_.refresh_seconds;
+  out.claims.iat = now;
+  out.claims.payload = std::move(payload);
+  return out;
+}
+
 Result<TokenClaims, TokenError> TokenService::Verify(
     std::string_view token, std::optional<std::string_view> expected_type) const {
   auto decoded = codec_.Decode(token);

@@ -24,6 +24,11 @@ struct TokenLifetimes {
   int64_t leeway_seconds = 0;  // tolerated clock skew on exp and nbf
 };
 
+struct IssuedToken {
+  std::string token;
+  TokenClaims claims;
+};
+
 struct IssuedPair {
   std::string access;
   std::string refresh;
@@ -39,6 +44,10 @@ class TokenService {
   // A new access token for a verified refresh token. As simplejwt does, every claim but
   // token_type, exp and jti is copied from the refresh token (so iat stays the login's).
   std::string IssueAccessFrom(const TokenClaims& refresh) const;
+
+  // The successor of a refresh token under rotation: simplejwt's set_jti(), set_exp() and
+  // set_iat() on a copy, so every other claim (user_id, iss, custom claims) carries over.
+  IssuedToken IssueRotatedRefresh(const TokenClaims& refresh) const;
 
   // Verifies signature and claims. `expected_type` nullopt accepts any token type (as
   // simplejwt's UntypedToken does for /api/token/verify/).

@@ -70,6 +70,26 @@ TEST_F(TokenServiceTest, AccessFromRefreshCopiesClaimsButNotIdTypeOrExpiry) {
   EXPECT_NE(access["jti"], PayloadOf(pair.refresh)["jti"]);
 }
 
+TEST_F(TokenServiceTest, RotatedRefreshHasNewIdExpiryAndIssueTimeAndKeepsOtherClaims) {
+  TokenService tokens = Make({.access_seconds = 60, .refresh_seconds = 600});
+  IssuedPair pair = tokens.IssuePair(7);
+  auto claims = tokens.Verify(pair.refresh, kRefreshType);
+  ASSERT_TRUE(claims.ok());
+  claims->payload["custom"] = "kept";
+  clock_.AdvanceSeconds(100);
+  IssuedToken next = tokens.IssueRotatedRefresh(*claims);
+  auto p = PayloadOf(next.token);
+  EXPECT_NE(p["jti"].as_string(), pair.refresh_claims.jti);
+  EXPECT_EQ(p["jti"].as_string(), next.claims.jti);
+  EXPECT_EQ(p["iat"].as_int64(), kNow + 100);
+  EXPECT_EQ(p["exp"].as_int64(), kNow + 700);
+  EXPECT_EQ(next.claims.exp, kNow + 700);
+  EXPECT_EQ(p["user_id"].as_int64(), 7);
+  EXPECT_EQ(p["token_type"].as_string(), "refresh");
+  EXPECT_EQ(p["custom"].as_string(), "kept");
+  EXPECT_TRUE(tokens.Verify(next.token, kRefreshType).ok());
+}
+
 TEST_F(TokenServiceTest, HonoursConfiguredLifetimes) {
   auto pair = Make({.access_seconds = 60, .refresh_seconds = 120}).IssuePair(1);
   EXPECT_EQ(PayloadOf(pair.access)["exp"].as_int64(), kNow + 60);

@@ -110,3 +110,21 @@ def test_same_requests_same_answers(peer, ours):
         assert mine.json() == theirs.json(), label
         for header in ("WWW-Authenticate", "Allow"):
             assert mine.headers.get(header) == theirs.headers.get(header), (label, header)
+
+
+def test_blacklist_answers_like_the_original(peer, ours):
+    register_both(peer, ours, "dave")
+
+    def steps(base):
+        pair = requests.post(base + "/api/token/", data={"username": "dave", "password": STRONG_PASSWORD}).json()
+        out = []
+        for path, data in [("/api/token/blacklist/", {}),
+                           ("/api/token/blacklist/", {"refresh": pair["access"]}),
+                           ("/api/token/blacklist/", {"refresh": pair["refresh"]}),
+                           ("/api/token/refresh/", {"refresh": pair["refresh"]}),
+                           ("/api/token/blacklist/", {"refresh": pair["refresh"]})]:
+            r = requests.post(base + path, data=data)
+            out.append((path, r.status_code, r.json()))
+        return out
+
+    assert steps(ours.url("")) == steps(peer)

@@ -1,0 +1,198 @@
+#include "sessions/session_service.h"
+
+#include <spdlog/spdlog.h>
+
+namespace authd {
+namespace {
+
+Err<SessionFailure> TokenFailure(TokenError e) {
+  return Err{SessionFailure{.kind = SessionFailure::Kind::kToken, .token = e}};
+}
+Err<SessionFailure> StoreFailure(Status s) {
+  return Err{SessionFailure{.kind = SessionFailure::Kind::kStore, .status = std::move(s)}};
+}
+Err<SessionFailure> NoActiveAccount() {
+  return Err{SessionFailure{.kind = SessionFailure::Kind::kNoActiveAccount}};
+}
+
+RefreshTokenRecord NewRecord(const TokenClaims& claims, std::string family,
+                             const ClientInfo& client) {
+  return {.jti = claims.jti,
+          .user_id = claims.user_id.value_or(0),
+          .family = std::move(family),
+          .issued_at = claims.iat.value_or(0),
+          .expires_at = claims.exp,
+          .user_agent = std::string(client.user_agent.substr(0, 512)),
+          .client_address = std::string(client.address)};
+}
+
+}  // namespace
+
+SessionService::SessionService(const TokenService& tokens, Store& store, const Clock& clock,
+                               SessionPolicy policy)
+    : tokens_(tokens), store_(store), clock_(clock), policy_(policy) {}
+
+StatusOr<IssuedPair> SessionService::Login(int64_t user_id, const ClientInfo& client) {
+  IssuedPair pair = tokens_.IssuePair(user_id);
+  const TokenClaims& c = pair.refresh_claims;
+  AUTHD_RETURN_IF_ERROR(store_.tokens().Insert(NewRecord(c, c.jti, client)));
+  return pair;
+}
+
+StatusOr<RefreshTokenRecord> SessionService::RecordOf(const TokenClaims& claims) {
+  auto found = store_.tokens().Find(claims.jti);
+  if (found.status().code() != StatusCode::kNotFound) return found;
+  RefreshTokenRecord adopted = NewRecord(claims, claims.jti, {});
+  Status inserted = store_.tokens().Insert(adopted);
+  // Another request may have adopted it first; either way the stored record is the truth.
+  if (inserted.ok()) return adopted;
+  if (inserted.code() != StatusCode::kAlreadyExists) return inserted;
+  return store_.tokens().Find(claims.jti);
+}
+
+bool SessionService::RetiredButAccepted(const RefreshTokenRecord& r, int64_t now) const {
+  if (r.revoked_at || !r.rotated_at) return false;
+  if (!policy_.blacklist_after_rotation) return true;  // simplejwt without blacklisting
+  return policy_.grace_seconds > 0 && now - *r.rotated_at <= policy_.grace_seconds;
+}
+
+SessionFailure SessionService::ReuseDetected(const RefreshTokenRecord& r, int64_t now) {
+  auto revoked = store_.tokens().RevokeFamily(r.family, now, "reuse_detected");
+  if (!revoked.ok()) return StoreFailure(revoked.status()).error;
+  spdlog::warn("refresh token reuse: user {} presented retired token {} of family {}; "
+               "{} token(s) of the family revoked", r.user_id, r.jti, r.family, *revoked);
+  return TokenFailure(TokenError::kBlacklisted).error;
+}
+
+Result<RefreshAnswer, SessionFailure> SessionService::Refresh(std::string_view token,
+                                                              const ClientInfo& client) {
+  auto claims = tokens_.Verify(token, kRefreshType);
+  if (!claims.ok()) return TokenFailure(claims.error());
+  const int64_t now = clock_.NowSeconds();
+
+  // As newer simplejwt: a revoked token is refused as such before the user is looked at.
+  auto found = store_.tokens().Find(claims->jti);
+  if (!found.ok() && found.status().code() != StatusCode::kNotFound) {
+    return StoreFailure(found.status());
+  }
+  if (found.ok()) {
+    if (found->revoked_at) return TokenFailure(TokenError::kBlacklisted);
+    if (found->rotated_at && !RetiredButAccepted(*found, now)) {
+      return Err{ReuseDetected(*found, now)};
+    }
+  }
+
+  // A refresh for a deleted or inactive user is refused (newer simplejwt's answer).
+  if (!claims->user_id) return NoActiveAccount();
+  auto user = store_.users().FindById(*claims->user_id);
+  if (!user.ok()) {
+    if (user.status().code() == StatusCode::kNotFound) return NoActiveAccount();
+    return StoreFailure(user.status());
+  }
+  if (!user->is_active) return NoActiveAccount();
+
+  auto record = found.ok() ? std::move(found) : RecordOf(*claims);
+  if (!record.ok()) return StoreFailure(record.status());
+  if (policy_.rotate) return Rotate(*claims, *record, client);
+  if (Status s = store_.tokens().Touch(record->jti, now); !s.ok()) return StoreFailure(s);
+  return RefreshAnswer{.access = tokens_.IssueAccessFrom(*claims)};
+}
+
+Result<RefreshAnswer, SessionFailure> SessionService::Rotate(const TokenClaims& claims,
+                                                             const RefreshTokenRecord& record,
+                                                             const ClientInfo& client) {
+  const int64_t now = clock_.NowSeconds();
+  // As simplejwt: the access token comes from the presented refresh token, then the refresh
+  // token gets a new jti, exp and iat.
+  RefreshAnswer answer{.access = tokens_.IssueAccessFrom(claims)};
+  IssuedToken next = tokens_.IssueRotatedRefresh(claims);
+  const RefreshTokenRecord successor = NewRecord(next.claims, record.family, client);
+
+  if (policy_.blacklist_after_rotation) {
+    // The store decides, not `record` (read earlier): of concurrent rotations one wins.
+    auto won = store_.tokens().Rotate(record.jti, now, successor);
+    if (!won.ok()) return StoreFailure(won.status());
+    if (!*won) {
+      // Already retired: by a concurrent refresh of the same token (a second use), or
+      // earlier with a grace period still running.
+      auto current = store_.tokens().Find(record.jti);
+      if (!current.ok()) return StoreFailure(current.status());
+      if (current->revoked_at) return TokenFailure(TokenError::kBlacklisted);
+      if (!RetiredButAccepted(*current, now)) return Err{ReuseDetected(*current, now)};
+      if (Status s = store_.tokens().Insert(successor); !s.ok()) return StoreFailure(s);
+    }
+  } else {
+    // Without blacklisting the old token stays usable (simplejwt's behaviour): the successor
+    // joins the family beside it.
+    if (Status s = store_.tokens().Insert(successor); !s.ok()) return StoreFailure(s);
+    if (Status s = store_.tokens().Touch(record.jti, now); !s.ok()) return StoreFailure(s);
+  }
+  answer.refresh = std::move(next.token);
+  return answer;
+}
+
+Result<std::monostate, SessionFailure> SessionService::Blacklist(std::string_view token) {
+  auto claims = tokens_.Verify(token, kRefreshType);
+  if (!claims.ok()) return TokenFailure(claims.error());
+  // A token of a user who no longer exists can be used for nothing; there is nothing to end.
+  if (!claims->user_id) return std::monostate{};
+  auto user = store_.users().FindById(*claims->user_id);
+  if (!user.ok()) {
+    if (user.status().code() == StatusCode::kNotFound) return std::monostate{};
+    return StoreFailure(user.status());
+  }
+
+  auto record = RecordOf(*claims);
+  if (!record.ok()) return StoreFailure(record.status());
+  const int64_t now = clock_.NowSeconds();
+  if (record->revoked_at) return TokenFailure(TokenError::kBlacklisted);
+  if (record->rotated_at && !RetiredButAccepted(*record, now)) {
+    return Err{ReuseDetected(*record, now)};
+  }
+  auto revoked = store_.tokens().RevokeFamily(record->family, now, "logout");
+  if (!revoked.ok()) return StoreFailure(revoked.status());
+  return std::monostate{};
+}
+
+Result<TokenClaims, SessionFailure> SessionService::Verify(std::string_view token) {
+  auto claims = tokens_.Verify(token, std::nullopt);
+  if (!claims.ok()) return TokenFailure(claims.error());
+  if (claims->token_type != kRefreshType) return std::move(claims).value();
+  auto record = store_.tokens().Find(claims->jti);
+  if (!record.ok()) {
+    if (record.status().code() == StatusCode::kNotFound) return std::move(claims).value();
+    return StoreFailure(record.status());
+  }
+  // Verification only looks: a retired token shown here does not trigger reuse revocation,
+  // since whoever verifies may not be whoever holds it.
+  if (record->revoked_at || (record->rotated_at && !RetiredButAccepted(*record, clock_.NowSeconds()))) {
+    return TokenFailure(TokenError::kBlacklisted);
+  }
+  return std::move(claims).value();
+}
+
+StatusOr<std::vector<RefreshTokenRecord>> SessionService::List(int64_t user_id) {
+  return store_.tokens().ListLive(user_id, clock_.NowSeconds());
+}
+
+Status SessionService::End(int64_t user_id, std::string_view jti) {
+  auto record = store_.tokens().Find(jti);
+  if (!record.ok()) return record.status();
+  const int64_t now = clock_.NowSeconds();
+  // Someone else's token, or one already over, is "not found" to this user.
+  if (record->user_id != user_id || !record->live() || record->expires_at <= now) {
+    return NotFound("no such session");
+  }
+  return store_.tokens().RevokeFamily(record->family, now, "session_ended").status();
+}
+
+StatusOr<int> SessionService::EndAll(int64_t user_id, std::string_view reason) {
+  return store_.tokens().RevokeUser(user_id, clock_.NowSeconds(), reason);
+}
+
+StatusOr<int> SessionService::FlushExpired() {
+  // Leeway is honoured at verification, so a record stays while its token could still pass.
+  return store_.tokens().DeleteExpired(clock_.NowSeconds() - tokens_.lifetimes().leeway_seconds);
+}
+
+}  // namespace authd

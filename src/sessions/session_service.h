@@ -1,0 +1,100 @@
+// The life of refresh tokens: recorded at login, rotated (with reuse detection) at refresh,
+// ended by logout, by the user, by an administrator or by a password change.
+//
+// A "session" is a family: every refresh token descended, by rotation, from one login. Ending
+// a session revokes its family. Presenting a token that rotation already retired is treated
+// as theft (RFC 9700 section 4.14.2): the whole family is revoked, so whichever of the thief
+// and the client holds the newer token loses it too, and the user logs in again.
+//
+// Access tokens are never looked up here: they stay stateless and expire on their own.
+// Thread-safety: every method may be called from any thread at once; the store arbitrates.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/store.h"
+#include "tokens/token_service.h"
+#include "util/clock.h"
+#include "util/result.h"
+
+namespace authd {
+
+struct SessionPolicy {
+  bool rotate = false;                   // a refresh also answers a new refresh token
+  bool blacklist_after_rotation = true;  // ...and retires the old one (enables reuse detection)
+  int64_t grace_seconds = 0;  // a retired token still refreshes this long after rotation
+};
+
+// Where a token was issued to, kept with its record.
+struct ClientInfo {
+  std::string_view user_agent;
+  std::string_view address;
+};
+
+// Why a session operation was refused: a token error (incl. kBlacklisted), a token whose user
+// is gone or inactive, or a store failure.
+struct SessionFailure {
+  enum class Kind { kToken, kNoActiveAccount, kStore };
+  Kind kind;
+  TokenError token = TokenError::kMalformed;
+  Status status;
+};
+
+struct RefreshAnswer {
+  std::string access;
+  std::optional<std::string> refresh;  // set under rotation
+};
+
+class SessionService {
+ public:
+  SessionService(const TokenService& tokens, Store& store, const Clock& clock,
+                 SessionPolicy policy);
+
+  // A new pair for a user whose credentials were checked; its refresh token starts a family.
+  StatusOr<IssuedPair> Login(int64_t user_id, const ClientInfo& client);
+
+  // /api/token/refresh/.
+  Result<RefreshAnswer, SessionFailure> Refresh(std::string_view refresh_token,
+                                                const ClientInfo& client);
+
+  // /api/token/blacklist/: ends the token's session.
+  Result<std::monostate, SessionFailure> Blacklist(std::string_view refresh_token);
+
+  // /api/token/verify/: any token type; a refresh token must also not be revoked or retired.
+  Result<TokenClaims, SessionFailure> Verify(std::string_view token);
+
+  // The user's live refresh tokens, newest first.
+  StatusOr<std::vector<RefreshTokenRecord>> List(int64_t user_id);
+  // Ends the session of one of the user's live tokens; NotFound when `jti` is not one.
+  Status End(int64_t user_id, std::string_view jti);
+  // Ends every session of the user; the number of tokens revoked.
+  StatusOr<int> EndAll(int64_t user_id, std::string_view reason);
+
+  // Deletes records of tokens that can no longer be used because they expired.
+  StatusOr<int> FlushExpired();
+
+  const SessionPolicy& policy() const { return policy_; }
+
+ private:
+  // The token's record; one is made for a valid token that was never recorded (issued before
+  // authd kept records, or by a Django service sharing the key), so it can still be revoked.
+  StatusOr<RefreshTokenRecord> RecordOf(const TokenClaims& claims);
+  // True when a token retired by rotation may still be used (grace period, or no blacklisting).
+  bool RetiredButAccepted(const RefreshTokenRecord& record, int64_t now) const;
+  Result<RefreshAnswer, SessionFailure> Rotate(const TokenClaims& claims,
+                                               const RefreshTokenRecord& record,
+                                               const ClientInfo& client);
+  // Revokes the family of a retired token presented again, and answers kBlacklisted.
+  SessionFailure ReuseDetected(const RefreshTokenRecord& record, int64_t now);
+
+  const TokenService& tokens_;
+  Store& store_;
+  const Clock& clock_;
+  SessionPolicy policy_;
+};
+
+}  // namespace authd
