@@ -69,6 +69,12 @@ ApiError InvalidToken(TokenError error, TokenSource source) {
   return AuthenticationFailed(message, "token_not_valid");
 }
 
+ApiError PermissionDenied() {
+  return Detail(403, "You do not have permission to perform this action.");
+}
+
+ApiError NotFoundError() { return Detail(404, "Not found."); }
+
 ApiError Unavailable(int retry_after_seconds) {
   ApiError e = Detail(503, "Service temporarily unavailable.");
   e.retry_after = retry_after_seconds;
@@ -106,10 +112,16 @@ Response ToResponse(const ApiError& error) {
   return r;
 }
 
-Response JsonResponse(int status, const json::object& body) {
+Response JsonResponse(int status, const json::value& body) {
   Response r;
   r.status = status;
   r.body = json::serialize(body);
+  return r;
+}
+
+Response NoContent() {
+  Response r;
+  r.status = 204;
   return r;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
 
 #include <optional>
 #include <string>
@@ -34,6 +35,8 @@ ApiError BadBody(const BodyError& error);                             // 400 or 
 ApiError NotAuthenticated();                                          // 401, no credentials
 ApiError AuthenticationFailed(std::string detail, std::optional<std::string> code);  // 401
 ApiError InvalidToken(TokenError error, TokenSource source);          // 401 token_not_valid
+ApiError PermissionDenied();                                          // 403
+ApiError NotFoundError();                                             // 404 {"detail": "Not found."}
 ApiError Unavailable(int retry_after_seconds);                        // 503
 // Store and internal failures: Unavailable -> 503, anything else -> 500 (and is logged).
 ApiError FromStatus(const Status& status);
@@ -43,6 +46,8 @@ ApiError FromSessionFailure(const SessionFailure& failure);
 Response ToResponse(const ApiError& error);
 
 // A 200-range JSON answer.
-Response JsonResponse(int status, const boost::json::object& body);
+Response JsonResponse(int status, const boost::json::value& body);
+// 204 No Content.
+Response NoContent();
 
 }  // namespace authd

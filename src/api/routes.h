@@ -11,9 +11,17 @@ void AddAccountRoutes(Router& router, Services& services);
 // simplejwt's views: /api/token/, /api/token/refresh/, /api/token/verify/, /api/token/blacklist/.
 void AddTokenRoutes(Router& router, Services& services);
 
+// The signed-in user's sessions and password: /api/sessions/..., /api/password/change/.
+void AddSessionRoutes(Router& router, Services& services);
+
+// Staff and superusers: /api/admin/users/...
+void AddAdminRoutes(Router& router, Services& services);
+
 inline void AddAllRoutes(Router& router, Services& services) {
   AddAccountRoutes(router, services);
   AddTokenRoutes(router, services);
+  AddSessionRoutes(router, services);
+  AddAdminRoutes(router, services);
 }
 
 }  // namespace authd

@@ -98,6 +98,8 @@ std::string MediaType(std::string_view content_type) {
   return out;
 }
 
+Result<json::object, BodyError> DecodeQuery(std::string_view query) { return DecodeForm(query); }
+
 Result<json::object, BodyError> DecodeBody(std::string_view content_type, std::string_view body) {
   if (body.empty()) return json::object{};
   const std::string type = MediaType(content_type);

@@ -27,6 +27,9 @@ struct BodyError {
 Result<boost::json::object, BodyError> DecodeBody(std::string_view content_type,
                                                   std::string_view body);
 
+// A URL query string (a=1&b=2), decoded with the same strict rules as a form body.
+Result<boost::json::object, BodyError> DecodeQuery(std::string_view query);
+
 // The media type of a Content-Type value, lower-cased, without parameters.
 std::string MediaType(std::string_view content_type);
 

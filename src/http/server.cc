@@ -37,9 +37,10 @@ using BeastResponse = http::response<http::string_body>;
 BeastResponse MakeResponse(const Response& r, unsigned version, bool head_only) {
   BeastResponse res{static_cast<http::status>(r.status), version};
   res.set(http::field::server, "authd");
-  res.set(http::field::content_type, "application/json");
   res.set("X-Content-Type-Options", "nosniff");
   for (const auto& [name, value] : r.headers) res.insert(name, value);
+  if (r.status == 204) return res;  // No Content: no body, no type, no length (RFC 9110 8.6)
+  res.set(http::field::content_type, "application/json");
   if (head_only) {
     res.content_length(r.body.size());  // HEAD: the length GET would send, no body
   } else {
@@ -263,6 +264,7 @@ asio::awaitable<void> Server::Impl::Serve(Worker& w, tcp::socket socket) {
         request.has_authorization = true;
       }
       request.user_agent = req[http::field::user_agent];
+      request.host = req[http::field::host];
       request.body = req.body();
       request.client_address = client;
 

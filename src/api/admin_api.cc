@@ -1,0 +1,190 @@
+// The administration API, for staff and superusers: list and search users, read, change and
+// delete one, end all of a user's sessions. Changes that should lock someone out
+// (deactivation, a new password, deletion) end that user's sessions too.
+#include <boost/json/array.hpp>
+
+#include <charconv>
+
+#include "api/authenticator.h"
+#include "api/fields.h"
+#include "api/pagination.h"
+#include "api/request_data.h"
+#include "api/routes.h"
+#include "api/user_json.h"
+#include "users/user_rules.h"
+
+namespace authd {
+namespace {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+// The signed-in user when they are staff or a superuser; 401 or 403 otherwise.
+std::variant<User, ApiError> RequireAdmin(const Request& request, Services& s) {
+  auto auth = AuthenticateBearer(request, s);
+  if (auto* user = std::get_if<User>(&auth); user && !user->is_staff && !user->is_superuser) {
+    return PermissionDenied();
+  }
+  return auth;
+}
+
+// The user named by the {id} path segment; 404 when it is not a number or no such user.
+std::variant<User, ApiError> TargetUser(const Request& request, Services& s) {
+  const std::string& text = request.path_params.at(0).second;
+  int64_t id = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc{} || ptr != text.data() + text.size() || id < 1) return NotFoundError();
+  auto user = s.store.users().FindById(id);
+  if (!user.ok()) {
+    if (user.status().code() == StatusCode::kNotFound) return NotFoundError();
+    return FromStatus(user.status());
+  }
+  return std::move(user).value();
+}
+
+// Staff who are not superusers cannot touch a superuser's account.
+bool MayManage(const User& admin, const User& target) {
+  return admin.is_superuser || !target.is_superuser;
+}
+
+// DRF SearchFilter's terms: split on whitespace and commas, null characters removed.
+std::vector<std::string> SearchTerms(std::string_view search) {
+  std::vector<std::string> terms;
+  std::string term;
+  for (char c : search) {
+    if (c == ' ' || c == ',' || c == '\t' || c == '\n' || c == '\r') {
+      if (!term.empty()) terms.push_back(std::move(term));
+      term.clear();
+    } else if (c != '\0') {
+      term += c;
+    }
+  }
+  if (!term.empty()) terms.push_back(std::move(term));
+  if (terms.size() > 16) terms.resize(16);  // bounds the SQL built from them
+  return terms;
+}
+
+asio::awaitable<Response> ListUsers(Services& s, Request& request) {
+  auto admin = RequireAdmin(request, s);
+  if (auto* error = std::get_if<ApiError>(&admin)) co_return ToResponse(*error);
+  auto query = DecodeQuery(request.query);
+  if (!query.ok()) co_return ToResponse(BadBody(query.error()));
+  auto page = ReadPageRequest(*query);
+  if (!page.ok()) co_return ToResponse(page.error());
+
+  UserQuery q{.offset = page->offset(), .limit = page->size};
+  if (const json::value* search = query->if_contains("search")) {
+    q.search_terms = SearchTerms(search->as_string());
+  }
+  auto found = s.store.users().List(q);
+  if (!found.ok()) co_return ToResponse(FromStatus(found.status()));
+  json::array results;
+  for (const User& u : found->users) results.push_back(UserToJson(u));
+  auto body = PageResponse(request, *query, *page, found->count, std::move(results));
+  if (!body.ok()) co_return ToResponse(body.error());
+  co_return JsonResponse(200, *body);
+}
+
+asio::awaitable<Response> GetUser(Services& s, Request& request) {
+  auto admin = RequireAdmin(request, s);
+  if (auto* error = std::get_if<ApiError>(&admin)) co_return ToResponse(*error);
+  auto target = TargetUser(request, s);
+  if (auto* error = std::get_if<ApiError>(&target)) co_return ToResponse(*error);
+  co_return JsonResponse(200, UserToJson(std::get<User>(target)));
+}
+
+asio::awaitable<Response> PatchUser(Services& s, Request& request) {
+  auto admin = RequireAdmin(request, s);
+  if (auto* error = std::get_if<ApiError>(&admin)) co_return ToResponse(*error);
+  auto target_or = TargetUser(request, s);
+  if (auto* error = std::get_if<ApiError>(&target_or)) co_return ToResponse(*error);
+  const User& me = std::get<User>(admin);
+  const User& target = std::get<User>(target_or);
+  auto data = RequestData(request);
+  if (!data.ok()) co_return ToResponse(data.error());
+  // Granting or removing staff status, like touching a superuser, is for superusers.
+  if (!MayManage(me, target) || (data->contains("is_staff") && !me.is_superuser)) {
+    co_return ToResponse(PermissionDenied());
+  }
+
+  // A partial update: only the fields present are read and changed; others are ignored.
+  FieldErrors errors;
+  UserUpdate update;
+  update.email = ReadCharField(*data, "email",
+                               {.required = false, .allow_blank = true, .max_length = 254}, errors);
+  if (update.email && !update.email->empty()) {
+    if (auto bad = CheckEmail(*update.email)) errors.Add("email", *bad);
+  }
+  const CharFieldSpec name_spec{.required = false, .allow_blank = true, .max_length = 150};
+  update.first_name = ReadCharField(*data, "first_name", name_spec, errors);
+  update.last_name = ReadCharField(*data, "last_name", name_spec, errors);
+  if (data->contains("is_active")) update.is_active = ReadBoolField(*data, "is_active", true, errors);
+  if (data->contains("is_staff")) update.is_staff = ReadBoolField(*data, "is_staff", false, errors);
+  auto password = ReadCharField(
+      *data, "password", {.required = false, .max_bytes = s.settings.max_password_bytes}, errors);
+  if (password) {
+    errors.AddAll("password",
+                  s.policy.Validate(*password, {.username = target.username,
+                                                .first_name = update.first_name.value_or(target.first_name),
+                                                .last_name = update.last_name.value_or(target.last_name),
+                                                .email = update.email.value_or(target.email)}));
+  }
+  if (!errors.empty()) co_return ToResponse(ValidationFailed(errors));
+
+  if (password) {
+    auto hash = co_await s.hash_pool.Run([&] { return s.hasher.Hash(*password); });
+    if (!hash) co_return ToResponse(Unavailable(1));
+    update.password_hash = std::move(*hash);
+  }
+  auto updated = s.store.users().Update(target.id, update);
+  if (!updated.ok()) {
+    if (updated.status().code() == StatusCode::kNotFound) co_return ToResponse(NotFoundError());
+    co_return ToResponse(FromStatus(updated.status()));
+  }
+  const bool deactivated = target.is_active && !updated->is_active;
+  if (deactivated || password) {
+    auto ended = s.sessions.EndAll(target.id, deactivated ? "deactivated" : "password_reset");
+    if (!ended.ok()) co_return ToResponse(FromStatus(ended.status()));
+  }
+  co_return JsonResponse(200, UserToJson(*updated));
+}
+
+asio::awaitable<Response> DeleteUser(Services& s, Request& request) {
+  auto admin = RequireAdmin(request, s);
+  if (auto* error = std::get_if<ApiError>(&admin)) co_return ToResponse(*error);
+  auto target = TargetUser(request, s);
+  if (auto* error = std::get_if<ApiError>(&target)) co_return ToResponse(*error);
+  if (!MayManage(std::get<User>(admin), std::get<User>(target))) {
+    co_return ToResponse(PermissionDenied());
+  }
+  // The user's refresh-token records go with them; their tokens then name no user.
+  Status st = s.store.users().Delete(std::get<User>(target).id);
+  if (st.code() == StatusCode::kNotFound) co_return ToResponse(NotFoundError());
+  if (!st.ok()) co_return ToResponse(FromStatus(st));
+  co_return NoContent();
+}
+
+asio::awaitable<Response> RevokeUser(Services& s, Request& request) {
+  auto admin = RequireAdmin(request, s);
+  if (auto* error = std::get_if<ApiError>(&admin)) co_return ToResponse(*error);
+  auto target = TargetUser(request, s);
+  if (auto* error = std::get_if<ApiError>(&target)) co_return ToResponse(*error);
+  if (!MayManage(std::get<User>(admin), std::get<User>(target))) {
+    co_return ToResponse(PermissionDenied());
+  }
+  auto revoked = s.sessions.EndAll(std::get<User>(target).id, "admin_revoked");
+  if (!revoked.ok()) co_return ToResponse(FromStatus(revoked.status()));
+  co_return JsonResponse(200, json::object{{"revoked", *revoked}});
+}
+
+}  // namespace
+
+void AddAdminRoutes(Router& router, Services& s) {
+  router.Add("GET", "/api/admin/users/", [&s](Request& r) { return ListUsers(s, r); });
+  router.Add("GET", "/api/admin/users/{id}/", [&s](Request& r) { return GetUser(s, r); });
+  router.Add("PATCH", "/api/admin/users/{id}/", [&s](Request& r) { return PatchUser(s, r); });
+  router.Add("DELETE", "/api/admin/users/{id}/", [&s](Request& r) { return DeleteUser(s, r); });
+  router.Add("POST", "/api/admin/users/{id}/revoke/", [&s](Request& r) { return RevokeUser(s, r); });
+}
+
+}  // namespace authd

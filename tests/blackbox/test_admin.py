@@ -1,0 +1,161 @@
+"""The admin API over HTTP: permissions, DRF pagination and search, read, patch, delete,
+revoke; createsuperuser's flags."""
+import subprocess
+
+import pytest
+import requests
+
+from conftest import AUTHD_BIN, STRONG_PASSWORD
+
+DENIED = {"detail": "You do not have permission to perform this action."}
+BLACKLISTED = {"detail": "Token is blacklisted", "code": "token_not_valid"}
+
+
+def bearer(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def admin(authd):
+    """authd with a superuser made by `authd createsuperuser`, and its access token."""
+    env = dict(authd.env, AUTHD_SUPERUSER_PASSWORD=STRONG_PASSWORD)
+    r = subprocess.run([AUTHD_BIN, "createsuperuser", "--noinput", "--username", "root",
+                        "--email", "root@example.com"], env=env, capture_output=True, text=True, timeout=30)
+    assert r.returncode == 0, r.stderr
+    authd.admin_token = authd.login("root")["access"]
+    return authd
+
+
+def test_superuser_flags_show_in_user_detail(admin):
+    me = admin.get("/user_detail/", token=admin.admin_token).json()
+    assert me["is_staff"] is True and me["is_superuser"] is True
+
+
+def test_only_staff_and_superusers_may_enter(admin):
+    admin.register("alice")
+    alice = admin.login("alice")["access"]
+    for method, path in [("GET", "/api/admin/users/"), ("GET", "/api/admin/users/1/"),
+                         ("PATCH", "/api/admin/users/1/"), ("DELETE", "/api/admin/users/1/"),
+                         ("POST", "/api/admin/users/1/revoke/")]:
+        r = requests.request(method, admin.url(path), headers=bearer(alice))
+        assert (r.status_code, r.json()) == (403, DENIED), (method, path)
+        r = requests.request(method, admin.url(path))
+        assert r.status_code == 401, (method, path)
+    # Staff without superuser status may enter.
+    admin.sql("UPDATE users SET is_staff = 1 WHERE username = 'alice'")
+    assert admin.get("/api/admin/users/", token=alice).status_code == 200
+
+
+def test_lists_pages_drf_style(admin):
+    for i in range(5):
+        admin.register(f"user{i}", email=f"user{i}@example.com")
+    r = admin.get("/api/admin/users/?page_size=2&search=user", token=admin.admin_token)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert list(body) == ["count", "next", "previous", "results"]
+    assert body["count"] == 5
+    assert body["previous"] is None
+    assert body["next"] == f"http://127.0.0.1:{admin.port}/api/admin/users/?page=2&page_size=2&search=user"
+    assert [u["username"] for u in body["results"]] == ["user0", "user1"]
+    assert set(body["results"][0]) == {"id", "username", "email", "first_name", "last_name", "is_active",
+                                       "is_staff", "is_superuser", "date_joined", "last_login"}
+    assert "password" not in r.text
+
+    page2 = requests.get(body["next"], headers=bearer(admin.admin_token)).json()
+    assert [u["username"] for u in page2["results"]] == ["user2", "user3"]
+    assert page2["previous"] == f"http://127.0.0.1:{admin.port}/api/admin/users/?page_size=2&search=user"
+    page3 = requests.get(page2["next"], headers=bearer(admin.admin_token)).json()
+    assert [u["username"] for u in page3["results"]] == ["user4"] and page3["next"] is None
+
+    r = admin.get("/api/admin/users/?page=9", token=admin.admin_token)
+    assert (r.status_code, r.json()) == (404, {"detail": "Invalid page."})
+    r = admin.get("/api/admin/users/?page=zero", token=admin.admin_token)
+    assert (r.status_code, r.json()) == (404, {"detail": "Invalid page."})
+    assert admin.get("/api/admin/users/", token=admin.admin_token).json()["count"] == 6
+
+
+def test_search_matches_username_and_email_case_insensitively(admin):
+    admin.register("alice", email="alice@corp.example")
+    admin.register("bob", email="bob@home.example")
+    tok = admin.admin_token
+    names = lambda q: [u["username"] for u in admin.get(f"/api/admin/users/?search={q}", token=tok).json()["results"]]
+    assert names("CORP") == ["alice"]
+    assert names("bo") == ["bob"]
+    assert names("example+b") == ["bob"]  # every term must match
+    assert names("%25") == []             # LIKE wildcards are literal
+    assert names("nobody") == []
+
+
+def test_get_patch_and_validation(admin):
+    alice = admin.register("alice")
+    url = admin.url(f"/api/admin/users/{alice['id']}/")
+    h = bearer(admin.admin_token)
+    r = requests.get(url, headers=h)
+    assert r.status_code == 200 and r.json()["username"] == "alice"
+    assert requests.get(admin.url("/api/admin/users/999/"), headers=h).json() == {"detail": "Not found."}
+    assert requests.get(admin.url("/api/admin/users/abc/"), headers=h).status_code == 404
+
+    r = requests.patch(url, json={"email": "not-an-email", "is_active": "maybe", "password": "short"}, headers=h)
+    assert r.status_code == 400
+    assert r.json() == {"email": ["Enter a valid email address."], "is_active": ["Must be a valid boolean."],
+                        "password": ["This password is too short. It must contain at least 8 characters."]}
+
+    r = requests.patch(url, json={"email": "alice@example.com", "first_name": "Alice", "is_staff": True,
+                                  "username": "ignored"}, headers=h)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert (body["email"], body["first_name"], body["is_staff"], body["username"]) == \
+        ("alice@example.com", "Alice", True, "alice")
+    assert requests.get(url, headers=h).json() == body
+
+
+def test_deactivation_and_password_reset_end_sessions(admin):
+    alice = admin.register("alice")
+    pair = admin.login("alice")
+    url = admin.url(f"/api/admin/users/{alice['id']}/")
+    h = bearer(admin.admin_token)
+    r = requests.patch(url, data={"password": "a-new-long-passphrase"}, headers=h)
+    assert r.status_code == 200
+    r = admin.post("/api/token/refresh/", data={"refresh": pair["refresh"]})
+    assert (r.status_code, r.json()) == (401, BLACKLISTED)
+    pair = admin.login("alice", "a-new-long-passphrase")
+
+    r = requests.patch(url, data={"is_active": "false"}, headers=h)
+    assert r.status_code == 200 and r.json()["is_active"] is False
+    r = admin.post("/api/token/refresh/", data={"refresh": pair["refresh"]})
+    assert (r.status_code, r.json()) == (401, BLACKLISTED)
+    r = admin.get("/user_detail/", token=pair["access"])
+    assert r.json()["code"] == "user_inactive"
+
+
+def test_revoke_and_delete(admin):
+    alice = admin.register("alice")
+    pairs = [admin.login("alice") for _ in range(2)]
+    h = bearer(admin.admin_token)
+    r = requests.post(admin.url(f"/api/admin/users/{alice['id']}/revoke/"), headers=h)
+    assert (r.status_code, r.json()) == (200, {"revoked": 2})
+    for p in pairs:
+        assert admin.post("/api/token/refresh/", data={"refresh": p["refresh"]}).status_code == 401
+    assert admin.get("/user_detail/", token=pairs[0]["access"]).status_code == 200  # stateless access
+
+    r = requests.delete(admin.url(f"/api/admin/users/{alice['id']}/"), headers=h)
+    assert r.status_code == 204 and r.content == b""
+    assert admin.get("/user_detail/", token=pairs[0]["access"]).json()["code"] == "user_not_found"
+    r = requests.delete(admin.url(f"/api/admin/users/{alice['id']}/"), headers=h)
+    assert r.status_code == 404
+
+
+def test_staff_cannot_manage_superusers_or_grant_staff(admin):
+    admin.register("alice")
+    admin.register("bob")
+    admin.sql("UPDATE users SET is_staff = 1 WHERE username = 'alice'")
+    staff = bearer(admin.login("alice")["access"])
+    root_id = admin.get("/user_detail/", token=admin.admin_token).json()["id"]
+    bob_id = 3
+    r = requests.patch(admin.url(f"/api/admin/users/{root_id}/"), json={"is_active": False}, headers=staff)
+    assert (r.status_code, r.json()) == (403, DENIED)
+    assert requests.delete(admin.url(f"/api/admin/users/{root_id}/"), headers=staff).status_code == 403
+    r = requests.patch(admin.url(f"/api/admin/users/{bob_id}/"), json={"is_staff": True}, headers=staff)
+    assert r.status_code == 403
+    r = requests.patch(admin.url(f"/api/admin/users/{bob_id}/"), json={"first_name": "Bob"}, headers=staff)
+    assert r.status_code == 200 and r.json()["first_name"] == "Bob"

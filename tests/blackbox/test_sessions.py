@@ -1,0 +1,133 @@
+"""The signed-in user's sessions (list, end one, end all) and password change over HTTP."""
+from conftest import STRONG_PASSWORD, claims_of
+
+BLACKLISTED = {"detail": "Token is blacklisted", "code": "token_not_valid"}
+NEW_PASSWORD = "another-quite-long-passphrase"
+
+
+def bearer(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
+def login_as(server, agent):
+    r = server.post("/api/token/", data={"username": "alice", "password": STRONG_PASSWORD},
+                    headers={"User-Agent": agent})
+    assert r.status_code == 200
+    return r.json()
+
+
+def test_lists_live_sessions_newest_first_with_current_marked(authd):
+    authd.register("alice")
+    phone = login_as(authd, "phone/1")
+    laptop = login_as(authd, "laptop/2")
+    ended = login_as(authd, "old/0")
+    authd.post("/api/token/blacklist/", data={"refresh": ended["refresh"]})
+
+    current = claims_of(laptop["refresh"])["jti"]
+    r = authd.get(f"/api/sessions/?current={current}", token=laptop["access"])
+    assert r.status_code == 200, r.text
+    sessions = r.json()
+    assert [s["user_agent"] for s in sessions] in (["laptop/2", "phone/1"], ["phone/1", "laptop/2"])
+    by_agent = {s["user_agent"]: s for s in sessions}
+    assert by_agent["laptop/2"]["current"] is True
+    assert by_agent["phone/1"]["current"] is False
+    s = by_agent["phone/1"]
+    assert set(s) == {"jti", "issued_at", "last_used_at", "expires_at", "user_agent", "ip_address", "current"}
+    assert s["jti"] == claims_of(phone["refresh"])["jti"]
+    assert s["ip_address"] == "127.0.0.1"
+    assert s["last_used_at"] is None
+    assert s["issued_at"].endswith("Z") and s["expires_at"] > s["issued_at"]
+
+    authd.post("/api/token/refresh/", data={"refresh": phone["refresh"]})
+    s = {x["user_agent"]: x for x in authd.get("/api/sessions/", token=laptop["access"]).json()}
+    assert s["phone/1"]["last_used_at"] is not None
+    assert not any(x["current"] for x in s.values())
+
+
+def test_sessions_need_a_valid_access_token(authd):
+    authd.register("alice")
+    pair = authd.login("alice")
+    assert authd.get("/api/sessions/").status_code == 401
+    assert authd.get("/api/sessions/", token=pair["refresh"]).status_code == 401
+    r = authd.post("/api/sessions/revoke_all/")
+    assert r.status_code == 401
+    r = authd.post("/api/sessions/", data={})
+    assert r.status_code == 405 and r.headers["Allow"] == "GET, HEAD, OPTIONS"
+
+
+def test_ending_one_session(authd):
+    authd.register("alice")
+    authd.register("bob")
+    a = authd.login("alice")
+    b = authd.login("alice")
+    bob = authd.login("bob")
+    jti = claims_of(a["refresh"])["jti"]
+
+    # Someone else's session is not found for bob, and stays.
+    import requests
+    r = requests.delete(authd.url(f"/api/sessions/{jti}/"), headers=bearer(bob["access"]))
+    assert (r.status_code, r.json()) == (404, {"detail": "Not found."})
+
+    r = requests.delete(authd.url(f"/api/sessions/{jti}/"), headers=bearer(b["access"]))
+    assert r.status_code == 204 and r.content == b""
+    r = authd.post("/api/token/refresh/", data={"refresh": a["refresh"]})
+    assert (r.status_code, r.json()) == (401, BLACKLISTED)
+    assert authd.post("/api/token/refresh/", data={"refresh": b["refresh"]}).status_code == 200
+    r = requests.delete(authd.url(f"/api/sessions/{jti}/"), headers=bearer(b["access"]))
+    assert r.status_code == 404
+
+
+def test_revoke_all_logs_out_everywhere(authd):
+    authd.register("alice")
+    pairs = [authd.login("alice") for _ in range(3)]
+    r = authd.post("/api/sessions/revoke_all/", headers=bearer(pairs[0]["access"]))
+    assert (r.status_code, r.json()) == (200, {"revoked": 3})
+    for p in pairs:
+        r = authd.post("/api/token/refresh/", data={"refresh": p["refresh"]})
+        assert (r.status_code, r.json()) == (401, BLACKLISTED)
+    assert authd.get("/api/sessions/", token=pairs[0]["access"]).json() == []
+
+
+def test_password_change(authd):
+    authd.register("alice")
+    pair = authd.login("alice")
+    other = authd.login("alice")
+    h = bearer(pair["access"])
+
+    r = authd.post("/api/password/change/", data={}, headers=h)
+    assert (r.status_code, r.json()) == (400, {"old_password": ["This field is required."],
+                                               "new_password": ["This field is required."]})
+    r = authd.post("/api/password/change/", data={"old_password": "wrong", "new_password": NEW_PASSWORD}, headers=h)
+    assert (r.status_code, r.json()) == (400, {"old_password": [
+        "Your old password was entered incorrectly. Please enter it again."]})
+    r = authd.post("/api/password/change/", data={"old_password": STRONG_PASSWORD, "new_password": "password"},
+                   headers=h)
+    assert r.status_code == 400
+    assert r.json() == {"new_password": ["This password is too common."]}
+    assert authd.post("/api/password/change/", data={"old_password": STRONG_PASSWORD,
+                                                     "new_password": NEW_PASSWORD}).status_code == 401
+
+    r = authd.post("/api/password/change/", json_body={"old_password": STRONG_PASSWORD,
+                                                       "new_password": NEW_PASSWORD}, headers=h)
+    assert (r.status_code, r.json()) == (200, {"detail": "New password has been saved."})
+    # Every session of the user ended; the old password no longer works; the new one does.
+    for p in (pair, other):
+        r = authd.post("/api/token/refresh/", data={"refresh": p["refresh"]})
+        assert (r.status_code, r.json()) == (401, BLACKLISTED)
+    assert authd.post("/api/token/", data={"username": "alice", "password": STRONG_PASSWORD}).status_code == 401
+    assert authd.login("alice", NEW_PASSWORD)["access"]
+
+
+def test_inactive_and_deleted_users_are_refused(authd):
+    authd.register("alice")
+    pair = authd.login("alice")
+    authd.sql("UPDATE users SET is_active = 0 WHERE username = 'alice'")
+    r = authd.get("/api/sessions/", token=pair["access"])
+    assert (r.status_code, r.json()) == (401, {"detail": "User is inactive", "code": "user_inactive"})
+    r = authd.post("/api/token/refresh/", data={"refresh": pair["refresh"]})
+    assert r.json() == {"detail": "No active account found for the given token.", "code": "no_active_account"}
+    authd.sql("DELETE FROM users WHERE username = 'alice'")
+    r = authd.get("/user_detail/", token=pair["access"])
+    assert (r.status_code, r.json()) == (401, {"detail": "User not found", "code": "user_not_found"})
+    r = authd.post("/api/token/refresh/", data={"refresh": pair["refresh"]})
+    assert r.status_code == 401 and r.json()["code"] == "no_active_account"
