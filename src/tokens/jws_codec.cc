@@ -24,11 +24,11 @@ std::optional<json::object> ParseJsonObjectStrict(std::string_view text) {
   return std::move(v.as_object());
 }
 
-JwsCodec::JwsCodec(std::shared_ptr<const SigningKey> key) : key_(std::move(key)) {
+JwsCodec::JwsCodec(KeySet keys) : keys_(std::move(keys)) {
   // PyJWT's header, members in its (sorted) order, so our tokens look exactly like simplejwt's.
   json::object header;
-  header["alg"] = key_->Algorithm();
-  if (auto kid = key_->KeyId()) header["kid"] = *kid;
+  header["alg"] = keys_.signer().Algorithm();
+  if (auto kid = keys_.signer().KeyId()) header["kid"] = *kid;
   header["typ"] = "JWT";
   encoded_header_ = Base64UrlEncode(json::serialize(header));
 }
@@ -37,7 +37,7 @@ std::string JwsCodec::Encode(const json::object& payload) const {
   std::string token = encoded_header_;
   token += '.';
   token += Base64UrlEncode(json::serialize(payload));
-  std::string signature = key_->Sign(token);
+  std::string signature = keys_.signer().Sign(token);
   token += '.';
   token += Base64UrlEncode(signature);
   return token;
@@ -66,7 +66,16 @@ Result<json::object, TokenError> JwsCodec::Decode(std::string_view token) const 
 
   const json::value* alg = header->if_contains("alg");
   if (alg == nullptr || !alg->is_string()) return Err{TokenError::kBadHeader};
-  if (alg->as_string() != key_->Algorithm()) return Err{TokenError::kAlgorithmNotAllowed};
+  std::optional<std::string_view> kid;
+  if (const json::value* k = header->if_contains("kid")) {
+    if (!k->is_string()) return Err{TokenError::kBadHeader};
+    kid = k->get_string();
+  }
+  // The key is chosen by kid alone; the token's "alg" must then be that key's own, so a
+  // public key can never be used as an HMAC secret (RFC 8725 section 2.1).
+  const SigningKey* key = keys_.Find(kid);
+  if (key == nullptr) return Err{TokenError::kUnknownKey};
+  if (alg->as_string() != key->Algorithm()) return Err{TokenError::kAlgorithmNotAllowed};
   if (header->contains("crit")) return Err{TokenError::kCriticalHeader};
   for (std::string_view name : kForbiddenHeaders) {
     if (header->contains(name)) return Err{TokenError::kForbiddenHeader};
@@ -74,14 +83,9 @@ Result<json::object, TokenError> JwsCodec::Decode(std::string_view token) const 
   if (const json::value* typ = header->if_contains("typ"); typ && !typ->is_string()) {
     return Err{TokenError::kBadHeader};
   }
-  if (const json::value* kid = header->if_contains("kid")) {
-    if (!kid->is_string()) return Err{TokenError::kBadHeader};
-    auto own = key_->KeyId();
-    if (own && *own != kid->as_string()) return Err{TokenError::kUnknownKey};
-  }
 
   // The signature covers the two first segments exactly as received.
-  if (!key_->Verify(token.substr(0, dot2), *signature)) return Err{TokenError::kBadSignature};
+  if (!key->Verify(token.substr(0, dot2), *signature)) return Err{TokenError::kBadSignature};
 
   auto payload = ParseJsonObjectStrict(*payload_json);
   if (!payload) return Err{TokenError::kBadPayload};

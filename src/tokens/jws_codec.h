@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "tokens/key_set.h"
 #include "tokens/signing_key.h"
 #include "tokens/token_error.h"
 #include "util/result.h"
@@ -22,16 +23,21 @@ inline constexpr size_t kMaxTokenBytes = 8192;
 
 class JwsCodec {
  public:
-  explicit JwsCodec(std::shared_ptr<const SigningKey> key);
+  explicit JwsCodec(KeySet keys);
+  explicit JwsCodec(std::shared_ptr<const SigningKey> key) : JwsCodec(KeySet(std::move(key))) {}
 
-  // header.payload.signature, with header {"alg":...,"typ":"JWT"} (plus "kid" if the key has one).
+  // header.payload.signature under the signing key, with header {"alg":...,"typ":"JWT"} (plus
+  // "kid" if the key has one).
   std::string Encode(const boost::json::object& payload) const;
 
-  // The payload of a token whose structure, header and signature are valid.
+  // The payload of a token whose structure, header and signature are valid under one of the
+  // configured keys (chosen by kid), with that key's algorithm.
   Result<boost::json::object, TokenError> Decode(std::string_view token) const;
 
+  const KeySet& keys() const { return keys_; }
+
  private:
-  std::shared_ptr<const SigningKey> key_;
+  KeySet keys_;
   std::string encoded_header_;  // the same for every token this key signs
 };
 

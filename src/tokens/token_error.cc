@@ -23,6 +23,8 @@ std::string_view TokenErrorMessage(TokenError e) {
     case TokenError::kBadPayload:
     case TokenError::kBadClaim:
     case TokenError::kNotYetValid:
+    case TokenError::kBadIssuer:
+    case TokenError::kBadAudience:
       // simplejwt does not tell an attacker which check failed; neither do we.
       return "Token is invalid";
   }
@@ -50,6 +52,8 @@ std::string_view TokenErrorName(TokenError e) {
     case TokenError::kWrongType: return "wrong_type";
     case TokenError::kBlacklisted: return "blacklisted";
     case TokenError::kNoUserId: return "no_user_id";
+    case TokenError::kBadIssuer: return "bad_issuer";
+    case TokenError::kBadAudience: return "bad_audience";
   }
   return "unknown";
 }

@@ -26,6 +26,8 @@ enum class TokenError {
   kWrongType,           // token_type differs from the one the endpoint wants
   kBlacklisted,         // the refresh token was revoked
   kNoUserId,            // no usable "user_id" claim
+  kBadIssuer,           // "iss" missing or not the configured issuer
+  kBadAudience,         // "aud" missing or without the configured audience, or unexpected
 };
 
 // simplejwt's message for the refusal ("Token is invalid", "Token is expired", ...).

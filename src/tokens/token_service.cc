@@ -52,8 +52,18 @@ std::optional<int64_t> ReadUserId(const json::value& v) {
 }  // namespace
 
 TokenService::TokenService(JwsCodec codec, TokenLifetimes lifetimes, const Clock& clock,
-                           Random& random)
-    : codec_(std::move(codec)), lifetimes_(lifetimes), clock_(clock), random_(random) {}
+                           Random& random, TokenScope scope)
+    : codec_(std::move(codec)),
+      lifetimes_(lifetimes),
+      scope_(std::move(scope)),
+      clock_(clock),
+      random_(random) {}
+
+void TokenService::AddScope(json::object& payload) const {
+  // After the other claims, where simplejwt's TokenBackend.encode puts them.
+  if (scope_.audience) payload["aud"] = *scope_.audience;
+  if (scope_.issuer) payload["iss"] = *scope_.issuer;
+}
 
 std::string TokenService::NewJti() const {
   // A random (version 4) UUID as 32 hex characters, like simplejwt's uuid4().hex.
@@ -78,8 +88,10 @@ IssuedPair TokenService::IssuePair(int64_t user_id) const {
   const int64_t now = clock_.NowSeconds();
   json::object refresh = BasePayload(kRefreshType, lifetimes_.refresh_seconds, now);
   refresh["user_id"] = user_id;
+  AddScope(refresh);
   json::object access = BasePayload(kAccessType, lifetimes_.access_seconds, now);
   access["user_id"] = user_id;
+  AddScope(access);
 
   IssuedPair pair;
   pair.access = codec_.Encode(access);
@@ -145,6 +157,30 @@ Result<TokenClaims, TokenError> TokenService::Verify(
     auto iat_value = ReadNumericDate(*iat);
     if (!iat_value) return Err{TokenError::kBadClaim};
     claims.iat = *iat_value;
+  }
+
+  // Then issuer and audience, as PyJWT checks them.
+  if (scope_.issuer) {
+    const json::value* iss = payload.if_contains("iss");
+    if (iss == nullptr || !iss->is_string() || iss->get_string() != *scope_.issuer) {
+      return Err{TokenError::kBadIssuer};
+    }
+  }
+  if (const json::value* aud = payload.if_contains("aud")) {
+    // PyJWT refuses a token addressed to an audience when none is expected, and so do we.
+    if (!scope_.audience) return Err{TokenError::kBadAudience};
+    bool match = false;
+    if (aud->is_string()) {
+      match = aud->get_string() == *scope_.audience;
+    } else if (aud->is_array()) {
+      for (const json::value& a : aud->get_array()) {
+        if (!a.is_string()) return Err{TokenError::kBadAudience};
+        match = match || a.get_string() == *scope_.audience;
+      }
+    }
+    if (!match) return Err{TokenError::kBadAudience};
+  } else if (scope_.audience) {
+    return Err{TokenError::kBadAudience};
   }
 
   // Then simplejwt's own checks: an id, then the type.

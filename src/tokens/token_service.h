@@ -24,6 +24,13 @@ struct TokenLifetimes {
   int64_t leeway_seconds = 0;  // tolerated clock skew on exp and nbf
 };
 
+// simplejwt's ISSUER and AUDIENCE: when set, added to every token issued and required of every
+// token verified.
+struct TokenScope {
+  std::optional<std::string> issuer;
+  std::optional<std::string> audience;
+};
+
 struct IssuedToken {
   std::string token;
   TokenClaims claims;
@@ -37,7 +44,8 @@ struct IssuedPair {
 
 class TokenService {
  public:
-  TokenService(JwsCodec codec, TokenLifetimes lifetimes, const Clock& clock, Random& random);
+  TokenService(JwsCodec codec, TokenLifetimes lifetimes, const Clock& clock, Random& random,
+               TokenScope scope = {});
 
   IssuedPair IssuePair(int64_t user_id) const;
 
@@ -55,13 +63,17 @@ class TokenService {
                                          std::optional<std::string_view> expected_type) const;
 
   const TokenLifetimes& lifetimes() const { return lifetimes_; }
+  // The published verification keys, {"keys": [...]}.
+  boost::json::object Jwks() const { return codec_.keys().Jwks(); }
 
  private:
   std::string NewJti() const;
   boost::json::object BasePayload(std::string_view type, int64_t lifetime, int64_t now) const;
+  void AddScope(boost::json::object& payload) const;
 
   JwsCodec codec_;
   TokenLifetimes lifetimes_;
+  TokenScope scope_;
   const Clock& clock_;
   Random& random_;
 };
