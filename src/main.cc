@@ -1,5 +1,6 @@
 // authd: an authentication service compatible with Django REST Framework + simplejwt.
-// The command line: serve, migrate, createsuperuser, changepassword, flushexpiredtokens.
+// The command line: serve, migrate, createsuperuser, changepassword, flushexpiredtokens,
+// keys generate.
 #include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -33,7 +34,21 @@ int main(int argc, char** argv) {
   auto* flush = cli.add_subcommand("flushexpiredtokens",
                                    "Delete the records of expired refresh tokens");
 
+  auto* keys = cli.add_subcommand("keys", "Manage signing keys");
+  keys->require_subcommand(1);
+  auto* keys_generate = keys->add_subcommand("generate", "Write a new PEM private key");
+  KeysGenerateArgs keys_args;
+  keys_generate->add_option("--alg", keys_args.alg, "EdDSA, ES256 or RS256")
+      ->check(CLI::IsMember({"EdDSA", "ES256", "RS256"}));
+  keys_generate->add_option("--out", keys_args.out, "File to create (mode 0600)")->required();
+  keys_generate->add_option("--public-out", keys_args.public_out,
+                            "Also write the public key here (for services that only verify)");
+  keys_generate->add_option("--bits", keys_args.rsa_bits, "RSA modulus size")
+      ->check(CLI::Range(2048, 8192));
+
   CLI11_PARSE(cli, argc, argv);
+  // Generating a key needs no settings, so a half-configured environment cannot block it.
+  if (*keys_generate) return RunKeysGenerate(keys_args);
 
   auto settings = LoadSettings(ProcessEnv());
   if (settings.ok() && !listen.empty()) {

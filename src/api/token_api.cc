@@ -1,6 +1,7 @@
 // simplejwt's views: obtain a pair, refresh, verify any token, blacklist (logout). The token
 // lifecycle itself (records, rotation, reuse detection) is SessionService's.
 #include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
 
 #include <mutex>
 
@@ -144,9 +145,23 @@ asio::awaitable<Response> Blacklist(Services& s, Request& request) {
   co_return JsonResponse(200, json::object{});
 }
 
+// GET /.well-known/jwks.json: the public keys that verify our tokens (none for HS256).
+// The keys change only on restart, so the answer is built once and may be cached briefly:
+// after a key rotation, verifiers see the new key within max-age.
+Response Jwks(const std::string& body) {
+  Response r;
+  r.body = body;
+  r.AddHeader("Cache-Control", "public, max-age=300");
+  return r;
+}
+
 }  // namespace
 
 void AddTokenRoutes(Router& router, Services& s) {
+  auto jwks = std::make_shared<const std::string>(json::serialize(s.tokens.Jwks()));
+  router.Add("GET", "/.well-known/jwks.json", [jwks](Request&) -> asio::awaitable<Response> {
+    co_return Jwks(*jwks);
+  });
   auto dummy = std::make_shared<DummyHash>();
   router.Add("POST", "/api/token/",
              [&s, dummy](Request& r) { return ObtainPair(s, *dummy, r); });

@@ -1,8 +1,47 @@
 #include "cli/app.h"
 
 #include "tokens/hmac_key.h"
+#include "tokens/pkey_key.h"
 
 namespace authd {
+namespace {
+
+// The keys from the settings: the HS256 secret (given, or generated once and kept in the
+// database so restarts and other instances agree), or a PEM private key; plus older keys.
+StatusOr<KeySet> LoadKeys(const Settings& s, Store& store, Random& random) {
+  std::shared_ptr<const SigningKey> signer;
+  if (s.algorithm == "HS256") {
+    std::string secret;
+    if (s.signing_key) {
+      secret = *s.signing_key;
+    } else {
+      auto stored = store.secrets().GetOrCreate("hs256_signing_key", [&] { return random.Hex(32); });
+      if (!stored.ok()) return stored.status();
+      secret = std::move(stored).value();
+    }
+    signer = std::make_shared<HmacKey>(std::move(secret));
+  } else {
+    auto key = PkeyKey::FromFile(s.signing_key_file);
+    if (!key.ok()) return InvalidArgument("AUTHD_SIGNING_KEY_FILE: " + key.status().message());
+    if ((*key)->Algorithm() != s.algorithm) {
+      return InvalidArgument("AUTHD_SIGNING_KEY_FILE: the key is for " +
+                             std::string((*key)->Algorithm()) + ", not AUTHD_ALGORITHM=" +
+                             s.algorithm);
+    }
+    signer = std::move(key).value();
+  }
+  std::vector<std::shared_ptr<const SigningKey>> verifiers;
+  for (const auto& path : s.verifying_key_files) {
+    auto key = PkeyKey::FromFile(path);
+    if (!key.ok()) return InvalidArgument("AUTHD_VERIFYING_KEY_FILES: " + key.status().message());
+    verifiers.push_back(std::move(key).value());
+  }
+  auto keys = KeySet::Create(std::move(signer), std::move(verifiers));
+  if (!keys.ok()) return InvalidArgument("signing keys: " + keys.status().message());
+  return keys;
+}
+
+}  // namespace
 
 App::App(Settings settings)
     : settings_(std::move(settings)),
@@ -18,23 +57,15 @@ StatusOr<std::unique_ptr<App>> App::Create(Settings settings) {
   app->store_ = std::move(store).value();
   AUTHD_RETURN_IF_ERROR(app->store_->Migrate());
 
-  std::string secret;
-  if (s.signing_key) {
-    secret = *s.signing_key;
-  } else {
-    // 256 random bits, kept in the database so restarts (and other instances) agree.
-    auto stored = app->store_->secrets().GetOrCreate(
-        "hs256_signing_key", [&] { return app->random_.Hex(32); });
-    if (!stored.ok()) return stored.status();
-    secret = std::move(stored).value();
-  }
+  auto keys = LoadKeys(s, *app->store_, app->random_);
+  if (!keys.ok()) return keys.status();
 
   app->hasher_ = std::make_unique<Argon2idHasher>(
       Argon2Params{s.argon2_memory_kib, s.argon2_iterations, s.argon2_parallelism}, app->random_);
   app->tokens_ = std::make_unique<TokenService>(
-      JwsCodec(std::make_shared<HmacKey>(std::move(secret))),
+      JwsCodec(std::move(keys).value()),
       TokenLifetimes{s.access_token_lifetime, s.refresh_token_lifetime, s.leeway}, app->clock_,
-      app->random_);
+      app->random_, TokenScope{.issuer = s.issuer, .audience = s.audience});
   app->sessions_ = std::make_unique<SessionService>(
       *app->tokens_, *app->store_, app->clock_,
       SessionPolicy{.rotate = s.rotate_refresh_tokens,

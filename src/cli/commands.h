@@ -20,6 +20,15 @@ int RunCreateSuperuser(Settings settings, const CreateSuperuserArgs& args);
 
 int RunChangePassword(Settings settings, const std::string& username);
 
+struct KeysGenerateArgs {
+  std::string alg = "EdDSA";
+  std::string out;
+  std::string public_out;  // optional: also write the public key here
+  int rsa_bits = 3072;
+};
+// Writes a new PEM private key (mode 0600, never over an existing file). Needs no settings.
+int RunKeysGenerate(const KeysGenerateArgs& args);
+
 // Deletes the records of expired refresh tokens.
 int RunFlushExpiredTokens(Settings settings);
 

@@ -26,7 +26,8 @@ int RunServe(Settings settings) {
   auto app = App::Create(std::move(settings));
   if (!app.ok()) {
     spdlog::error("cannot start: {}", app.status().message());
-    return 1;
+    // A bad key file is a bad setting, like a bad AUTHD_* value.
+    return app.status().code() == StatusCode::kInvalidArgument ? 2 : 1;
   }
   const Settings& s = (*app)->settings();
 

@@ -1,6 +1,7 @@
 #include "config/settings.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cctype>
@@ -97,6 +98,42 @@ StatusOr<Settings> LoadSettings(const EnvLookup& env) {
   AUTHD_RETURN_IF_ERROR(ReadInt(env, "AUTHD_MAX_BODY_BYTES", s.max_body_bytes, 1, 1 << 30));
   AUTHD_RETURN_IF_ERROR(ReadString(env, "AUTHD_DATABASE_URL", s.database_url));
   AUTHD_RETURN_IF_ERROR(ReadInt(env, "AUTHD_DB_POOL_SIZE", s.db_pool_size, 1, 1024));
+  if (auto v = env("AUTHD_ALGORITHM")) {
+    if (*v != "HS256" && *v != "EdDSA" && *v != "ES256" && *v != "RS256") {
+      return Bad("AUTHD_ALGORITHM", "HS256, EdDSA, ES256 or RS256", *v);
+    }
+    s.algorithm = *v;
+  }
+  AUTHD_RETURN_IF_ERROR(ReadString(env, "AUTHD_SIGNING_KEY_FILE", s.signing_key_file));
+  if (s.algorithm == "HS256" && !s.signing_key_file.empty()) {
+    return Bad("AUTHD_SIGNING_KEY_FILE", "to be unset with AUTHD_ALGORITHM=HS256 (use AUTHD_SIGNING_KEY)",
+               s.signing_key_file);
+  }
+  if (s.algorithm != "HS256" && s.signing_key_file.empty()) {
+    return Bad("AUTHD_SIGNING_KEY_FILE", "a PEM private key file for AUTHD_ALGORITHM=" + s.algorithm,
+               "");
+  }
+  if (auto v = env("AUTHD_VERIFYING_KEY_FILES")) {
+    // Comma-separated paths; blanks between commas are ignored.
+    size_t start = 0;
+    while (start <= v->size()) {
+      size_t end = v->find(',', start);
+      if (end == std::string::npos) end = v->size();
+      std::string path = v->substr(start, end - start);
+      path.erase(0, path.find_first_not_of(" \t"));
+      path.erase(path.find_last_not_of(" \t") + 1);
+      if (!path.empty()) s.verifying_key_files.push_back(path);
+      start = end + 1;
+    }
+  }
+  if (auto v = env("AUTHD_ISSUER")) {
+    if (v->empty()) return Bad("AUTHD_ISSUER", "a non-empty value", *v);
+    s.issuer = *v;
+  }
+  if (auto v = env("AUTHD_AUDIENCE")) {
+    if (v->empty()) return Bad("AUTHD_AUDIENCE", "a non-empty value", *v);
+    s.audience = *v;
+  }
   if (auto v = env("AUTHD_SIGNING_KEY")) {
     // RFC 7518 section 3.2: an HS256 key must be at least as long as the hash output.
     if (v->size() < 32) return Bad("AUTHD_SIGNING_KEY", "at least 32 bytes", "(hidden)");
@@ -151,7 +188,12 @@ std::vector<std::string> DescribeSettings(const Settings& s) {
       fmt::format("AUTHD_MAX_BODY_BYTES={}", s.max_body_bytes),
       fmt::format("AUTHD_DATABASE_URL={}", s.database_url),
       fmt::format("AUTHD_DB_POOL_SIZE={}", s.db_pool_size),
+      fmt::format("AUTHD_ALGORITHM={}", s.algorithm),
       fmt::format("AUTHD_SIGNING_KEY={}", s.signing_key ? "(set, hidden)" : "(generated, in the database)"),
+      fmt::format("AUTHD_SIGNING_KEY_FILE={}", s.signing_key_file),
+      fmt::format("AUTHD_VERIFYING_KEY_FILES={}", fmt::join(s.verifying_key_files, ",")),
+      fmt::format("AUTHD_ISSUER={}", s.issuer.value_or("")),
+      fmt::format("AUTHD_AUDIENCE={}", s.audience.value_or("")),
       fmt::format("AUTHD_ACCESS_TOKEN_LIFETIME={}", s.access_token_lifetime),
       fmt::format("AUTHD_REFRESH_TOKEN_LIFETIME={}", s.refresh_token_lifetime),
       fmt::format("AUTHD_LEEWAY={}", s.leeway),

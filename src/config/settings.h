@@ -29,7 +29,12 @@ struct Settings {
   int db_pool_size = 4;
 
   // Tokens
+  std::string algorithm = "HS256";         // HS256 | EdDSA | ES256 | RS256
   std::optional<std::string> signing_key;  // HS256 secret; generated and stored when unset
+  std::string signing_key_file;            // PEM private key for EdDSA, ES256, RS256
+  std::vector<std::string> verifying_key_files;  // older keys still accepted and published
+  std::optional<std::string> issuer;       // adds and requires "iss"
+  std::optional<std::string> audience;     // adds and requires "aud"
   int64_t access_token_lifetime = 300;
   int64_t refresh_token_lifetime = 86400;
   int64_t leeway = 0;

@@ -64,6 +64,42 @@ TEST(Settings, ErrorsNameTheVariable) {
   EXPECT_EQ(s.status().message().find("tiny-secret"), std::string::npos);
 }
 
+TEST(Settings, TokenLifecycleAndKeys) {
+  auto d = LoadSettings(Env({}));
+  EXPECT_FALSE(d->rotate_refresh_tokens);
+  EXPECT_TRUE(d->blacklist_after_rotation);
+  EXPECT_EQ(d->rotation_grace_seconds, 0);
+  EXPECT_EQ(d->algorithm, "HS256");
+  EXPECT_FALSE(d->issuer);
+
+  auto s = LoadSettings(Env({{"AUTHD_ROTATE_REFRESH_TOKENS", "true"},
+                             {"AUTHD_BLACKLIST_AFTER_ROTATION", "no"},
+                             {"AUTHD_ROTATION_GRACE_SECONDS", "10"},
+                             {"AUTHD_ALGORITHM", "EdDSA"},
+                             {"AUTHD_SIGNING_KEY_FILE", "/keys/now.pem"},
+                             {"AUTHD_VERIFYING_KEY_FILES", " /keys/a.pem, ,/keys/b.pub "},
+                             {"AUTHD_ISSUER", "https://auth.example"},
+                             {"AUTHD_AUDIENCE", "api"}}));
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_TRUE(s->rotate_refresh_tokens);
+  EXPECT_FALSE(s->blacklist_after_rotation);
+  EXPECT_EQ(s->rotation_grace_seconds, 10);
+  EXPECT_EQ(s->signing_key_file, "/keys/now.pem");
+  EXPECT_EQ(s->verifying_key_files, (std::vector<std::string>{"/keys/a.pem", "/keys/b.pub"}));
+  EXPECT_EQ(s->issuer, "https://auth.example");
+  EXPECT_EQ(s->audience, "api");
+
+  for (const auto& [name, value] : std::map<std::string, std::string>{
+           {"AUTHD_ROTATION_GRACE_SECONDS", "301"}, {"AUTHD_ALGORITHM", "none"},
+           {"AUTHD_ISSUER", ""}, {"AUTHD_SIGNING_KEY_FILE", "/k.pem"}}) {
+    auto bad = LoadSettings(Env({{name, value}}));
+    ASSERT_FALSE(bad.ok()) << name;
+    EXPECT_NE(bad.status().message().find(name), std::string::npos) << bad.status().message();
+  }
+  auto missing = LoadSettings(Env({{"AUTHD_ALGORITHM", "ES256"}}));
+  EXPECT_NE(missing.status().message().find("AUTHD_SIGNING_KEY_FILE"), std::string::npos);
+}
+
 TEST(Settings, DescribeMasksTheSigningKey) {
   Settings s;
   s.signing_key = "super-secret-value-that-is-long-enough";
