@@ -47,6 +47,24 @@ bool MayManage(const User& admin, const User& target) {
   return admin.is_superuser || !target.is_superuser;
 }
 
+struct AdminAndTarget {
+  User admin;
+  User target;
+};
+
+// The signed-in admin and the user named by {id}: 401/403 for the caller, 404 for the id,
+// and 403 when `to_change` and the admin may not manage that user.
+std::variant<AdminAndTarget, ApiError> Resolve(const Request& request, Services& s,
+                                               bool to_change) {
+  auto admin = RequireAdmin(request, s);
+  if (auto* error = std::get_if<ApiError>(&admin)) return *error;
+  auto target = TargetUser(request, s);
+  if (auto* error = std::get_if<ApiError>(&target)) return *error;
+  AdminAndTarget both{std::move(std::get<User>(admin)), std::move(std::get<User>(target))};
+  if (to_change && !MayManage(both.admin, both.target)) return PermissionDenied();
+  return both;
+}
+
 // DRF SearchFilter's terms: split on whitespace and commas, null characters removed.
 std::vector<std::string> SearchTerms(std::string_view search) {
   std::vector<std::string> terms;
@@ -86,26 +104,20 @@ asio::awaitable<Response> ListUsers(Services& s, Request& request) {
 }
 
 asio::awaitable<Response> GetUser(Services& s, Request& request) {
-  auto admin = RequireAdmin(request, s);
-  if (auto* error = std::get_if<ApiError>(&admin)) co_return ToResponse(*error);
-  auto target = TargetUser(request, s);
-  if (auto* error = std::get_if<ApiError>(&target)) co_return ToResponse(*error);
-  co_return JsonResponse(200, UserToJson(std::get<User>(target)));
+  auto found = Resolve(request, s, /*to_change=*/false);
+  if (auto* error = std::get_if<ApiError>(&found)) co_return ToResponse(*error);
+  co_return JsonResponse(200, UserToJson(std::get<AdminAndTarget>(found).target));
 }
 
 asio::awaitable<Response> PatchUser(Services& s, Request& request) {
-  auto admin = RequireAdmin(request, s);
-  if (auto* error = std::get_if<ApiError>(&admin)) co_return ToResponse(*error);
-  auto target_or = TargetUser(request, s);
-  if (auto* error = std::get_if<ApiError>(&target_or)) co_return ToResponse(*error);
-  const User& me = std::get<User>(admin);
-  const User& target = std::get<User>(target_or);
+  auto found = Resolve(request, s, /*to_change=*/true);
+  if (auto* error = std::get_if<ApiError>(&found)) co_return ToResponse(*error);
+  const User& me = std::get<AdminAndTarget>(found).admin;
+  const User& target = std::get<AdminAndTarget>(found).target;
   auto data = RequestData(request);
   if (!data.ok()) co_return ToResponse(data.error());
   // Granting or removing staff status, like touching a superuser, is for superusers.
-  if (!MayManage(me, target) || (data->contains("is_staff") && !me.is_superuser)) {
-    co_return ToResponse(PermissionDenied());
-  }
+  if (data->contains("is_staff") && !me.is_superuser) co_return ToResponse(PermissionDenied());
 
   // A partial update: only the fields present are read and changed; others are ignored.
   FieldErrors errors;
@@ -150,29 +162,19 @@ asio::awaitable<Response> PatchUser(Services& s, Request& request) {
 }
 
 asio::awaitable<Response> DeleteUser(Services& s, Request& request) {
-  auto admin = RequireAdmin(request, s);
-  if (auto* error = std::get_if<ApiError>(&admin)) co_return ToResponse(*error);
-  auto target = TargetUser(request, s);
-  if (auto* error = std::get_if<ApiError>(&target)) co_return ToResponse(*error);
-  if (!MayManage(std::get<User>(admin), std::get<User>(target))) {
-    co_return ToResponse(PermissionDenied());
-  }
+  auto found = Resolve(request, s, /*to_change=*/true);
+  if (auto* error = std::get_if<ApiError>(&found)) co_return ToResponse(*error);
   // The user's refresh-token records go with them; their tokens then name no user.
-  Status st = s.store.users().Delete(std::get<User>(target).id);
+  Status st = s.store.users().Delete(std::get<AdminAndTarget>(found).target.id);
   if (st.code() == StatusCode::kNotFound) co_return ToResponse(NotFoundError());
   if (!st.ok()) co_return ToResponse(FromStatus(st));
   co_return NoContent();
 }
 
 asio::awaitable<Response> RevokeUser(Services& s, Request& request) {
-  auto admin = RequireAdmin(request, s);
-  if (auto* error = std::get_if<ApiError>(&admin)) co_return ToResponse(*error);
-  auto target = TargetUser(request, s);
-  if (auto* error = std::get_if<ApiError>(&target)) co_return ToResponse(*error);
-  if (!MayManage(std::get<User>(admin), std::get<User>(target))) {
-    co_return ToResponse(PermissionDenied());
-  }
-  auto revoked = s.sessions.EndAll(std::get<User>(target).id, "admin_revoked");
+  auto found = Resolve(request, s, /*to_change=*/true);
+  if (auto* error = std::get_if<ApiError>(&found)) co_return ToResponse(*error);
+  auto revoked = s.sessions.EndAll(std::get<AdminAndTarget>(found).target.id, "admin_revoked");
   if (!revoked.ok()) co_return ToResponse(FromStatus(revoked.status()));
   co_return JsonResponse(200, json::object{{"revoked", *revoked}});
 }

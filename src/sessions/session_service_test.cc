@@ -16,14 +16,8 @@ namespace {
 
 constexpr int64_t kNow = 1'800'000'000;
 
-class SessionServiceTest : public StoreTest {
+class SessionServiceTest : public StoreWithUserTest {
  protected:
-  void SetUp() override {
-    StoreTest::SetUp();
-    auto u = store_->users().Create(Alice());
-    ASSERT_TRUE(u.ok());
-    user_id_ = u->id;
-  }
   SessionService Make(SessionPolicy policy) {
     return SessionService(tokens_, *store_, clock_, policy);
   }
@@ -40,7 +34,6 @@ class SessionServiceTest : public StoreTest {
   TokenService tokens_{JwsCodec(std::make_shared<HmacKey>("a-test-secret-of-at-least-32-bytes!")),
                        {.access_seconds = 300, .refresh_seconds = 3600}, clock_, random_};
   const ClientInfo client_{.user_agent = "test-agent/1", .address = "10.0.0.1"};
-  int64_t user_id_ = 0;
 };
 
 TEST_F(SessionServiceTest, LoginRecordsTheRefreshTokenWithItsClient) {

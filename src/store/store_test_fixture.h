@@ -47,4 +47,16 @@ class StoreTest : public ::testing::Test {
   std::unique_ptr<Store> store_;
 };
 
+// The same, with one user (alice) already created.
+class StoreWithUserTest : public StoreTest {
+ protected:
+  void SetUp() override {
+    StoreTest::SetUp();
+    auto u = store_->users().Create(Alice());
+    ASSERT_TRUE(u.ok()) << u.status().ToString();
+    user_id_ = u->id;
+  }
+  int64_t user_id_ = 0;
+};
+
 }  // namespace authd

@@ -11,14 +11,8 @@
 namespace authd {
 namespace {
 
-class TokenStoreTest : public StoreTest {
+class TokenStoreTest : public StoreWithUserTest {
  protected:
-  void SetUp() override {
-    StoreTest::SetUp();
-    auto u = store_->users().Create(Alice());
-    ASSERT_TRUE(u.ok());
-    user_id_ = u->id;
-  }
   RefreshTokenRecord Record(std::string jti, std::string family, int64_t issued = 100,
                             int64_t expires = 1000) {
     return {.jti = std::move(jti), .user_id = user_id_, .family = std::move(family),
@@ -26,7 +20,6 @@ class TokenStoreTest : public StoreTest {
             .client_address = "127.0.0.1"};
   }
   TokenStore& tokens() { return store_->tokens(); }
-  int64_t user_id_ = 0;
 };
 
 TEST_F(TokenStoreTest, RecordsAndFinds) {
