@@ -2,7 +2,7 @@
 // Strict means: exactly three segments, canonical unpadded base64url, header and payload UTF-8
 // JSON objects (a duplicate member keeps its last value, as RFC 7515 section 5.2 allows and
 // PyJWT does), the key's own "alg" only, no "crit", no key material
-// or URLs taken from the header, bounded size. Claims are checked by TokenVerifier, not here.
+// or URLs taken from the header, bounded size. Claims are checked by TokenService, not here.
 // Thread-safety: immutable after construction; use from any thread.
 #pragma once
 
