@@ -4,7 +4,7 @@
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps test-deps configure build run test clean
+.PHONY: all deps test-deps bench-deps configure build run test bench clean
 
 all: build
 
@@ -13,6 +13,9 @@ deps:
 
 test-deps:
 	@scripts/install-deps.sh test
+
+bench-deps:
+	@scripts/install-deps.sh bench
 
 configure:
 	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release > /dev/null
@@ -26,6 +29,10 @@ run: build
 
 test: test-deps build
 	cd $(BUILD_DIR) && ctest --output-on-failure
+
+# nginx (the HTTP limit), authd and the original system under wrk; writes bench/results/latest.md.
+bench: bench-deps build
+	/usr/bin/python3 bench/run.py
 
 clean:
 	rm -rf $(BUILD_DIR)

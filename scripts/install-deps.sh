@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages authd needs, and only those that are missing.
-# Usage: scripts/install-deps.sh build|test
-# 'build' is what `make build`/`make run` need; 'test' adds what the test suites use.
+# Usage: scripts/install-deps.sh build|test|bench
+# 'build' is what `make build`/`make run` need; 'test' adds what the test suites use;
+# 'bench' adds the load generator and the HTTP baseline for `make bench`.
 set -euo pipefail
 
 build_pkgs=(
@@ -19,8 +20,17 @@ test_pkgs=(
   python3-djangorestframework python3-djangorestframework-simplejwt gunicorn
 )
 
+bench_pkgs=(
+  nginx-light wrk  # the HTTP limit on this machine, and the load generator
+  libbenchmark-dev python3-jwt
+  gunicorn python3-djangorestframework python3-djangorestframework-simplejwt  # the original
+)
+
 pkgs=("${build_pkgs[@]}")
-if [[ "${1:-build}" == "test" ]]; then pkgs+=("${test_pkgs[@]}"); fi
+case "${1:-build}" in
+  test) pkgs+=("${test_pkgs[@]}") ;;
+  bench) pkgs+=("${bench_pkgs[@]}") ;;
+esac
 
 missing=()
 for p in "${pkgs[@]}"; do
