@@ -14,6 +14,10 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <optional>
 #include <type_traits>
@@ -42,6 +46,7 @@ class BlockingPool {
           auto work = boost::asio::make_work_guard(boost::asio::get_associated_executor(handler));
           boost::asio::post(pool_, [this, &fn, handler = std::move(handler),
                                     work = std::move(work)]() mutable {
+            LowerThisThreadsPriority();
             busy_.fetch_add(1);
             std::optional<R> r(fn());
             busy_.fetch_sub(1);
@@ -54,6 +59,18 @@ class BlockingPool {
         boost::asio::use_awaitable);
     pending_.fetch_sub(1);
     co_return result;
+  }
+
+  // Pool threads run at a lower scheduling priority (nice +10) than the I/O threads: when
+  // logins saturate every core, requests that need no hashing still get the CPU first, and
+  // when the I/O threads are idle the hashing still takes all of it. Linux applies nice per
+  // thread, so this is done once on each pool thread, on its first job.
+  static void LowerThisThreadsPriority() {
+    thread_local bool lowered = false;
+    if (lowered) return;
+    lowered = true;
+    const auto tid = static_cast<id_t>(::syscall(SYS_gettid));
+    (void)::setpriority(PRIO_PROCESS, tid, 10);
   }
 
   int threads() const { return threads_; }

@@ -94,7 +94,11 @@ Result<RefreshAnswer, SessionFailure> SessionService::Refresh(std::string_view t
   auto record = found.ok() ? std::move(found) : RecordOf(*claims);
   if (!record.ok()) return StoreFailure(record.status());
   if (policy_.rotate) return Rotate(*claims, *record, client);
-  if (Status s = store_.tokens().Touch(record->jti, now); !s.ok()) return StoreFailure(s);
+  // "Last used" is for people reading their session list: a minute's precision is plenty, and
+  // it spares a durable write on nearly every refresh.
+  if (!record->last_used_at || now - *record->last_used_at >= kLastUsedPrecisionSeconds) {
+    if (Status s = store_.tokens().Touch(record->jti, now); !s.ok()) return StoreFailure(s);
+  }
   return RefreshAnswer{.access = tokens_.IssueAccessFrom(*claims)};
 }
 

@@ -23,6 +23,9 @@
 
 namespace authd {
 
+// A token's "last used" time is rewritten at most this often.
+inline constexpr int64_t kLastUsedPrecisionSeconds = 60;
+
 struct SessionPolicy {
   bool rotate = false;                   // a refresh also answers a new refresh token
   bool blacklist_after_rotation = true;  // ...and retires the old one (enables reuse detection)

@@ -61,6 +61,13 @@ TEST_F(SessionServiceTest, WithoutRotationTheTokenStaysAndIsTouched) {
     EXPECT_TRUE(tokens_.Verify(answer->access, kAccessType).ok());
   }
   EXPECT_EQ(store_->tokens().Find(pair->refresh_claims.jti)->last_used_at, kNow + 10);
+  // Rewritten only once a minute has passed.
+  clock_.AdvanceSeconds(59);
+  ASSERT_TRUE(s.Refresh(pair->refresh, client_).ok());
+  EXPECT_EQ(store_->tokens().Find(pair->refresh_claims.jti)->last_used_at, kNow + 10);
+  clock_.AdvanceSeconds(1);
+  ASSERT_TRUE(s.Refresh(pair->refresh, client_).ok());
+  EXPECT_EQ(store_->tokens().Find(pair->refresh_claims.jti)->last_used_at, kNow + 70);
 }
 
 TEST_F(SessionServiceTest, RotationRetiresAndReuseRevokesTheWholeFamily) {
