@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <thread>
 
+#include "util/strings.h"
+
 namespace authd {
 namespace {
 
@@ -119,10 +121,8 @@ StatusOr<Settings> LoadSettings(const EnvLookup& env) {
     while (start <= v->size()) {
       size_t end = v->find(',', start);
       if (end == std::string::npos) end = v->size();
-      std::string path = v->substr(start, end - start);
-      path.erase(0, path.find_first_not_of(" \t"));
-      path.erase(path.find_last_not_of(" \t") + 1);
-      if (!path.empty()) s.verifying_key_files.push_back(path);
+      std::string_view path = StripAsciiWhitespace(std::string_view(*v).substr(start, end - start));
+      if (!path.empty()) s.verifying_key_files.emplace_back(path);
       start = end + 1;
     }
   }

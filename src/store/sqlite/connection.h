@@ -35,6 +35,11 @@ class Statement {
 
   int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
   bool IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+  // The column's integer, or nullopt when it is NULL.
+  std::optional<int64_t> OptionalInt(int col) const {
+    if (IsNull(col)) return std::nullopt;
+    return Int(col);
+  }
   std::string Text(int col) const;
 
  private:

@@ -22,7 +22,7 @@ User ReadUser(const Statement& q) {
   u.is_staff = q.Int(7) != 0;
   u.is_superuser = q.Int(8) != 0;
   u.date_joined_us = q.Int(9);
-  if (!q.IsNull(10)) u.last_login_us = q.Int(10);
+  u.last_login_us = q.OptionalInt(10);
   return u;
 }
 

@@ -7,11 +7,6 @@ namespace {
   "jti, user_id, family, issued_at, expires_at, last_used_at, user_agent, client_address, " \
   "rotated_at, replaced_by, revoked_at, revoke_reason"
 
-std::optional<int64_t> OptionalInt(const Statement& q, int col) {
-  if (q.IsNull(col)) return std::nullopt;
-  return q.Int(col);
-}
-
 RefreshTokenRecord ReadRecord(const Statement& q) {
   RefreshTokenRecord r;
   r.jti = q.Text(0);
@@ -19,12 +14,12 @@ RefreshTokenRecord ReadRecord(const Statement& q) {
   r.family = q.Text(2);
   r.issued_at = q.Int(3);
   r.expires_at = q.Int(4);
-  r.last_used_at = OptionalInt(q, 5);
+  r.last_used_at = q.OptionalInt(5);
   r.user_agent = q.Text(6);
   r.client_address = q.Text(7);
-  r.rotated_at = OptionalInt(q, 8);
+  r.rotated_at = q.OptionalInt(8);
   r.replaced_by = q.Text(9);
-  r.revoked_at = OptionalInt(q, 10);
+  r.revoked_at = q.OptionalInt(10);
   r.revoke_reason = q.Text(11);
   return r;
 }
