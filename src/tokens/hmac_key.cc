@@ -27,34 +27,44 @@ EVP_MAC* HmacImpl() {
   return mac;
 }
 
+[[noreturn]] void HmacFailed() {
+  ERR_clear_error();
+  std::fputs("authd: fatal: HMAC-SHA256 failed\n", stderr);
+  std::abort();
+}
+
 }  // namespace
 
-HmacKey::HmacKey(std::string secret) : secret_(std::move(secret)) {}
-
-HmacKey::~HmacKey() { OPENSSL_cleanse(secret_.data(), secret_.size()); }
-
-std::string HmacKey::Sign(std::string_view input) const {
+HmacKey::HmacKey(std::string secret) : secret_(std::move(secret)) {
   char digest_name[] = "SHA256";
   OSSL_PARAM params[] = {
       OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest_name, 0),
       OSSL_PARAM_construct_end(),
   };
+  keyed_ = EVP_MAC_CTX_new(HmacImpl());
+  if (keyed_ == nullptr ||
+      EVP_MAC_init(keyed_, reinterpret_cast<const unsigned char*>(secret_.data()), secret_.size(),
+                   params) != 1) {
+    HmacFailed();
+  }
+}
+
+HmacKey::~HmacKey() {
+  EVP_MAC_CTX_free(keyed_);
+  OPENSSL_cleanse(secret_.data(), secret_.size());
+}
+
+std::string HmacKey::Sign(std::string_view input) const {
   std::string out(kSha256Size, '\0');
   size_t out_len = 0;
-  EVP_MAC_CTX* ctx = EVP_MAC_CTX_new(HmacImpl());
+  EVP_MAC_CTX* ctx = EVP_MAC_CTX_dup(keyed_);
   bool ok = ctx != nullptr &&
-            EVP_MAC_init(ctx, reinterpret_cast<const unsigned char*>(secret_.data()),
-                         secret_.size(), params) == 1 &&
             EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(input.data()),
                            input.size()) == 1 &&
             EVP_MAC_final(ctx, reinterpret_cast<unsigned char*>(out.data()), &out_len,
                           out.size()) == 1;
   EVP_MAC_CTX_free(ctx);
-  if (!ok || out_len != kSha256Size) {
-    ERR_clear_error();
-    std::fputs("authd: fatal: HMAC-SHA256 failed\n", stderr);
-    std::abort();
-  }
+  if (!ok || out_len != kSha256Size) HmacFailed();
   return out;
 }
 
