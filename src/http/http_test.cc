@@ -1,6 +1,11 @@
 #include <gtest/gtest.h>
 
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+
 #include "http/body_decoder.h"
+#include "http/response_writer.h"
 #include "http/router.h"
 
 namespace authd {
@@ -118,6 +123,83 @@ TEST(Router, RedirectsToTheSlashedPathLikeDjango) {
   auto m = router.Find(r);
   EXPECT_EQ(m.kind, Router::Match::Kind::kRedirect);
   EXPECT_EQ(m.location, "/api/token/?a=1");
+}
+
+// Reads bytes back with Beast's own response parser: what we write must be what a client reads.
+struct Parsed {
+  boost::beast::http::response<boost::beast::http::string_body> message;
+  bool complete = false;
+};
+
+Parsed ParseResponse(const std::string& bytes, bool head_request = false) {
+  boost::beast::http::response_parser<boost::beast::http::string_body> parser;
+  parser.skip(head_request);
+  parser.eager(true);
+  boost::beast::error_code ec;
+  size_t used = parser.put(boost::asio::buffer(bytes), ec);
+  if (!ec && !parser.is_done()) parser.put_eof(ec);
+  EXPECT_FALSE(ec) << ec.message() << " in:\n" << bytes;
+  EXPECT_EQ(used, bytes.size()) << bytes;
+  return {parser.release(), parser.is_done()};
+}
+
+TEST(ResponseWriter, WritesAnAnswerBeastReadsBack) {
+  Response r;
+  r.status = 401;
+  r.body = R"({"detail":"x"})";
+  r.AddHeader("WWW-Authenticate", R"(Bearer realm="api")");
+  std::string bytes = SerializeResponse(r, {});
+  EXPECT_EQ(bytes.rfind("HTTP/1.1 401 Unauthorized\r\n", 0), 0u) << bytes;
+  Parsed p = ParseResponse(bytes);
+  ASSERT_TRUE(p.complete);
+  EXPECT_EQ(p.message.result_int(), 401);
+  EXPECT_EQ(p.message.body(), r.body);
+  EXPECT_EQ(p.message["Content-Type"], "application/json");
+  EXPECT_EQ(p.message["Content-Length"], std::to_string(r.body.size()));
+  EXPECT_EQ(p.message["WWW-Authenticate"], R"(Bearer realm="api")");
+  EXPECT_EQ(p.message["X-Content-Type-Options"], "nosniff");
+  EXPECT_TRUE(p.message.keep_alive());
+}
+
+TEST(ResponseWriter, NoContentHasNoBodyTypeOrLength) {
+  Response r;
+  r.status = 204;
+  r.body = "ignored";
+  std::string bytes = SerializeResponse(r, {});
+  EXPECT_EQ(bytes.find("\r\nContent-"), std::string::npos) << bytes;
+  EXPECT_EQ(bytes.substr(bytes.size() - 4), "\r\n\r\n");
+  EXPECT_TRUE(ParseResponse(bytes).complete);
+}
+
+TEST(ResponseWriter, HeadSendsGetsLengthWithoutTheBody) {
+  Response r;
+  r.body = R"({"id":1})";
+  std::string bytes = SerializeResponse(r, {.head_only = true});
+  EXPECT_NE(bytes.find("Content-Length: 8\r\n"), std::string::npos) << bytes;
+  EXPECT_EQ(bytes.substr(bytes.size() - 4), "\r\n\r\n");
+  EXPECT_TRUE(ParseResponse(bytes, /*head_request=*/true).complete);
+}
+
+TEST(ResponseWriter, ConnectionHeaderFollowsTheVersionsDefault) {
+  Response r;
+  r.body = "{}";
+  EXPECT_FALSE(ParseResponse(SerializeResponse(r, {.keep_alive = false})).message.keep_alive());
+  auto http10 = ParseResponse(SerializeResponse(r, {.version = 10, .keep_alive = true}));
+  EXPECT_EQ(http10.message.version(), 10u);
+  EXPECT_TRUE(http10.message.keep_alive());
+  EXPECT_FALSE(
+      ParseResponse(SerializeResponse(r, {.version = 10, .keep_alive = false})).message.keep_alive());
+  EXPECT_EQ(SerializeResponse(r, {}).find("Connection"), std::string::npos);
+}
+
+TEST(ResponseWriter, LeavesOutHeadersThatCouldSplitTheResponse) {
+  Response r;
+  r.body = "{}";
+  r.AddHeader("Location", "/a\r\nSet-Cookie: evil=1");
+  r.AddHeader("X-Ok", "fine");
+  std::string bytes = SerializeResponse(r, {});
+  EXPECT_EQ(bytes.find("evil"), std::string::npos) << bytes;
+  EXPECT_EQ(ParseResponse(bytes).message["X-Ok"], "fine");
 }
 
 }  // namespace

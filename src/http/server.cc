@@ -7,6 +7,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json/object.hpp>
@@ -21,6 +22,8 @@
 #include <unordered_set>
 #include <vector>
 
+#include "http/response_writer.h"
+
 namespace authd {
 
 namespace asio = boost::asio;
@@ -31,24 +34,6 @@ using tcp = asio::ip::tcp;
 namespace {
 
 constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
-
-using BeastResponse = http::response<http::string_body>;
-
-BeastResponse MakeResponse(const Response& r, unsigned version, bool head_only) {
-  BeastResponse res{static_cast<http::status>(r.status), version};
-  res.set(http::field::server, "authd");
-  res.set("X-Content-Type-Options", "nosniff");
-  for (const auto& [name, value] : r.headers) res.insert(name, value);
-  if (r.status == 204) return res;  // No Content: no body, no type, no length (RFC 9110 8.6)
-  res.set(http::field::content_type, "application/json");
-  if (head_only) {
-    res.content_length(r.body.size());  // HEAD: the length GET would send, no body
-  } else {
-    res.body() = r.body;
-    res.prepare_payload();
-  }
-  return res;
-}
 
 Response TransportError(int status, std::string_view detail) {
   Response r;
@@ -130,9 +115,8 @@ asio::awaitable<void> Server::Impl::RefuseOverCapacity(tcp::socket socket) {
   stream.expires_after(std::chrono::seconds(1));
   Response r = TransportError(503, "Service temporarily unavailable.");
   r.AddHeader("Retry-After", "1");
-  BeastResponse res = MakeResponse(r, 11, false);
-  res.keep_alive(false);
-  co_await http::async_write(stream, res, kAsTuple);
+  const std::string bytes = SerializeResponse(r, {.keep_alive = false});
+  co_await asio::async_write(stream, asio::buffer(bytes), kAsTuple);
   beast::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
 }
@@ -187,10 +171,9 @@ asio::awaitable<void> Server::Impl::Serve(Worker& w, tcp::socket socket) {
 
   // Answers a transport-level error and ends the connection.
   auto fail = [&](int status, std::string_view detail) -> asio::awaitable<void> {
-    BeastResponse res = MakeResponse(TransportError(status, detail), 11, false);
-    res.keep_alive(false);
+    const std::string bytes = SerializeResponse(TransportError(status, detail), {.keep_alive = false});
     stream.expires_after(options.write_timeout);
-    co_await http::async_write(stream, res, kAsTuple);
+    co_await asio::async_write(stream, asio::buffer(bytes), kAsTuple);
   };
 
   try {
@@ -277,10 +260,12 @@ asio::awaitable<void> Server::Impl::Serve(Worker& w, tcp::socket socket) {
       }
 
       const bool keep_alive = req.keep_alive() && !stopping;
-      BeastResponse res = MakeResponse(response, req.version(), req.method() == http::verb::head);
-      res.keep_alive(keep_alive);
+      const std::string bytes = SerializeResponse(
+          response, {.version = req.version() == 10 ? 10u : 11u,
+                     .head_only = req.method() == http::verb::head,
+                     .keep_alive = keep_alive});
       stream.expires_after(options.write_timeout);
-      auto [write_ec, written] = co_await http::async_write(stream, res, kAsTuple);
+      auto [write_ec, written] = co_await asio::async_write(stream, asio::buffer(bytes), kAsTuple);
       if (write_ec || !keep_alive) break;
     }
   } catch (const std::exception& e) {
