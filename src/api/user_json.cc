@@ -5,7 +5,7 @@
 namespace authd {
 
 boost::json::object RegisteredUserToJson(const User& u) {
-  boost::json::object o;
+  boost::json::object o(/*min_capacity=*/11);  // room for UserToJson's members too
   o["id"] = u.id;
   o["username"] = u.username;
   o["email"] = u.email;

@@ -25,8 +25,8 @@ class Router {
   struct Match {
     enum class Kind { kFound, kNotFound, kMethodNotAllowed, kRedirect } kind = Kind::kNotFound;
     const Handler* handler = nullptr;
-    std::string allow;     // "GET, HEAD, OPTIONS" for the matched path
-    std::string location;  // for kRedirect
+    std::string_view allow;  // "GET, HEAD, OPTIONS" for the matched path; lives in the Router
+    std::string location;    // for kRedirect
     bool is_options = false;
   };
 

@@ -131,12 +131,12 @@ asio::awaitable<Response> Server::Impl::Dispatch(Request& request) {
       } else {
         r = co_await (*m.handler)(request);
       }
-      r.AddHeader("Allow", m.allow);
+      r.AddHeader("Allow", std::string(m.allow));
       co_return r;
     }
     case Router::Match::Kind::kMethodNotAllowed: {
       Response r = TransportError(405, "Method \"" + std::string(request.method) + "\" not allowed.");
-      r.AddHeader("Allow", m.allow);
+      r.AddHeader("Allow", std::string(m.allow));
       co_return r;
     }
     case Router::Match::Kind::kRedirect: {

@@ -41,6 +41,10 @@ std::string Statement::Text(int col) const {
 
 StatusOr<std::unique_ptr<Connection>> Connection::Open(const std::string& path,
                                                        int busy_timeout_ms) {
+  // Memory statistics take a process-wide mutex on every SQLite allocation, which the I/O
+  // threads' reads then contend for. Only possible before SQLite initialises; later, a no-op.
+  static const int memstatus_off = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  (void)memstatus_off;
   sqlite3* db = nullptr;
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
