@@ -70,12 +70,24 @@ Result<RefreshAnswer, SessionFailure> SessionService::Refresh(std::string_view t
   if (!claims.ok()) return TokenFailure(claims.error());
   const int64_t now = clock_.NowSeconds();
 
-  // As newer simplejwt: a revoked token is refused as such before the user is looked at.
-  auto found = store_.tokens().Find(claims->jti);
-  if (!found.ok() && found.status().code() != StatusCode::kNotFound) {
-    return StoreFailure(found.status());
+  // The token's record and its user, read together.
+  std::optional<RefreshTokenRecord> found;
+  std::optional<User> owner;
+  if (claims->user_id) {
+    auto lookup = store_.tokens().FindForRefresh(claims->jti, *claims->user_id);
+    if (!lookup.ok()) return StoreFailure(lookup.status());
+    found = std::move(lookup->record);
+    owner = std::move(lookup->owner);
+  } else {
+    auto record = store_.tokens().Find(claims->jti);
+    if (!record.ok() && record.status().code() != StatusCode::kNotFound) {
+      return StoreFailure(record.status());
+    }
+    if (record.ok()) found = std::move(record).value();
   }
-  if (found.ok()) {
+
+  // As newer simplejwt: a revoked token is refused as such before the user is looked at.
+  if (found) {
     if (found->revoked_at) return TokenFailure(TokenError::kBlacklisted);
     if (found->rotated_at && !RetiredButAccepted(*found, now)) {
       return Err{ReuseDetected(*found, now)};
@@ -83,15 +95,9 @@ Result<RefreshAnswer, SessionFailure> SessionService::Refresh(std::string_view t
   }
 
   // A refresh for a deleted or inactive user is refused (newer simplejwt's answer).
-  if (!claims->user_id) return NoActiveAccount();
-  auto user = store_.users().FindById(*claims->user_id);
-  if (!user.ok()) {
-    if (user.status().code() == StatusCode::kNotFound) return NoActiveAccount();
-    return StoreFailure(user.status());
-  }
-  if (!user->is_active) return NoActiveAccount();
+  if (!owner || !owner->is_active) return NoActiveAccount();
 
-  auto record = found.ok() ? std::move(found) : RecordOf(*claims);
+  auto record = found ? StatusOr<RefreshTokenRecord>(std::move(*found)) : RecordOf(*claims);
   if (!record.ok()) return StoreFailure(record.status());
   if (policy_.rotate) return Rotate(*claims, *record, client);
   // "Last used" is for people reading their session list: a minute's precision is plenty, and

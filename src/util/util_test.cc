@@ -1,6 +1,10 @@
 // Tests for the small utilities: base64url, UTF-8, time formatting, hex.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <set>
+#include <vector>
+
 #include "util/base64url.h"
 #include "util/random.h"
 #include "util/time_format.h"
@@ -74,6 +78,20 @@ TEST(TimeFormat, RendersLikeDrf) {
   EXPECT_EQ(FormatIsoUtc(1'000'000), "1970-01-01T00:00:01Z");
   EXPECT_EQ(FormatIsoUtc(253'402'300'799'000'001), "9999-12-31T23:59:59.000001Z");
   EXPECT_EQ(FormatIsoUtc(253'402'300'800'000'000), "10000-01-01T00:00:00Z");
+}
+
+TEST(Random, SmallFillsFromTheThreadsBlockNeverRepeat) {
+  // Sizes that do and do not divide the block, over many refills, and one past the block path.
+  OsRandom r;
+  for (size_t size : {16u, 60u, 64u, 65u, 700u}) {
+    std::set<std::vector<uint8_t>> seen;
+    for (int i = 0; i < 200; ++i) {
+      std::vector<uint8_t> bytes(size, 0);
+      r.Fill(bytes);
+      EXPECT_NE(std::count(bytes.begin(), bytes.end(), 0), static_cast<long>(size)) << size;
+      EXPECT_TRUE(seen.insert(bytes).second) << "repeated " << size << "-byte fill";
+    }
+  }
 }
 
 TEST(Random, HexHasTheRequestedLengthAndVaries) {

@@ -1,30 +1,13 @@
 #include "store/sqlite/sqlite_store.h"
 
 #include "store/sqlite/migrations.h"
+#include "store/sqlite/user_rows.h"
 #include "util/clock.h"
 
 namespace authd::sqlite {
 namespace {
 
-constexpr const char* kUserColumns =
-    "id, username, password, email, first_name, last_name, is_active, is_staff, "
-    "is_superuser, date_joined, last_login";
-
-User ReadUser(const Statement& q) {
-  User u;
-  u.id = q.Int(0);
-  u.username = q.Text(1);
-  u.password_hash = q.Text(2);
-  u.email = q.Text(3);
-  u.first_name = q.Text(4);
-  u.last_name = q.Text(5);
-  u.is_active = q.Int(6) != 0;
-  u.is_staff = q.Int(7) != 0;
-  u.is_superuser = q.Int(8) != 0;
-  u.date_joined_us = q.Int(9);
-  u.last_login_us = q.OptionalInt(10);
-  return u;
-}
+constexpr const char* kUserColumns = AUTHD_USER_COLUMNS;
 
 // Runs a one-row SELECT of kUserColumns bound by `bind`.
 template <typename BindFn>

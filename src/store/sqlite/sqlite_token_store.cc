@@ -1,11 +1,15 @@
 #include "store/sqlite/sqlite_token_store.h"
 
+#include "store/sqlite/user_rows.h"
+
 namespace authd::sqlite {
 namespace {
 
 #define AUTHD_TOKEN_COLUMNS                                                             \
   "jti, user_id, family, issued_at, expires_at, last_used_at, user_agent, client_address, " \
   "rotated_at, replaced_by, revoked_at, revoke_reason"
+
+constexpr int kTokenColumnCount = 12;
 
 RefreshTokenRecord ReadRecord(const Statement& q) {
   RefreshTokenRecord r;
@@ -68,6 +72,24 @@ StatusOr<RefreshTokenRecord> SqliteTokenStore::Find(std::string_view jti) {
   if (rc == SQLITE_ROW) return ReadRecord(q);
   if (rc == SQLITE_DONE) return NotFound("no such refresh token");
   return conn->Error(rc, "find refresh token");
+}
+
+StatusOr<RefreshLookup> SqliteTokenStore::FindForRefresh(std::string_view jti, int64_t user_id) {
+  // One row whatever exists: each side is NULL when missing. The two tables share no column
+  // name, so none needs qualifying.
+  auto conn = pool_.Acquire();
+  auto stmt = conn->Prepare("SELECT " AUTHD_TOKEN_COLUMNS ", " AUTHD_USER_COLUMNS
+                            " FROM (SELECT 1) LEFT JOIN refresh_tokens ON jti = ?"
+                            " LEFT JOIN users ON id = ?");
+  if (!stmt.ok()) return stmt.status();
+  Statement q(*stmt);
+  q.Bind(1, jti).Bind(2, user_id);
+  int rc = q.Step();
+  if (rc != SQLITE_ROW) return conn->Error(rc, "find refresh token and user");
+  RefreshLookup found;
+  if (!q.IsNull(0)) found.record = ReadRecord(q);
+  if (!q.IsNull(kTokenColumnCount)) found.owner = ReadUser(q, kTokenColumnCount);
+  return found;
 }
 
 StatusOr<bool> SqliteTokenStore::Rotate(std::string_view jti, int64_t now,

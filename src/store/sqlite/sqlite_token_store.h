@@ -11,6 +11,7 @@ class SqliteTokenStore final : public TokenStore {
   explicit SqliteTokenStore(ConnectionPool& pool) : pool_(pool) {}
   Status Insert(const RefreshTokenRecord& record) override;
   StatusOr<RefreshTokenRecord> Find(std::string_view jti) override;
+  StatusOr<RefreshLookup> FindForRefresh(std::string_view jti, int64_t user_id) override;
   StatusOr<bool> Rotate(std::string_view jti, int64_t now,
                         const RefreshTokenRecord& successor) override;
   Status Touch(std::string_view jti, int64_t now) override;

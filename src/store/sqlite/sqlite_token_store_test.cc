@@ -40,6 +40,36 @@ TEST_F(TokenStoreTest, RecordsAndFinds) {
   EXPECT_EQ(tokens().Find("a")->last_used_at, 150);
 }
 
+TEST_F(TokenStoreTest, FindsATokenAndItsUserInOneRead) {
+  ASSERT_TRUE(tokens().Insert(Record("a", "a")).ok());
+  ASSERT_TRUE(tokens().RevokeFamily("a", 150, "logout").ok());
+
+  auto both = tokens().FindForRefresh("a", user_id_);
+  ASSERT_TRUE(both.ok()) << both.status().ToString();
+  ASSERT_TRUE(both->record);
+  EXPECT_EQ(both->record->jti, "a");
+  EXPECT_EQ(both->record->revoked_at, 150);
+  EXPECT_EQ(both->record->revoke_reason, "logout");
+  ASSERT_TRUE(both->owner);
+  EXPECT_EQ(both->owner->id, user_id_);
+  EXPECT_EQ(both->owner->username, store_->users().FindById(user_id_)->username);
+
+  auto unrecorded = tokens().FindForRefresh("never-issued", user_id_);
+  ASSERT_TRUE(unrecorded.ok());
+  EXPECT_FALSE(unrecorded->record);
+  EXPECT_TRUE(unrecorded->owner);
+
+  auto ownerless = tokens().FindForRefresh("a", user_id_ + 1000);
+  ASSERT_TRUE(ownerless.ok());
+  EXPECT_TRUE(ownerless->record);
+  EXPECT_FALSE(ownerless->owner);
+
+  auto neither = tokens().FindForRefresh("never-issued", user_id_ + 1000);
+  ASSERT_TRUE(neither.ok());
+  EXPECT_FALSE(neither->record);
+  EXPECT_FALSE(neither->owner);
+}
+
 TEST_F(TokenStoreTest, RotationRetiresTheOldTokenAndRecordsTheNew) {
   ASSERT_TRUE(tokens().Insert(Record("a", "a")).ok());
   auto rotated = tokens().Rotate("a", 200, Record("b", "a", 200, 1200));
