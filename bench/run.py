@@ -1,255 +1,57 @@
 #!/usr/bin/python3
-"""authd's HTTP benchmarks, each against the HTTP limit measured in the same run.
+"""authd's benchmarks, each against a limit measured in the same run.
 
-nginx (returning a fixed ~150-byte JSON body) is the limit on this machine; wrk drives it,
-build/authd, and the original Django system (when ../shared/peers/django_seed exists) with the
-same settings: one thread, 64 keep-alive connections. Each scenario is repeated; the table
-reports medians and ratios. Run with `make bench`. Standard library plus python3-jwt only.
+- HTTP: nginx returning a fixed ~150-byte JSON body is the limit on this machine. wrk drives it,
+  build/authd (Release, fresh SQLite files) and the original Django system (when
+  ../shared/peers/django_seed exists) with the same settings: one thread, 64 keep-alive
+  connections. Each scenario is repeated and the medians are reported.
+- Micro: build/authd_microbench (Google Benchmark) times token encode and verify, body decoding
+  and one Argon2id hash at the configured parameters; cores / hash time is the login limit.
+- Scale: the same requests against a database seeded with 1,000,000 users (bench/seed.py).
+
+Prints a table, checks every target of issue 4, and writes bench/results/latest.md (and .json).
+Run with `make bench`. Standard library plus python3-jwt only.
 """
 import argparse
 import json
 import os
 import pathlib
+import random
 import re
 import shutil
-import signal
-import socket
-import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
-import urllib.request
-import uuid
 
-import jwt
+from harness import (AUTHD, MICROBENCH, PASSWORD, PEER_DIR, ROOT, KEY, authd_db, form_script, lua,
+                     median_of, post, run_wrk, start_authd, start_nginx, start_peer, token_list_script)
+import seed
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-AUTHD = ROOT / "build" / "authd"
-PEER_DIR = ROOT.parent / "shared" / "peers" / "django_seed"
-KEY = "bench-signing-key-0123456789abcdef0123456789"
-PASSWORD = "correct-horse-battery-staple"
-FIXED_BODY = json.dumps({"id": 1, "username": "alice", "email": "alice@example.com", "first_name": "",
-                         "last_name": "", "is_active": True, "is_staff": False, "pad": "x" * 20},
-                        separators=(",", ":"))
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+DETAIL = "GET /user_detail/"
+VERIFY = "POST /api/token/verify/"
+REFRESH = "POST /api/token/refresh/"
+LOGIN = "POST /api/token/ (login)"
+REGISTER = "POST /register/"
+ROTATION = "POST /api/token/refresh/ (rotation)"
+MIXED = "GET /user_detail/ during logins"
+DETAIL_MANY = "GET /user_detail/, 10,000 tokens"
 
 
-def wait_http(url, proc, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=1)
-            return
-        except urllib.error.HTTPError:
-            return  # any HTTP answer means it is up
-        except OSError:
-            if proc.poll() is not None:
-                raise RuntimeError(f"{proc.args[0]} exited with {proc.returncode}")
-            time.sleep(0.005)
-    raise RuntimeError(f"{url} did not answer")
-
-
-def post(base, path, data, headers=None):
-    req = urllib.request.Request(base + path, data=urllib.parse.urlencode(data).encode(),
-                                 headers=headers or {}, method="POST")
-    try:
-        with urllib.request.urlopen(req, timeout=30) as r:
-            return r.status, json.loads(r.read() or b"{}")
-    except urllib.error.HTTPError as e:
-        return e.code, json.loads(e.read() or b"{}")
-
-
-class Server:
-    def __init__(self, name, args, env, url, workdir):
-        self.name, self.url = name, url
-        self.log = open(workdir / f"{name}.log", "wb")
-        started = time.monotonic()
-        self.proc = subprocess.Popen(args, env=env, stdout=self.log, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
-        wait_http(url + "/", self.proc)
-        self.startup_ms = (time.monotonic() - started) * 1000
-
-    def peak_rss_mb(self):
-        try:
-            text = pathlib.Path(f"/proc/{self.proc.pid}/status").read_text()
-            return int(re.search(r"VmHWM:\s+(\d+) kB", text).group(1)) / 1024
-        except (OSError, AttributeError):
-            return None
-
-    def stop(self):
-        if self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
-        self.log.close()
-
-
-def start_nginx(workdir):
-    port = free_port()
-    conf = workdir / "nginx.conf"
-    conf.write_text(f"""
-worker_processes auto;
-daemon off;
-pid {workdir}/nginx.pid;
-error_log {workdir}/nginx-error.log;
-events {{ worker_connections 4096; }}
-http {{
-  access_log off;
-  client_body_temp_path {workdir}/nginx-body;
-  server {{
-    listen 127.0.0.1:{port};
-    location / {{ default_type application/json; return 200 '{FIXED_BODY}'; }}
-  }}
-}}
-""")
-    return Server("nginx", ["/usr/sbin/nginx", "-e", str(workdir / "nginx-error.log"), "-p", str(workdir),
-                            "-c", str(conf)], dict(os.environ), f"http://127.0.0.1:{port}", workdir)
-
-
-def start_authd(workdir, name, extra_env=None):
-    port = free_port()
-    env = dict(os.environ, AUTHD_LISTEN=f"127.0.0.1:{port}", AUTHD_SIGNING_KEY=KEY,
-               AUTHD_DATABASE_URL=f"sqlite://{workdir}/{name}.db", AUTHD_LOG_LEVEL="warn",
-               AUTHD_HASH_QUEUE="100000")
-    env.update(extra_env or {})
-    return Server(name, [str(AUTHD), "serve"], env, f"http://127.0.0.1:{port}", workdir)
-
-
-def start_peer(workdir, rotate=False):
-    port = free_port()
-    env = dict(os.environ, PORT=str(port), WORKERS="5", PEER_SECRET_KEY=KEY,
-               PEER_DB=str(workdir / ("peer-rot.sqlite3" if rotate else "peer.sqlite3")),
-               PYTHONDONTWRITEBYTECODE="1")
-    if rotate:
-        env["PEER_ROTATE"] = "1"
-    return Server("peer-rot" if rotate else "peer", ["sh", str(PEER_DIR / "run.sh")], env,
-                  f"http://127.0.0.1:{port}", workdir)
-
-
-def lua(workdir, name, text):
-    path = workdir / f"{name}.lua"
-    path.write_text(text)
-    return path
-
-
-def form_script(workdir, name, path, body):
-    return lua(workdir, name, f"""
-wrk.method = "POST"
-wrk.path = "{path}"
-wrk.body = "{body}"
-wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
-""")
-
-
-UNIT = {"us": 1e-3, "ms": 1.0, "s": 1e3}
-
-
-def run_wrk(url, script, seconds, connections=64):
-    out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script), url],
-                         capture_output=True, text=True, timeout=seconds + 60).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    lat = {p: float(v) * UNIT[u] for p, v, u in re.findall(r"\s(50|99)%\s+([\d.]+)(us|ms|s)\b", out)}
-    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    errors = re.search(r"Socket errors: (.*)", out)
-    return {"rps": rps, "p50": lat.get("50"), "p99": lat.get("99"),
-            "non2xx": int(non2xx.group(1)) if non2xx else 0, "socket_errors": errors.group(1) if errors else ""}
-
-
-def median_of(runs):
-    return {"rps": statistics.median(r["rps"] for r in runs),
-            "p50": statistics.median(r["p50"] for r in runs),
-            "p99": statistics.median(r["p99"] for r in runs),
-            "non2xx": sum(r["non2xx"] for r in runs)}
-
-
-def seed_rotation_tokens(db, user_id, count):
-    """Refresh tokens minted with the shared key and recorded as authd records them at login,
-    so each benchmarked refresh is exactly one rotation (one durable transaction)."""
-    now = int(time.time())
-    rows, tokens = [], []
-    for _ in range(count):
-        jti = uuid.uuid4().hex
-        tokens.append(jwt.encode({"token_type": "refresh", "exp": now + 86400, "iat": now, "jti": jti,
-                                  "user_id": user_id}, KEY, algorithm="HS256"))
-        rows.append((jti, user_id, jti, now, now + 86400))
-    with sqlite3.connect(db) as conn:
-        conn.executemany("INSERT INTO refresh_tokens(jti, user_id, family, issued_at, expires_at) "
-                         "VALUES (?, ?, ?, ?, ?)", rows)
-    return tokens
-
-
-def token_list_script(workdir, name, path, field, tokens):
-    listing = workdir / f"{name}.tokens"
-    listing.write_text("\n".join(tokens) + "\n")
-    return lua(workdir, name, f"""
-local tokens = {{}}
-for line in io.lines("{listing}") do tokens[#tokens + 1] = line end
-local i = 0
-request = function()
-  i = i + 1
-  local t = tokens[(i - 1) % #tokens + 1]
-  return wrk.format("POST", "{path}", {{["Content-Type"] = "application/x-www-form-urlencoded"}}, "{field}=" .. t)
-end
-""")
-
-
-def main():
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--seconds", type=int, default=5)
-    ap.add_argument("--repeats", type=int, default=3)
-    ap.add_argument("--no-peer", action="store_true")
-    ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "latest.md"))
-    args = ap.parse_args()
-
-    workdir = pathlib.Path(tempfile.mkdtemp(prefix="authd-bench-"))
-    servers = []
-    results = {}  # scenario -> system -> median
-    try:
-        nginx = start_nginx(workdir)
-        servers.append(nginx)
-        authd = start_authd(workdir, "authd")
-        servers.append(authd)
-        rotating = start_authd(workdir, "authd-rot", {"AUTHD_ROTATE_REFRESH_TOKENS": "true"})
-        servers.append(rotating)
-        systems = {"nginx": nginx, "authd": authd}
-        peer = None
-        if PEER_DIR.exists() and not args.no_peer:
-            peer = start_peer(workdir)
-            servers.append(peer)
-            systems["original"] = peer
-
-        # Per system: one user, and its tokens.
-        scripts = {}
-        for name, server in systems.items():
-            if name == "nginx":
-                continue
-            status, body = post(server.url, "/register/", {"username": "alice", "password": PASSWORD,
-                                                            "is_active": "true"})
-            assert status == 201, body
-            status, pair = post(server.url, "/api/token/", {"username": "alice", "password": PASSWORD})
-            assert status == 200, pair
-            scripts[name] = {
-                "GET /user_detail/": lua(workdir, f"{name}-detail",
-                                         'wrk.path = "/user_detail/"\n'
-                                         f'wrk.headers["Authorization"] = "Bearer {pair["access"]}"\n'),
-                "POST /api/token/verify/": form_script(workdir, f"{name}-verify", "/api/token/verify/",
-                                                       f"token={pair['access']}"),
-                "POST /api/token/refresh/": form_script(workdir, f"{name}-refresh", "/api/token/refresh/",
-                                                        f"refresh={pair['refresh']}"),
-                "POST /api/token/ (login)": form_script(workdir, f"{name}-login", "/api/token/",
-                                                        f"username=alice&password={PASSWORD}"),
-                "POST /register/": lua(workdir, f"{name}-register", f"""
+def http_scripts(workdir, name, url, username="alice"):
+    """One user on `url` and a wrk script per standard scenario."""
+    status, body = post(url, "/register/", {"username": username, "password": PASSWORD, "is_active": "true"})
+    assert status == 201, body
+    status, pair = post(url, "/api/token/", {"username": username, "password": PASSWORD})
+    assert status == 200, pair
+    return {
+        DETAIL: lua(workdir, f"{name}-detail", 'wrk.path = "/user_detail/"\n'
+                    f'wrk.headers["Authorization"] = "Bearer {pair["access"]}"\n'),
+        VERIFY: form_script(workdir, f"{name}-verify", "/api/token/verify/", f"token={pair['access']}"),
+        REFRESH: form_script(workdir, f"{name}-refresh", "/api/token/refresh/", f"refresh={pair['refresh']}"),
+        LOGIN: form_script(workdir, f"{name}-login", "/api/token/", f"username={username}&password={PASSWORD}"),
+        REGISTER: lua(workdir, f"{name}-register", f"""
 local n = 0
 local prefix = "u" .. os.time() .. math.random(1000000)
 request = function()
@@ -258,78 +60,234 @@ request = function()
                     "username=" .. prefix .. "_" .. n .. "&password={PASSWORD}")
 end
 """),
-            }
-        nginx_script = lua(workdir, "nginx", "")
+    }
 
-        # The limit, measured once per run and shared by every scenario's ratio.
-        limit = median_of([run_wrk(nginx.url + "/", nginx_script, args.seconds)
-                           for _ in range(args.repeats)])
-        print(f"{'nginx fixed body':35} {limit['rps']:10.0f} req/s", flush=True)
-        for scenario in scripts["authd"]:
-            results[scenario] = {"nginx": limit}
+
+def bearer_list_script(workdir, name, tokens):
+    """GET /user_detail/ cycling through `tokens` (so through their users' rows)."""
+    listing = workdir / f"{name}.tokens"
+    listing.write_text("\n".join(tokens) + "\n")
+    return lua(workdir, name, f"""
+local tokens = {{}}
+for line in io.lines("{listing}") do tokens[#tokens + 1] = line end
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", "/user_detail/", {{["Authorization"] = "Bearer " .. tokens[(i - 1) % #tokens + 1]}})
+end
+""")
+
+
+def run_micro(repeats):
+    """Medians of the micro-benchmarks: name -> nanoseconds per operation."""
+    if not MICROBENCH.exists():
+        print("build/authd_microbench is missing (libbenchmark-dev); skipping micro-benchmarks")
+        return {}
+    out = subprocess.run([str(MICROBENCH), "--benchmark_format=json", f"--benchmark_repetitions={repeats}",
+                          "--benchmark_report_aggregates_only=true"],
+                         capture_output=True, text=True, check=True).stdout
+    scale = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}
+    result = {}
+    for b in json.loads(out)["benchmarks"]:
+        if b.get("aggregate_name") == "median":
+            result[b["run_name"].split("/")[0]] = b["real_time"] * scale[b["time_unit"]]
+    return result
+
+
+class Bench:
+    def __init__(self, args, workdir):
+        self.args, self.workdir = args, workdir
+        self.servers = []
+        self.results = {}  # scenario -> system -> median of runs
+        self.scale = {}    # scenario -> {"small": median, "large": median}
+        self.limit = None
+
+    def wanted(self, scenario):
+        return not self.args.only or self.args.only.lower() in scenario.lower()
+
+    def start(self, server):
+        self.servers.append(server)
+        return server
+
+    def measure(self, url, script, connections=64):
+        return median_of([run_wrk(url, script, self.args.seconds, connections)
+                          for _ in range(self.args.repeats)])
+
+    def record(self, scenario, system, m):
+        self.results.setdefault(scenario, {})[system] = m
+        print(f"{scenario:40} {system:9} {m['rps']:10.0f} req/s  p99 {m['p99'] or 0:7.2f} ms", flush=True)
+
+    def http(self):
+        nginx = self.start(start_nginx(self.workdir))
+        self.authd = self.start(start_authd(self.workdir, "authd"))
+        systems = {"authd": self.authd}
+        if PEER_DIR.exists() and not self.args.no_peer:
+            systems["original"] = self.start(start_peer(self.workdir))
+        scripts = {name: http_scripts(self.workdir, name, s.url) for name, s in systems.items()}
+        self.scripts = scripts["authd"]
+
+        self.limit = self.measure(nginx.url + "/", lua(self.workdir, "nginx", ""))
+        print(f"{'nginx fixed body (the HTTP limit)':40} {'':9} {self.limit['rps']:10.0f} req/s", flush=True)
+        for scenario in self.scripts:
+            if not self.wanted(scenario):
+                continue
             for name, server in systems.items():
-                if name == "nginx":
-                    continue
-                runs = [run_wrk(server.url, scripts[name][scenario], args.seconds)
-                        for _ in range(args.repeats)]
-                results[scenario][name] = median_of(runs)
-                print(f"{scenario:35} {name:9} {results[scenario][name]['rps']:10.0f} req/s", flush=True)
+                self.record(scenario, name, self.measure(server.url, scripts[name][scenario]))
 
-        # Refresh with rotation: every request rotates a distinct recorded token.
-        scenario = "POST /api/token/refresh/ (rotation)"
-        status, pair = post(rotating.url, "/register/", {"username": "alice", "password": PASSWORD})
+    def rotation(self):
+        """Every request rotates a distinct recorded token: one durable write each."""
+        if not self.wanted(ROTATION):
+            return
+        name = "authd-rot"
+        rotating = self.start(start_authd(self.workdir, name, {"AUTHD_ROTATE_REFRESH_TOKENS": "true"}))
+        status, _ = post(rotating.url, "/register/", {"username": "alice", "password": PASSWORD})
+        assert status == 201
         runs = []
-        for r in range(args.repeats):
-            tokens = seed_rotation_tokens(workdir / "authd-rot.db", 1, 20000 * args.seconds)
-            script = token_list_script(workdir, f"rot-{r}", "/api/token/refresh/", "refresh", tokens)
-            runs.append(run_wrk(rotating.url, script, args.seconds))
-        results[scenario] = {"nginx": limit, "authd": median_of(runs)}
-        print(f"{scenario:35} authd     {results[scenario]['authd']['rps']:10.0f} req/s", flush=True)
+        for r in range(self.args.repeats):
+            tokens = seed.seed_refresh_tokens(authd_db(self.workdir, name), 1, 20000 * self.args.seconds, KEY)
+            script = token_list_script(self.workdir, f"rot-{r}", "/api/token/refresh/", "refresh", tokens)
+            runs.append(run_wrk(rotating.url, script, self.args.seconds))
+        self.record(ROTATION, "authd", median_of(runs))
 
-        # Mixed: logins saturate the hashing pool while /user_detail/ is measured.
-        scenario = "GET /user_detail/ during logins"
+    def mixed(self):
+        """Logins keep the hashing pool saturated while /user_detail/ is measured."""
+        if not self.wanted(MIXED):
+            return
         runs = []
-        for _ in range(args.repeats):
-            login = subprocess.Popen(["wrk", "-t1", "-c16", f"-d{args.seconds + 2}s", "-s",
-                                      str(scripts["authd"]["POST /api/token/ (login)"]), authd.url],
-                                     stdout=subprocess.DEVNULL)
+        for _ in range(self.args.repeats):
+            login = subprocess.Popen(["wrk", "-t1", "-c16", f"-d{self.args.seconds + 2}s", "-s",
+                                      str(self.scripts[LOGIN]), self.authd.url], stdout=subprocess.DEVNULL)
             time.sleep(1)
-            runs.append(run_wrk(authd.url, scripts["authd"]["GET /user_detail/"], args.seconds))
+            runs.append(run_wrk(self.authd.url, self.scripts[DETAIL], self.args.seconds))
             login.wait()
-        results[scenario] = {"nginx": limit, "authd": median_of(runs)}
-        print(f"{scenario:35} authd     {results[scenario]['authd']['rps']:10.0f} req/s", flush=True)
+        self.record(MIXED, "authd", median_of(runs))
 
-        rss = authd.peak_rss_mb()
-        startup = authd.startup_ms
-    finally:
-        for s in servers:
-            s.stop()
-        shutil.rmtree(workdir, ignore_errors=True)
+    def users_at_scale(self):
+        """The same requests with --scale-users users in the database, against the small one."""
+        if self.args.scale_users <= 0 or not self.wanted("scale"):
+            return
+        name = "authd-scale"
+        server = start_authd(self.workdir, name)
+        status, _ = post(server.url, "/register/", {"username": "alice", "password": PASSWORD})
+        assert status == 201
+        server.stop()
+        db = authd_db(self.workdir, name)
+        started = time.monotonic()
+        first, last = seed.seed_users(db, self.args.scale_users, seed.first_password_hash(db))
+        self.seed_seconds = time.monotonic() - started
+        print(f"seeded {last - first + 1} users in {self.seed_seconds:.1f} s", flush=True)
+        large = self.start(start_authd(self.workdir, name))
+        large_scripts = http_scripts(self.workdir, "scale", large.url, username="bob")
 
+        # /user_detail/ over many users' rows (10,000 tokens, spread over the table), against
+        # the same number of tokens of the one user of the small database.
+        ids = random.Random(7).sample(range(first, last + 1), 10000)
+        small_many = bearer_list_script(self.workdir, "small-many", seed.mint_access_tokens([1] * 10000, KEY))
+        large_many = bearer_list_script(self.workdir, "large-many", seed.mint_access_tokens(ids, KEY))
+        pairs = [(DETAIL_MANY, small_many, large_many)]
+        pairs += [(s, self.scripts[s], large_scripts[s]) for s in (DETAIL, VERIFY, REFRESH, LOGIN, REGISTER)]
+        for scenario, small_script, large_script in pairs:
+            self.scale[scenario] = {"small": self.measure(self.authd.url, small_script),
+                                    "large": self.measure(large.url, large_script)}
+            s, l = self.scale[scenario]["small"]["rps"], self.scale[scenario]["large"]["rps"]
+            print(f"{scenario:40} small {s:10.0f}  large {l:10.0f} req/s  ({l / s:.2f}x)", flush=True)
+
+    def authd_servers(self):
+        return [s for s in self.servers if s.name.startswith("authd")]
+
+
+def check_targets(bench, micro):
+    """Issue 4's targets against this run: (target, figure, met) with met None when not measured."""
+    res, limit = bench.results, bench.limit["rps"] if bench.limit else None
+    rows = []
+
+    def ratio(scenario, target, label):
+        m = res.get(scenario, {}).get("authd")
+        if not m or not limit:
+            return rows.append((label, "not measured", None))
+        rows.append((label, f"{m['rps'] / limit:.2f}x ({m['rps']:.0f} req/s)", m["rps"] / limit >= target))
+
+    ratio(DETAIL, 0.6, "GET /user_detail/ >= 0.6x nginx (aim 0.75x)")
+    ratio(VERIFY, 0.6, "POST /api/token/verify/ >= 0.6x nginx")
+    ratio(REFRESH, 0.5, "refresh without rotation >= 0.5x nginx")
+    ratio(ROTATION, 0.1, "refresh with rotation >= 0.1x nginx")
+
+    hash_ns = micro.get("BM_Argon2idHash")
+    login = res.get(LOGIN, {}).get("authd")
+    if hash_ns and login:
+        hash_limit = os.cpu_count() / (hash_ns / 1e9)
+        rows.append(("login >= 90% of the hash limit (cores / time per hash)",
+                     f"{login['rps'] / hash_limit:.0%} ({login['rps']:.0f} of {hash_limit:.0f}/s)",
+                     login["rps"] >= 0.9 * hash_limit))
+    else:
+        rows.append(("login >= 90% of the hash limit", "not measured", None))
+
+    mixed = res.get(MIXED, {}).get("authd")
+    if mixed and limit:
+        rows.append(("/user_detail/ during logins: p99 <= 5 ms and >= 0.3x",
+                     f"p99 {mixed['p99']:.2f} ms, {mixed['rps'] / limit:.2f}x",
+                     mixed["p99"] <= 5 and mixed["rps"] / limit >= 0.3))
+    else:
+        rows.append(("/user_detail/ during logins", "not measured", None))
+
+    if bench.scale:
+        worst = min(v["large"]["rps"] / v["small"]["rps"] for v in bench.scale.values())
+        rows.append((f"{bench.args.scale_users:,} users: within 10% of the small database",
+                     f"worst scenario {worst:.2f}x", worst >= 0.9))
+    else:
+        rows.append(("1,000,000 users within 10%", "not measured", None))
+
+    rss = [s.peak_rss_mb() for s in bench.authd_servers()]
+    rss = [r for r in rss if r is not None]
+    if rss:
+        rows.append(("peak RSS <= 80 MB", f"{max(rss):.1f} MB", max(rss) <= 80))
+    startup = getattr(bench, "authd", None) and bench.authd.startup_ms
+    if startup:
+        rows.append(("start to first answer < 100 ms", f"{startup:.0f} ms", startup < 100))
+    return rows
+
+
+def report(bench, micro, targets):
+    args = bench.args
+    yes = {True: "yes", False: "**no**", None: "?"}
     lines = [f"# authd benchmark, {time.strftime('%Y-%m-%d %H:%M:%S %Z')}", "",
              f"Machine: {os.cpu_count()} cores, {platform_line()}. wrk: 1 thread, 64 connections, "
              f"{args.seconds} s x {args.repeats} runs; medians. Ratios are to nginx's fixed body in "
              "this run (the HTTP limit) and to the original Django system.", "",
-             "| scenario | system | req/s | p50 ms | p99 ms | non-2xx | x nginx | x original |",
-             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
-    lines.append(f"| (the HTTP limit) | nginx | {limit['rps']:.0f} | {limit['p50']:.2f} | {limit['p99']:.2f} | "
-                 f"{limit['non2xx']} | 1.00 | |")
-    for scenario, by_system in results.items():
-        base = by_system["nginx"]["rps"]
+             "## Targets", "", "| target | this run | met |", "| --- | --- | --- |"]
+    lines += [f"| {t} | {v} | {yes[m]} |" for t, v, m in targets]
+    lines += ["", "## HTTP", "",
+              "| scenario | system | req/s | p50 ms | p99 ms | non-2xx | x nginx | x original |",
+              "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    if bench.limit:
+        l = bench.limit
+        lines.append(f"| (the HTTP limit) | nginx | {l['rps']:.0f} | {l['p50']:.2f} | {l['p99']:.2f} | "
+                     f"{l['non2xx']} | 1.00 | |")
+    for scenario, by_system in bench.results.items():
         orig = by_system.get("original", {}).get("rps")
         for name, m in by_system.items():
-            if name == "nginx":
-                continue
-            ratio_orig = f"{m['rps'] / orig:.1f}" if orig and name != "original" and name != "nginx" else ""
-            lines.append(f"| {scenario} | {name} | {m['rps']:.0f} | {m['p50']:.2f} | {m['p99']:.2f} | "
-                         f"{m['non2xx']} | {m['rps'] / base:.2f} | {ratio_orig} |")
-    lines += ["", f"authd peak RSS over the run: {rss:.1f} MB; start to first answer: {startup:.0f} ms."
-              if rss else ""]
-    text = "\n".join(lines) + "\n"
-    print()
-    print(text)
-    pathlib.Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    pathlib.Path(args.out).write_text(text)
+            vs_orig = f"{m['rps'] / orig:.1f}" if orig and name != "original" else ""
+            lines.append(f"| {scenario} | {name} | {m['rps']:.0f} | {m['p50'] or 0:.2f} | {m['p99'] or 0:.2f} | "
+                         f"{m['non2xx']} | {m['rps'] / bench.limit['rps']:.2f} | {vs_orig} |")
+    if bench.scale:
+        lines += ["", f"## Scale: {args.scale_users:,} users (seeded in {bench.seed_seconds:.1f} s) "
+                  "against the small database", "",
+                  "| scenario | small req/s | large req/s | large / small | small p99 ms | large p99 ms |",
+                  "| --- | ---: | ---: | ---: | ---: | ---: |"]
+        for scenario, v in bench.scale.items():
+            s, l = v["small"], v["large"]
+            lines.append(f"| {scenario} | {s['rps']:.0f} | {l['rps']:.0f} | {l['rps'] / s['rps']:.2f} | "
+                         f"{s['p99'] or 0:.2f} | {l['p99'] or 0:.2f} |")
+    if micro:
+        lines += ["", "## Micro-benchmarks (build/authd_microbench, medians)", "",
+                  "| benchmark | time per operation |", "| --- | ---: |"]
+        for name, ns in micro.items():
+            shown = f"{ns / 1e6:.1f} ms" if ns >= 1e6 else f"{ns / 1e3:.2f} us" if ns >= 1e3 else f"{ns:.0f} ns"
+            lines.append(f"| {name} | {shown} |")
+        if "BM_Argon2idHash" in micro:
+            lines.append(f"\nHash limit: {os.cpu_count()} cores / {micro['BM_Argon2idHash'] / 1e6:.1f} ms = "
+                         f"{os.cpu_count() / (micro['BM_Argon2idHash'] / 1e9):.0f} hashes a second.")
+    return "\n".join(lines) + "\n"
 
 
 def platform_line():
@@ -338,6 +296,45 @@ def platform_line():
     except (OSError, AttributeError):
         model = "unknown CPU"
     return model.strip()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--seconds", type=int, default=5, help="per wrk run")
+    ap.add_argument("--repeats", type=int, default=3, help="runs per scenario; the median is reported")
+    ap.add_argument("--no-peer", action="store_true", help="leave out the original Django system")
+    ap.add_argument("--only", help="run only the scenarios whose name contains this text")
+    ap.add_argument("--scale-users", type=int, default=1_000_000, help="users for the scale scenario; 0: skip")
+    ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "latest.md"))
+    args = ap.parse_args()
+    if not AUTHD.exists():
+        print("build/authd is missing: run `make build` (or `make bench`)", file=sys.stderr)
+        return 2
+
+    micro = run_micro(args.repeats) if not args.only else {}
+    workdir = pathlib.Path(tempfile.mkdtemp(prefix="authd-bench-"))
+    bench = Bench(args, workdir)
+    try:
+        bench.http()
+        bench.rotation()
+        bench.mixed()
+        bench.users_at_scale()
+        targets = check_targets(bench, micro)
+    finally:
+        for s in bench.servers:
+            s.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    text = report(bench, micro, targets)
+    print()
+    print(text)
+    out = pathlib.Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text)
+    out.with_suffix(".json").write_text(json.dumps(
+        {"limit": bench.limit, "results": bench.results, "scale": bench.scale, "micro_ns": micro,
+         "targets": [{"target": t, "value": v, "met": m} for t, v, m in targets]}, indent=1))
+    return 0
 
 
 if __name__ == "__main__":

@@ -60,7 +60,9 @@ asio::awaitable<Response> Register(Services& s, Request& request) {
              .last_name = last_name.value_or(""),
              .is_active = *is_active,
              .date_joined_us = s.clock.NowMicros()};
-  auto created = s.store.users().Create(nu);
+  auto pooled = co_await s.store_pool.Run([&] { return s.store.users().Create(nu); });
+  if (!pooled) co_return ToResponse(Unavailable(1));
+  auto& created = *pooled;
   if (!created.ok()) {
     if (created.status().code() == StatusCode::kAlreadyExists) {
       // Lost a race with a concurrent registration of the same name.

@@ -20,7 +20,8 @@ struct Services {
   SessionService& sessions;
   const PasswordHasher& hasher;
   const PasswordPolicy& policy;
-  BlockingPool& hash_pool;  // every Hash/Verify runs here, never on an I/O thread
+  BlockingPool& hash_pool;   // every Hash/Verify runs here, never on an I/O thread
+  BlockingPool& store_pool;  // writes that wait for a disk flush, so I/O threads keep serving
   const Clock& clock;
 };
 

@@ -71,7 +71,9 @@ StatusOr<std::unique_ptr<App>> App::Create(Settings settings) {
       SessionPolicy{.rotate = s.rotate_refresh_tokens,
                     .blacklist_after_rotation = s.blacklist_after_rotation,
                     .grace_seconds = s.rotation_grace_seconds});
-  app->hash_pool_ = std::make_unique<BlockingPool>(s.hash_threads, s.hash_queue);
+  app->hash_pool_ =
+      std::make_unique<BlockingPool>(s.hash_threads, s.hash_queue, BlockingPool::Priority::kLow);
+  app->store_pool_ = std::make_unique<BlockingPool>(s.store_threads, s.store_queue);
   app->services_ = std::make_unique<Services>(Services{
       .settings = app->settings_,
       .store = *app->store_,
@@ -80,6 +82,7 @@ StatusOr<std::unique_ptr<App>> App::Create(Settings settings) {
       .hasher = *app->hasher_,
       .policy = app->policy_,
       .hash_pool = *app->hash_pool_,
+      .store_pool = *app->store_pool_,
       .clock = app->clock_,
   });
   return app;

@@ -41,6 +41,7 @@ class App {
   std::unique_ptr<TokenService> tokens_;
   std::unique_ptr<SessionService> sessions_;
   std::unique_ptr<BlockingPool> hash_pool_;
+  std::unique_ptr<BlockingPool> store_pool_;
   std::unique_ptr<Services> services_;
 };
 

@@ -55,6 +55,7 @@ int RunServe(Settings settings) {
                s.listen_host, server.port(), s.io_threads, s.hash_threads, s.database_url);
   server.Run();
   (*app)->services().hash_pool.Shutdown();
+  (*app)->services().store_pool.Shutdown();
   spdlog::info("authd stopped");
   return 0;
 }

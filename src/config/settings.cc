@@ -93,6 +93,8 @@ StatusOr<Settings> LoadSettings(const EnvLookup& env) {
   AUTHD_RETURN_IF_ERROR(ReadInt(env, "AUTHD_THREADS", s.io_threads, 1, 256));
   AUTHD_RETURN_IF_ERROR(ReadInt(env, "AUTHD_HASH_THREADS", s.hash_threads, 1, 256));
   AUTHD_RETURN_IF_ERROR(ReadInt(env, "AUTHD_HASH_QUEUE", s.hash_queue, 1, 1'000'000));
+  AUTHD_RETURN_IF_ERROR(ReadInt(env, "AUTHD_STORE_THREADS", s.store_threads, 1, 1024));
+  AUTHD_RETURN_IF_ERROR(ReadInt(env, "AUTHD_STORE_QUEUE", s.store_queue, 1, 1'000'000));
   AUTHD_RETURN_IF_ERROR(ReadInt(env, "AUTHD_MAX_CONNECTIONS", s.max_connections, 1, 1'000'000));
   AUTHD_RETURN_IF_ERROR(ReadInt(env, "AUTHD_HEADER_TIMEOUT", s.header_timeout_seconds, 1, 3600));
   AUTHD_RETURN_IF_ERROR(
@@ -182,6 +184,8 @@ std::vector<std::string> DescribeSettings(const Settings& s) {
       fmt::format("AUTHD_THREADS={}", s.io_threads),
       fmt::format("AUTHD_HASH_THREADS={}", s.hash_threads),
       fmt::format("AUTHD_HASH_QUEUE={}", s.hash_queue),
+      fmt::format("AUTHD_STORE_THREADS={}", s.store_threads),
+      fmt::format("AUTHD_STORE_QUEUE={}", s.store_queue),
       fmt::format("AUTHD_MAX_CONNECTIONS={}", s.max_connections),
       fmt::format("AUTHD_HEADER_TIMEOUT={}", s.header_timeout_seconds),
       fmt::format("AUTHD_KEEPALIVE_TIMEOUT={}", s.keepalive_timeout_seconds),

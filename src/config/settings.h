@@ -19,6 +19,10 @@ struct Settings {
   int io_threads = 0;                 // 0: one per core
   int hash_threads = 0;               // 0: one per core
   int hash_queue = 256;               // hashing jobs waiting beyond this are answered 503
+  // Threads for store writes that wait on a disk flush (login, registration, rotation). They
+  // mostly sleep; more of them lets more writes share one flush (group commit).
+  int store_threads = 16;
+  int store_queue = 4096;             // store jobs waiting beyond this are answered 503
   int max_connections = 10000;
   int header_timeout_seconds = 10;    // to receive a complete request head (and body)
   int keepalive_timeout_seconds = 60; // an idle keep-alive connection is closed after this

@@ -1,5 +1,5 @@
 // A bounded pool of threads for work that must not run on an I/O thread: password hashing
-// and verification. Run() hops to a pool thread, runs the function there, and resumes the
+// and verification, and store writes that wait for a disk flush. Run() hops to a pool thread, runs the function there, and resumes the
 // awaiting coroutine on its own executor. When more than `max_queued` jobs are waiting, Run()
 // refuses at once (nullopt) so the caller can answer 503 instead of queueing without bound.
 // Thread-safety: Run may be called from any thread.
@@ -26,8 +26,13 @@ namespace authd {
 
 class BlockingPool {
  public:
-  BlockingPool(int threads, int max_queued)
-      : pool_(static_cast<size_t>(threads)), threads_(threads), max_queued_(max_queued) {}
+  enum class Priority { kNormal, kLow };
+
+  BlockingPool(int threads, int max_queued, Priority priority = Priority::kNormal)
+      : pool_(static_cast<size_t>(threads)),
+        threads_(threads),
+        max_queued_(max_queued),
+        priority_(priority) {}
   ~BlockingPool() { Shutdown(); }
 
   // Finishes queued work and joins the threads.
@@ -46,7 +51,7 @@ class BlockingPool {
           auto work = boost::asio::make_work_guard(boost::asio::get_associated_executor(handler));
           boost::asio::post(pool_, [this, &fn, handler = std::move(handler),
                                     work = std::move(work)]() mutable {
-            LowerThisThreadsPriority();
+            if (priority_ == Priority::kLow) LowerThisThreadsPriority();
             busy_.fetch_add(1);
             std::optional<R> r(fn());
             busy_.fetch_sub(1);
@@ -61,8 +66,8 @@ class BlockingPool {
     co_return result;
   }
 
-  // Pool threads run at a lower scheduling priority (nice +10) than the I/O threads: when
-  // logins saturate every core, requests that need no hashing still get the CPU first, and
+  // Hashing threads (Priority::kLow) run at nice +10, below the I/O threads: when logins
+  // saturate every core, requests that need no hashing still get the CPU first, and
   // when the I/O threads are idle the hashing still takes all of it. Linux applies nice per
   // thread, so this is done once on each pool thread, on its first job.
   static void LowerThisThreadsPriority() {
@@ -81,6 +86,7 @@ class BlockingPool {
   boost::asio::thread_pool pool_;
   int threads_;
   int max_queued_;
+  Priority priority_;
   std::atomic<int> pending_{0};
   std::atomic<int> busy_{0};
 };

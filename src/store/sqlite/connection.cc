@@ -117,6 +117,15 @@ StatusOr<Transaction> Transaction::Begin(Connection& conn) {
   return Transaction(&conn);
 }
 
+Status Connection::ExecCached(const char* sql) {
+  auto stmt = Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  Statement q(*stmt);
+  int rc = q.Step();
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW) return Error(rc, sql);
+  return Status::Ok();
+}
+
 Transaction::~Transaction() {
   if (conn_ != nullptr) (void)conn_->Exec("ROLLBACK");
 }

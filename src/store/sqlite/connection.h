@@ -70,6 +70,10 @@ class Connection {
   // Runs one or more statements with no results (migrations, BEGIN, COMMIT).
   Status Exec(std::string_view sql);
 
+  // Runs one statement with no results, compiled once per connection like Prepare (`sql`
+  // static): for statements on a hot path, such as group commit's savepoints.
+  Status ExecCached(const char* sql);
+
   // Maps a SQLite result code to a Status: BUSY/LOCKED -> Unavailable,
   // UNIQUE constraint -> AlreadyExists, anything else -> Internal.
   Status Error(int rc, std::string_view what) const;

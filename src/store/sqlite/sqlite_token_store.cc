@@ -94,24 +94,23 @@ StatusOr<RefreshLookup> SqliteTokenStore::FindForRefresh(std::string_view jti, i
 
 StatusOr<bool> SqliteTokenStore::Rotate(std::string_view jti, int64_t now,
                                         const RefreshTokenRecord& successor) {
-  auto conn = pool_.Acquire();
-  auto tx = Transaction::Begin(*conn);
-  if (!tx.ok()) return tx.status();
-  {
-    // The condition on the row is what makes one rotation win: the others change nothing.
-    auto stmt = conn->Prepare(
+  bool won = false;
+  Status s = rotations_.Run([&](Connection& conn) -> Status {
+    // The condition on the row is what makes one rotation win: the others change nothing,
+    // whether they race in other transactions or sit in this same batch.
+    auto stmt = conn.Prepare(
         "UPDATE refresh_tokens SET rotated_at = ?, replaced_by = ?, last_used_at = ? "
         "WHERE jti = ? AND rotated_at IS NULL AND revoked_at IS NULL");
     if (!stmt.ok()) return stmt.status();
     Statement q(*stmt);
     q.Bind(1, now).Bind(2, successor.jti).Bind(3, now).Bind(4, jti);
     int rc = q.Step();
-    if (rc != SQLITE_DONE) return conn->Error(rc, "rotate refresh token");
-  }
-  if (conn->Changes() == 0) return false;  // dropping tx rolls back
-  AUTHD_RETURN_IF_ERROR(InsertOn(*conn, successor));
-  AUTHD_RETURN_IF_ERROR(tx->Commit());
-  return true;
+    if (rc != SQLITE_DONE) return conn.Error(rc, "rotate refresh token");
+    won = conn.Changes() == 1;
+    return won ? InsertOn(conn, successor) : Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return won;
 }
 
 Status SqliteTokenStore::Touch(std::string_view jti, int64_t now) {

@@ -2,13 +2,14 @@
 #pragma once
 
 #include "store/sqlite/connection_pool.h"
+#include "store/sqlite/group_commit.h"
 #include "store/token_store.h"
 
 namespace authd::sqlite {
 
 class SqliteTokenStore final : public TokenStore {
  public:
-  explicit SqliteTokenStore(ConnectionPool& pool) : pool_(pool) {}
+  explicit SqliteTokenStore(ConnectionPool& pool) : pool_(pool), rotations_(pool) {}
   Status Insert(const RefreshTokenRecord& record) override;
   StatusOr<RefreshTokenRecord> Find(std::string_view jti) override;
   StatusOr<RefreshLookup> FindForRefresh(std::string_view jti, int64_t user_id) override;
@@ -23,6 +24,7 @@ class SqliteTokenStore final : public TokenStore {
 
  private:
   ConnectionPool& pool_;
+  GroupCommit rotations_;  // every rotation waits for a flush; concurrent ones share it
 };
 
 }  // namespace authd::sqlite

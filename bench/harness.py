@@ -1,0 +1,182 @@
+"""The pieces every benchmark scenario uses: servers started on free loopback ports (nginx,
+build/authd, the original Django system), wrk runs parsed into numbers, and wrk Lua scripts."""
+import json
+import os
+import pathlib
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+AUTHD = ROOT / "build" / "authd"
+MICROBENCH = ROOT / "build" / "authd_microbench"
+PEER_DIR = ROOT.parent / "shared" / "peers" / "django_seed"
+KEY = "bench-signing-key-0123456789abcdef0123456789"
+PASSWORD = "correct-horse-battery-staple"
+FIXED_BODY = json.dumps({"id": 1, "username": "alice", "email": "alice@example.com", "first_name": "",
+                         "last_name": "", "is_active": True, "is_staff": False, "pad": "x" * 20},
+                        separators=(",", ":"))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(url, proc, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            return
+        except urllib.error.HTTPError:
+            return  # any HTTP answer means it is up
+        except OSError:
+            if proc.poll() is not None:
+                raise RuntimeError(f"{proc.args[0]} exited with {proc.returncode}")
+            time.sleep(0.005)
+    raise RuntimeError(f"{url} did not answer")
+
+
+def post(base, path, data, headers=None):
+    req = urllib.request.Request(base + path, data=urllib.parse.urlencode(data).encode(),
+                                 headers=headers or {}, method="POST")
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return r.status, json.loads(r.read() or b"{}")
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read() or b"{}")
+
+
+class Server:
+    def __init__(self, name, args, env, url, workdir):
+        self.name, self.url = name, url
+        self.log = open(workdir / f"{name}.log", "wb")
+        started = time.monotonic()
+        self.proc = subprocess.Popen(args, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+        wait_http(url + "/", self.proc)
+        self.startup_ms = (time.monotonic() - started) * 1000
+
+    def peak_rss_mb(self):
+        try:
+            text = pathlib.Path(f"/proc/{self.proc.pid}/status").read_text()
+            return int(re.search(r"VmHWM:\s+(\d+) kB", text).group(1)) / 1024
+        except (OSError, AttributeError):
+            return None
+
+    def stop(self):
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        self.log.close()
+
+
+def start_nginx(workdir):
+    port = free_port()
+    conf = workdir / "nginx.conf"
+    conf.write_text(f"""
+worker_processes auto;
+daemon off;
+pid {workdir}/nginx.pid;
+error_log {workdir}/nginx-error.log;
+events {{ worker_connections 4096; }}
+http {{
+  access_log off;
+  client_body_temp_path {workdir}/nginx-body;
+  server {{
+    listen 127.0.0.1:{port};
+    location / {{ default_type application/json; return 200 '{FIXED_BODY}'; }}
+  }}
+}}
+""")
+    return Server("nginx", ["/usr/sbin/nginx", "-e", str(workdir / "nginx-error.log"), "-p", str(workdir),
+                            "-c", str(conf)], dict(os.environ), f"http://127.0.0.1:{port}", workdir)
+
+
+def authd_db(workdir, name):
+    return workdir / f"{name}.db"
+
+
+def start_authd(workdir, name, extra_env=None):
+    """build/authd on the SQLite file authd_db(workdir, name), created if missing. Access
+    tokens live an hour so that one minted at the start outlasts the whole run."""
+    port = free_port()
+    env = dict(os.environ, AUTHD_LISTEN=f"127.0.0.1:{port}", AUTHD_SIGNING_KEY=KEY,
+               AUTHD_DATABASE_URL=f"sqlite://{authd_db(workdir, name)}", AUTHD_LOG_LEVEL="warn",
+               AUTHD_HASH_QUEUE="100000", AUTHD_ACCESS_TOKEN_LIFETIME="3600")
+    env.update(extra_env or {})
+    return Server(name, [str(AUTHD), "serve"], env, f"http://127.0.0.1:{port}", workdir)
+
+
+def start_peer(workdir, rotate=False):
+    port = free_port()
+    env = dict(os.environ, PORT=str(port), WORKERS="5", PEER_SECRET_KEY=KEY,
+               PEER_DB=str(workdir / ("peer-rot.sqlite3" if rotate else "peer.sqlite3")),
+               PYTHONDONTWRITEBYTECODE="1")
+    if rotate:
+        env["PEER_ROTATE"] = "1"
+    return Server("peer-rot" if rotate else "peer", ["sh", str(PEER_DIR / "run.sh")], env,
+                  f"http://127.0.0.1:{port}", workdir)
+
+
+def lua(workdir, name, text):
+    path = workdir / f"{name}.lua"
+    path.write_text(text)
+    return path
+
+
+def form_script(workdir, name, path, body):
+    return lua(workdir, name, f"""
+wrk.method = "POST"
+wrk.path = "{path}"
+wrk.body = "{body}"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+""")
+
+
+UNIT = {"us": 1e-3, "ms": 1.0, "s": 1e3}
+
+
+def run_wrk(url, script, seconds, connections=64):
+    out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script), url],
+                         capture_output=True, text=True, timeout=seconds + 60).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    lat = {p: float(v) * UNIT[u] for p, v, u in re.findall(r"\s(50|99)%\s+([\d.]+)(us|ms|s)\b", out)}
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = re.search(r"Socket errors: (.*)", out)
+    return {"rps": rps, "p50": lat.get("50"), "p99": lat.get("99"),
+            "non2xx": int(non2xx.group(1)) if non2xx else 0, "socket_errors": errors.group(1) if errors else ""}
+
+
+def median_of(runs):
+    return {"rps": statistics.median(r["rps"] for r in runs),
+            "p50": statistics.median(r["p50"] for r in runs),
+            "p99": statistics.median(r["p99"] for r in runs),
+            "non2xx": sum(r["non2xx"] for r in runs)}
+
+
+def token_list_script(workdir, name, path, field, tokens):
+    listing = workdir / f"{name}.tokens"
+    listing.write_text("\n".join(tokens) + "\n")
+    return lua(workdir, name, f"""
+local tokens = {{}}
+for line in io.lines("{listing}") do tokens[#tokens + 1] = line end
+local i = 0
+request = function()
+  i = i + 1
+  local t = tokens[(i - 1) % #tokens + 1]
+  return wrk.format("POST", "{path}", {{["Content-Type"] = "application/x-www-form-urlencoded"}}, "{field}=" .. t)
+end
+""")
