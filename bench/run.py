@@ -196,6 +196,16 @@ class Bench:
         return [s for s in self.servers if s.name.startswith("authd")]
 
 
+def hash_limit(micro):
+    """Hashes a second with every core hashing: cores / time per hash. Google Benchmark reports
+    the all-cores run as wall time per hash over all threads, which already divides by cores."""
+    if "BM_Argon2idHash_AllCores" in micro:
+        return 1e9 / micro["BM_Argon2idHash_AllCores"]
+    if "BM_Argon2idHash" in micro:
+        return os.cpu_count() / (micro["BM_Argon2idHash"] / 1e9)
+    return None
+
+
 def check_targets(bench, micro):
     """Issue 4's targets against this run: (target, figure, met) with met None when not measured."""
     res, limit = bench.results, bench.limit["rps"] if bench.limit else None
@@ -212,13 +222,12 @@ def check_targets(bench, micro):
     ratio(REFRESH, 0.5, "refresh without rotation >= 0.5x nginx")
     ratio(ROTATION, 0.1, "refresh with rotation >= 0.1x nginx")
 
-    hash_ns = micro.get("BM_Argon2idHash")
+    limit_per_s = hash_limit(micro)
     login = res.get(LOGIN, {}).get("authd")
-    if hash_ns and login:
-        hash_limit = os.cpu_count() / (hash_ns / 1e9)
-        rows.append(("login >= 90% of the hash limit (cores / time per hash)",
-                     f"{login['rps'] / hash_limit:.0%} ({login['rps']:.0f} of {hash_limit:.0f}/s)",
-                     login["rps"] >= 0.9 * hash_limit))
+    if limit_per_s and login:
+        rows.append(("login >= 90% of the hash limit (every core hashing)",
+                     f"{login['rps'] / limit_per_s:.0%} ({login['rps']:.0f} of {limit_per_s:.0f}/s)",
+                     login["rps"] >= 0.9 * limit_per_s))
     else:
         rows.append(("login >= 90% of the hash limit", "not measured", None))
 
@@ -284,9 +293,9 @@ def report(bench, micro, targets):
         for name, ns in micro.items():
             shown = f"{ns / 1e6:.1f} ms" if ns >= 1e6 else f"{ns / 1e3:.2f} us" if ns >= 1e3 else f"{ns:.0f} ns"
             lines.append(f"| {name} | {shown} |")
-        if "BM_Argon2idHash" in micro:
-            lines.append(f"\nHash limit: {os.cpu_count()} cores / {micro['BM_Argon2idHash'] / 1e6:.1f} ms = "
-                         f"{os.cpu_count() / (micro['BM_Argon2idHash'] / 1e9):.0f} hashes a second.")
+        if hash_limit(micro):
+            lines.append(f"\nHash limit: {hash_limit(micro):.0f} hashes a second with all {os.cpu_count()} cores "
+                         "hashing (BM_Argon2idHash_AllCores is wall time per hash over all threads).")
     return "\n".join(lines) + "\n"
 
 
