@@ -167,7 +167,9 @@ def median_of(runs):
             "non2xx": sum(r["non2xx"] for r in runs)}
 
 
-def token_list_script(workdir, name, path, field, tokens):
+def cycling_script(workdir, name, tokens, request_lua):
+    """A wrk script whose requests go through `tokens` in turn; `request_lua` is a Lua
+    expression building one request from the token `t`."""
     listing = workdir / f"{name}.tokens"
     listing.write_text("\n".join(tokens) + "\n")
     return lua(workdir, name, f"""
@@ -177,6 +179,18 @@ local i = 0
 request = function()
   i = i + 1
   local t = tokens[(i - 1) % #tokens + 1]
-  return wrk.format("POST", "{path}", {{["Content-Type"] = "application/x-www-form-urlencoded"}}, "{field}=" .. t)
+  return {request_lua}
 end
 """)
+
+
+def form_token_script(workdir, name, path, field, tokens):
+    """POST `path` with the form body field=token, a different token each request."""
+    return cycling_script(workdir, name, tokens, f'wrk.format("POST", "{path}", '
+                          f'{{["Content-Type"] = "application/x-www-form-urlencoded"}}, "{field}=" .. t)')
+
+
+def bearer_token_script(workdir, name, path, tokens):
+    """GET `path` with Authorization: Bearer token, a different token each request."""
+    return cycling_script(workdir, name, tokens,
+                          f'wrk.format("GET", "{path}", {{["Authorization"] = "Bearer " .. t}})')

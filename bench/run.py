@@ -25,8 +25,9 @@ import sys
 import tempfile
 import time
 
-from harness import (AUTHD, MICROBENCH, PASSWORD, PEER_DIR, ROOT, KEY, authd_db, form_script, lua,
-                     median_of, post, run_wrk, start_authd, start_nginx, start_peer, token_list_script)
+from harness import (AUTHD, MICROBENCH, PASSWORD, PEER_DIR, ROOT, KEY, authd_db, bearer_token_script,
+                     form_script, form_token_script, lua, median_of, post, run_wrk, start_authd,
+                     start_nginx, start_peer)
 import seed
 
 DETAIL = "GET /user_detail/"
@@ -61,21 +62,6 @@ request = function()
 end
 """),
     }
-
-
-def bearer_list_script(workdir, name, tokens):
-    """GET /user_detail/ cycling through `tokens` (so through their users' rows)."""
-    listing = workdir / f"{name}.tokens"
-    listing.write_text("\n".join(tokens) + "\n")
-    return lua(workdir, name, f"""
-local tokens = {{}}
-for line in io.lines("{listing}") do tokens[#tokens + 1] = line end
-local i = 0
-request = function()
-  i = i + 1
-  return wrk.format("GET", "/user_detail/", {{["Authorization"] = "Bearer " .. tokens[(i - 1) % #tokens + 1]}})
-end
-""")
 
 
 def run_micro(repeats):
@@ -145,7 +131,7 @@ class Bench:
         runs = []
         for r in range(self.args.repeats):
             tokens = seed.seed_refresh_tokens(authd_db(self.workdir, name), 1, 20000 * self.args.seconds, KEY)
-            script = token_list_script(self.workdir, f"rot-{r}", "/api/token/refresh/", "refresh", tokens)
+            script = form_token_script(self.workdir, f"rot-{r}", "/api/token/refresh/", "refresh", tokens)
             runs.append(run_wrk(rotating.url, script, self.args.seconds))
         self.record(ROTATION, "authd", median_of(runs))
 
@@ -182,8 +168,10 @@ class Bench:
         # /user_detail/ over many users' rows (10,000 tokens, spread over the table), against
         # the same number of tokens of the one user of the small database.
         ids = random.Random(7).sample(range(first, last + 1), 10000)
-        small_many = bearer_list_script(self.workdir, "small-many", seed.mint_access_tokens([1] * 10000, KEY))
-        large_many = bearer_list_script(self.workdir, "large-many", seed.mint_access_tokens(ids, KEY))
+        small_many = bearer_token_script(self.workdir, "small-many", "/user_detail/",
+                                         seed.mint_access_tokens([1] * 10000, KEY))
+        large_many = bearer_token_script(self.workdir, "large-many", "/user_detail/",
+                                         seed.mint_access_tokens(ids, KEY))
         pairs = [(DETAIL_MANY, small_many, large_many)]
         pairs += [(s, self.scripts[s], large_scripts[s]) for s in (DETAIL, VERIFY, REFRESH, LOGIN, REGISTER)]
         for scenario, small_script, large_script in pairs:
