@@ -75,7 +75,8 @@ def run_micro(repeats):
     scale = {"ns": 1, "us": 1e3, "ms": 1e6, "s": 1e9}
     result = {}
     for b in json.loads(out)["benchmarks"]:
-        if b.get("aggregate_name") == "median":
+        # With one repetition Google Benchmark reports the run itself and no aggregates.
+        if b.get("aggregate_name") == "median" or (repeats == 1 and b.get("run_type") == "iteration"):
             result[b["run_name"].split("/")[0]] = b["real_time"] * scale[b["time_unit"]]
     return result
 
