@@ -4,7 +4,7 @@
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps test-deps bench-deps configure build run test bench clean
+.PHONY: all deps test-deps bench-deps configure build run test test-asan bench clean
 
 all: build
 
@@ -30,9 +30,18 @@ run: build
 test: test-deps build
 	cd $(BUILD_DIR) && ctest --output-on-failure
 
+# The whole suite again, built with AddressSanitizer and UndefinedBehaviorSanitizer in its own
+# directory; any report fails the test that triggered it.
+ASAN_DIR ?= build-asan
+test-asan: test-deps
+	@cmake -S . -B $(ASAN_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAUTHD_SANITIZE=ON > /dev/null
+	@cmake --build $(ASAN_DIR) -j $(JOBS)
+	cd $(ASAN_DIR) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure
+
 # nginx (the HTTP limit), authd and the original system under wrk; writes bench/results/latest.md.
 bench: bench-deps build
 	/usr/bin/python3 bench/run.py
 
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) $(ASAN_DIR)

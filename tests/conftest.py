@@ -21,6 +21,9 @@ FAST_HASHING = {"AUTHD_ARGON2_MEMORY_KIB": "1024", "AUTHD_ARGON2_ITERATIONS": "1
 STRONG_PASSWORD = "correct-horse-battery-staple"
 
 
+SANITIZER_REPORT = re.compile(r"ERROR: (Address|Leak|Thread|Memory)Sanitizer|runtime error: ")
+
+
 class Authd:
     """One authd process. Its log is kept in the test's temporary directory."""
 
@@ -112,6 +115,10 @@ def start_authd(tmp_path):
     yield start
     for server in started:
         server.stop()
+        # Under `make test-asan` a sanitizer report in any server's log fails the test, even one
+        # printed at exit (LeakSanitizer) after every request was answered.
+        report = SANITIZER_REPORT.search(server.log())
+        assert report is None, f"sanitizer report in {server.log_path}:\n{server.log()[report.start():][:4000]}"
 
 
 @pytest.fixture
