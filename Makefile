@@ -31,10 +31,12 @@ test: test-deps build
 	cd $(BUILD_DIR) && ctest --output-on-failure
 
 # The whole suite again, built with AddressSanitizer and UndefinedBehaviorSanitizer in its own
-# directory; any report fails the test that triggered it.
+# directory; any report fails the test that triggered it. Warnings are not errors here: under
+# the sanitizers GCC 12 reports false ones (coroutine frames, std::function), and the normal
+# build already holds the code to -Werror.
 ASAN_DIR ?= build-asan
 test-asan: test-deps
-	@cmake -S . -B $(ASAN_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAUTHD_SANITIZE=ON > /dev/null
+	@cmake -S . -B $(ASAN_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAUTHD_SANITIZE=ON -DAUTHD_WERROR=OFF > /dev/null
 	@cmake --build $(ASAN_DIR) -j $(JOBS)
 	cd $(ASAN_DIR) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure
