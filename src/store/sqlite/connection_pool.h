@@ -44,4 +44,18 @@ class ConnectionPool {
   std::vector<std::unique_ptr<Connection>> idle_;  // GUARDED_BY(mu_)
 };
 
+// Runs one statement that changes rows (`sql` static, as for Connection::Prepare) on a pooled
+// connection, with its parameters bound by `bind(Statement&)`; the number of rows changed.
+template <typename BindFn>
+StatusOr<int> Change(ConnectionPool& pool, const char* sql, const char* what, BindFn bind) {
+  auto conn = pool.Acquire();
+  auto stmt = conn->Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  Statement q(*stmt);
+  bind(q);
+  int rc = q.Step();
+  if (rc != SQLITE_DONE) return conn->Error(rc, what);
+  return conn->Changes();
+}
+
 }  // namespace authd::sqlite

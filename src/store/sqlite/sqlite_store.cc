@@ -26,14 +26,9 @@ StatusOr<User> FindOne(ConnectionPool& pool, const char* sql, BindFn bind) {
 // Runs an UPDATE of one user; NotFound when no row changed.
 template <typename BindFn>
 Status UpdateOne(ConnectionPool& pool, const char* sql, BindFn bind) {
-  auto conn = pool.Acquire();
-  auto stmt = conn->Prepare(sql);
-  if (!stmt.ok()) return stmt.status();
-  Statement q(*stmt);
-  bind(q);
-  int rc = q.Step();
-  if (rc != SQLITE_DONE) return conn->Error(rc, "update user");
-  if (conn->Changes() == 0) return NotFound("no such user");
+  auto changed = Change(pool, sql, "update user", bind);
+  if (!changed.ok()) return changed.status();
+  if (*changed == 0) return NotFound("no such user");
   return Status::Ok();
 }
 

@@ -42,19 +42,6 @@ Status InsertOn(Connection& conn, const RefreshTokenRecord& r) {
   return Status::Ok();
 }
 
-// Runs a statement that changes rows; the number changed.
-template <typename BindFn>
-StatusOr<int> Change(ConnectionPool& pool, const char* sql, const char* what, BindFn bind) {
-  auto conn = pool.Acquire();
-  auto stmt = conn->Prepare(sql);
-  if (!stmt.ok()) return stmt.status();
-  Statement q(*stmt);
-  bind(q);
-  int rc = q.Step();
-  if (rc != SQLITE_DONE) return conn->Error(rc, what);
-  return conn->Changes();
-}
-
 }  // namespace
 
 Status SqliteTokenStore::Insert(const RefreshTokenRecord& record) {
