@@ -12,6 +12,15 @@ namespace {
 namespace asio = boost::asio;
 
 asio::awaitable<Response> Register(Services& s, Request& request) {
+  // Every request counts against the address's rate, as DRF's throttles count them, and is
+  // refused before anything is read, looked up or hashed.
+  if (s.registration_limiter != nullptr) {
+    auto wait = co_await s.store_pool.Run(
+        [&] { return s.registration_limiter->Take(request.client_address); });
+    if (!wait) co_return ToResponse(Unavailable(1));
+    if (!wait->ok()) co_return ToResponse(FromStatus(wait->status()));
+    if (**wait > 0) co_return ToResponse(Throttled(**wait));
+  }
   auto data = RequestData(request);
   if (!data.ok()) co_return ToResponse(data.error());
 

@@ -1,6 +1,7 @@
 #include "api/api_error.h"
 
 #include <boost/json/serialize.hpp>
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 namespace authd {
@@ -74,6 +75,14 @@ ApiError PermissionDenied() {
 }
 
 ApiError NotFoundError() { return Detail(404, "Not found."); }
+
+ApiError Throttled(int64_t wait_seconds) {
+  // DRF's Throttled exception: the wait rounded up, singular for one second, and Retry-After.
+  ApiError e = Detail(429, fmt::format("Request was throttled. Expected available in {} {}.",
+                                       wait_seconds, wait_seconds == 1 ? "second" : "seconds"));
+  e.retry_after = wait_seconds;
+  return e;
+}
 
 ApiError Unavailable(int retry_after_seconds) {
   ApiError e = Detail(503, "Service temporarily unavailable.");

@@ -21,7 +21,7 @@ struct ApiError {
   int status = 500;
   boost::json::object body;
   bool www_authenticate = false;       // 401s carry `WWW-Authenticate: Bearer realm="api"`
-  std::optional<int> retry_after;      // seconds, for 429 and 503
+  std::optional<int64_t> retry_after;  // seconds, for 429 and 503
 };
 
 // Where a token was presented, which decides simplejwt's answer shape.
@@ -37,6 +37,7 @@ ApiError AuthenticationFailed(std::string detail, std::optional<std::string> cod
 ApiError InvalidToken(TokenError error, TokenSource source);          // 401 token_not_valid
 ApiError PermissionDenied();                                          // 403
 ApiError NotFoundError();                                             // 404 {"detail": "Not found."}
+ApiError Throttled(int64_t wait_seconds);                              // 429, DRF's wording
 ApiError Unavailable(int retry_after_seconds);                        // 503
 // Store and internal failures: Unavailable -> 503, anything else -> 500 (and is logged).
 ApiError FromStatus(const Status& status);

@@ -8,6 +8,8 @@
 #include "runtime/blocking_pool.h"
 #include "sessions/session_service.h"
 #include "store/store.h"
+#include "throttle/login_throttle.h"
+#include "throttle/rate_limiter.h"
 #include "tokens/token_service.h"
 #include "util/clock.h"
 
@@ -23,6 +25,8 @@ struct Services {
   BlockingPool& hash_pool;   // every Hash/Verify runs here, never on an I/O thread
   BlockingPool& store_pool;  // writes that wait for a disk flush, so I/O threads keep serving
   const Clock& clock;
+  LoginThrottle& login_throttle;
+  RateLimiter* registration_limiter;  // null: registrations are not limited (the default)
 };
 
 }  // namespace authd

@@ -64,6 +64,13 @@ asio::awaitable<Response> ObtainPair(Services& s, DummyHash& dummy, Request& req
       ReadCharField(*data, "password", {.max_bytes = s.settings.max_password_bytes}, errors);
   if (!errors.empty()) co_return ToResponse(ValidationFailed(errors));
 
+  // Brute-force protection comes before the account is even looked up, and long before any
+  // hashing: a throttled guess costs one indexed read.
+  const std::string& address = request.client_address;
+  auto attempt = s.login_throttle.Begin(*username, address);
+  if (!attempt.ok()) co_return ToResponse(FromStatus(attempt.status()));
+  if (attempt->blocked()) co_return ToResponse(Throttled(attempt->wait_seconds()));
+
   auto found = s.store.users().FindByUsername(*username);
   if (!found.ok() && found.status().code() != StatusCode::kNotFound) {
     co_return ToResponse(FromStatus(found.status()));
@@ -87,13 +94,22 @@ asio::awaitable<Response> ObtainPair(Services& s, DummyHash& dummy, Request& req
   });
   if (!check) co_return ToResponse(Unavailable(1));
   // An inactive user is refused after the password check, so timing does not tell them apart.
+  // An inactive account counts as a failure too: the throttle must not reveal that a password
+  // was right.
   if (!check->valid || !user->is_active) {
+    auto counted = co_await s.store_pool.Run(
+        [&] { return s.login_throttle.RecordFailure(*username, address); });
+    if (!counted) co_return ToResponse(Unavailable(1));
+    if (!counted->ok()) co_return ToResponse(FromStatus(*counted));
     co_return ToResponse(
         AuthenticationFailed("No active account found with the given credentials", std::nullopt));
   }
   // The writes (new hash, last login, the refresh token's record) each wait for a flush.
   const ClientInfo client = ClientOf(request);
   auto pair = co_await s.store_pool.Run([&]() -> StatusOr<IssuedPair> {
+    if (attempt->had_failures()) {
+      AUTHD_RETURN_IF_ERROR(s.login_throttle.RecordSuccess(*username, address));
+    }
     if (!check->rehashed.empty()) {
       AUTHD_RETURN_IF_ERROR(s.store.users().SetPasswordHash(user->id, check->rehashed));
     }

@@ -74,6 +74,19 @@ StatusOr<std::unique_ptr<App>> App::Create(Settings settings) {
   app->hash_pool_ =
       std::make_unique<BlockingPool>(s.hash_threads, s.hash_queue, BlockingPool::Priority::kLow);
   app->store_pool_ = std::make_unique<BlockingPool>(s.store_threads, s.store_queue);
+  app->login_throttle_ = std::make_unique<LoginThrottle>(
+      app->store_->throttle(), app->clock_,
+      LoginThrottleOptions{.enabled = s.login_throttle,
+                           .free_attempts = s.login_free_attempts,
+                           .account_threshold = s.login_account_threshold,
+                           .backoff_base_seconds = s.login_backoff_base,
+                           .backoff_max_seconds = s.login_backoff_max,
+                           .window_seconds = s.login_failure_window});
+  if (s.registration_rate) {
+    app->registration_limiter_ = std::make_unique<RateLimiter>(
+        app->store_->throttle(), app->clock_,
+        Rate{s.registration_rate->count, s.registration_rate->period_seconds}, "register");
+  }
   app->services_ = std::make_unique<Services>(Services{
       .settings = app->settings_,
       .store = *app->store_,
@@ -84,6 +97,8 @@ StatusOr<std::unique_ptr<App>> App::Create(Settings settings) {
       .hash_pool = *app->hash_pool_,
       .store_pool = *app->store_pool_,
       .clock = app->clock_,
+      .login_throttle = *app->login_throttle_,
+      .registration_limiter = app->registration_limiter_.get(),
   });
   return app;
 }

@@ -10,6 +10,8 @@
 #include "passwords/password_policy.h"
 #include "runtime/blocking_pool.h"
 #include "store/store.h"
+#include "throttle/login_throttle.h"
+#include "throttle/rate_limiter.h"
 #include "tokens/token_service.h"
 #include "util/clock.h"
 #include "util/random.h"
@@ -42,6 +44,8 @@ class App {
   std::unique_ptr<SessionService> sessions_;
   std::unique_ptr<BlockingPool> hash_pool_;
   std::unique_ptr<BlockingPool> store_pool_;
+  std::unique_ptr<LoginThrottle> login_throttle_;
+  std::unique_ptr<RateLimiter> registration_limiter_;
   std::unique_ptr<Services> services_;
 };
 

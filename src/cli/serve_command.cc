@@ -31,6 +31,12 @@ int RunServe(Settings settings) {
   }
   const Settings& s = (*app)->settings();
 
+  auto proxies = TrustedProxies::Parse(s.trusted_proxies);
+  if (!proxies.ok()) {
+    spdlog::error("cannot start: {}", proxies.status().message());
+    return 2;
+  }
+
   Router router;
   AddAllRoutes(router, (*app)->services());
 
@@ -43,6 +49,7 @@ int RunServe(Settings settings) {
           .header_timeout = std::chrono::seconds(s.header_timeout_seconds),
           .keepalive_timeout = std::chrono::seconds(s.keepalive_timeout_seconds),
           .max_body_bytes = s.max_body_bytes,
+          .trusted_proxies = std::move(proxies).value(),
       },
       router);
   if (Status st = server.Bind(); !st.ok()) {

@@ -47,6 +47,20 @@ Status ReadBool(const EnvLookup& env, const char* name, bool& out) {
   return Status::Ok();
 }
 
+// Comma-separated values; blanks between commas are ignored.
+std::vector<std::string> SplitList(std::string_view v) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= v.size()) {
+    size_t end = v.find(',', start);
+    if (end == std::string_view::npos) end = v.size();
+    std::string_view item = StripAsciiWhitespace(v.substr(start, end - start));
+    if (!item.empty()) out.emplace_back(item);
+    start = end + 1;
+  }
+  return out;
+}
+
 Status ReadString(const EnvLookup& env, const char* name, std::string& out) {
   if (auto v = env(name)) {
     if (v->empty()) return Bad(name, "a non-empty value", *v);
@@ -56,6 +70,31 @@ Status ReadString(const EnvLookup& env, const char* name, std::string& out) {
 }
 
 }  // namespace
+
+std::optional<RateSetting> ParseRate(std::string_view text) {
+  const size_t slash = text.find('/');
+  if (slash == std::string_view::npos) return std::nullopt;
+  const std::string_view count = text.substr(0, slash);
+  const std::string_view period = text.substr(slash + 1);
+  RateSetting rate;
+  auto [ptr, ec] = std::from_chars(count.data(), count.data() + count.size(), rate.count);
+  if (count.empty() || ec != std::errc{} || ptr != count.data() + count.size() ||
+      rate.count < 1 || rate.count > 1'000'000) {
+    return std::nullopt;
+  }
+  static constexpr std::pair<std::string_view, int64_t> kPeriods[] = {
+      {"s", 1},       {"sec", 1},       {"second", 1},  {"seconds", 1},
+      {"m", 60},      {"min", 60},      {"minute", 60}, {"minutes", 60},
+      {"h", 3600},    {"hour", 3600},   {"hours", 3600},
+      {"d", 86400},   {"day", 86400},   {"days", 86400}};
+  for (const auto& [name, seconds] : kPeriods) {
+    if (period == name) {
+      rate.period_seconds = seconds;
+      return rate;
+    }
+  }
+  return std::nullopt;
+}
 
 EnvLookup ProcessEnv() {
   return [](const char* name) -> std::optional<std::string> {
@@ -117,17 +156,7 @@ StatusOr<Settings> LoadSettings(const EnvLookup& env) {
     return Bad("AUTHD_SIGNING_KEY_FILE", "a PEM private key file for AUTHD_ALGORITHM=" + s.algorithm,
                "");
   }
-  if (auto v = env("AUTHD_VERIFYING_KEY_FILES")) {
-    // Comma-separated paths; blanks between commas are ignored.
-    size_t start = 0;
-    while (start <= v->size()) {
-      size_t end = v->find(',', start);
-      if (end == std::string::npos) end = v->size();
-      std::string_view path = StripAsciiWhitespace(std::string_view(*v).substr(start, end - start));
-      if (!path.empty()) s.verifying_key_files.emplace_back(path);
-      start = end + 1;
-    }
-  }
+  if (auto v = env("AUTHD_VERIFYING_KEY_FILES")) s.verifying_key_files = SplitList(*v);
   if (auto v = env("AUTHD_ISSUER")) {
     if (v->empty()) return Bad("AUTHD_ISSUER", "a non-empty value", *v);
     s.issuer = *v;
@@ -164,6 +193,34 @@ StatusOr<Settings> LoadSettings(const EnvLookup& env) {
   AUTHD_RETURN_IF_ERROR(
       ReadInt(env, "AUTHD_MAX_PASSWORD_BYTES", s.max_password_bytes, 16, 1 << 20));
   AUTHD_RETURN_IF_ERROR(ReadBool(env, "AUTHD_UPDATE_LAST_LOGIN", s.update_last_login));
+  AUTHD_RETURN_IF_ERROR(ReadBool(env, "AUTHD_LOGIN_THROTTLE", s.login_throttle));
+  AUTHD_RETURN_IF_ERROR(
+      ReadInt(env, "AUTHD_LOGIN_FREE_ATTEMPTS", s.login_free_attempts, 1, 1000));
+  AUTHD_RETURN_IF_ERROR(
+      ReadInt(env, "AUTHD_LOGIN_ACCOUNT_THRESHOLD", s.login_account_threshold, 1, 1'000'000));
+  AUTHD_RETURN_IF_ERROR(ReadInt(env, "AUTHD_LOGIN_BACKOFF_BASE", s.login_backoff_base, 1, 3600));
+  AUTHD_RETURN_IF_ERROR(ReadInt(env, "AUTHD_LOGIN_BACKOFF_MAX", s.login_backoff_max, 1, 86400));
+  AUTHD_RETURN_IF_ERROR(
+      ReadInt(env, "AUTHD_LOGIN_FAILURE_WINDOW", s.login_failure_window, 1, 30 * 86400));
+  if (s.login_backoff_max < s.login_backoff_base) {
+    return Bad("AUTHD_LOGIN_BACKOFF_MAX", "at least AUTHD_LOGIN_BACKOFF_BASE",
+               std::to_string(s.login_backoff_max));
+  }
+  // A counter that restarted while its address was still waiting would hand out fresh free
+  // attempts to an attacker who merely waits out the maximum back-off.
+  if (s.login_failure_window < s.login_backoff_max) {
+    return Bad("AUTHD_LOGIN_FAILURE_WINDOW", "at least AUTHD_LOGIN_BACKOFF_MAX",
+               std::to_string(s.login_failure_window));
+  }
+  if (auto v = env("AUTHD_REGISTRATION_RATE")) {
+    if (*v != "off") {
+      s.registration_rate = ParseRate(*v);
+      if (!s.registration_rate) {
+        return Bad("AUTHD_REGISTRATION_RATE", "N/second, N/minute, N/hour, N/day or off", *v);
+      }
+    }
+  }
+  if (auto v = env("AUTHD_TRUSTED_PROXIES")) s.trusted_proxies = SplitList(*v);
   if (auto v = env("AUTHD_LOG_LEVEL")) {
     static constexpr std::string_view kLevels[] = {"trace", "debug", "info", "warn", "error", "off"};
     if (std::find(std::begin(kLevels), std::end(kLevels), *v) == std::end(kLevels)) {
@@ -211,6 +268,17 @@ std::vector<std::string> DescribeSettings(const Settings& s) {
       fmt::format("AUTHD_PASSWORD_MIN_LENGTH={}", s.password_min_length),
       fmt::format("AUTHD_MAX_PASSWORD_BYTES={}", s.max_password_bytes),
       fmt::format("AUTHD_UPDATE_LAST_LOGIN={}", s.update_last_login),
+      fmt::format("AUTHD_LOGIN_THROTTLE={}", s.login_throttle),
+      fmt::format("AUTHD_LOGIN_FREE_ATTEMPTS={}", s.login_free_attempts),
+      fmt::format("AUTHD_LOGIN_ACCOUNT_THRESHOLD={}", s.login_account_threshold),
+      fmt::format("AUTHD_LOGIN_BACKOFF_BASE={}", s.login_backoff_base),
+      fmt::format("AUTHD_LOGIN_BACKOFF_MAX={}", s.login_backoff_max),
+      fmt::format("AUTHD_LOGIN_FAILURE_WINDOW={}", s.login_failure_window),
+      fmt::format("AUTHD_REGISTRATION_RATE={}",
+                  s.registration_rate ? fmt::format("{}/{}s", s.registration_rate->count,
+                                                    s.registration_rate->period_seconds)
+                                      : "off"),
+      fmt::format("AUTHD_TRUSTED_PROXIES={}", fmt::join(s.trusted_proxies, ",")),
       fmt::format("AUTHD_LOG_LEVEL={}", s.log_level),
   };
 }

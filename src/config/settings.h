@@ -6,11 +6,22 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "util/status.h"
 
 namespace authd {
+
+// "30/hour": `count` requests per `period_seconds`.
+struct RateSetting {
+  int64_t count = 0;
+  int64_t period_seconds = 0;
+};
+
+// "30/hour", "5/minute", "100/day", "2/s": DRF's rate strings, with the period spelled as
+// s/sec/second, m/min/minute, h/hour or d/day (plurals too). nullopt when malformed.
+std::optional<RateSetting> ParseRate(std::string_view text);
 
 struct Settings {
   // Serving
@@ -56,6 +67,20 @@ struct Settings {
 
   // Accounts
   bool update_last_login = true;
+
+  // Brute-force protection (throttle/login_throttle.h says how the counters work)
+  bool login_throttle = true;
+  int login_free_attempts = 5;          // per (account, address) before back-off
+  int login_account_threshold = 20;     // per account before every address gets one free try
+  int64_t login_backoff_base = 1;       // seconds; doubles with each further failure
+  int64_t login_backoff_max = 900;      // seconds
+  int64_t login_failure_window = 3600;  // seconds without failures that reset a counter
+  // Registrations per client address, "N/period" (period: second, minute, hour or day).
+  // Off by default: many users can share one address behind NAT.
+  std::optional<RateSetting> registration_rate;
+  // Peers whose X-Forwarded-For is believed (addresses or CIDR blocks). Empty: the client
+  // address is always the socket's peer.
+  std::vector<std::string> trusted_proxies;
 
   std::string log_level = "info";
 };

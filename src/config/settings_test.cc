@@ -108,5 +108,44 @@ TEST(Settings, DescribeMasksTheSigningKey) {
   }
 }
 
+TEST(Settings, BruteForceProtectionAndRates) {
+  auto d = LoadSettings(Env({}));
+  ASSERT_TRUE(d.ok());
+  EXPECT_TRUE(d->login_throttle);  // on by default
+  EXPECT_FALSE(d->registration_rate);  // off by default
+  EXPECT_TRUE(d->trusted_proxies.empty());
+
+  auto s = LoadSettings(Env({{"AUTHD_LOGIN_FREE_ATTEMPTS", "3"},
+                             {"AUTHD_LOGIN_BACKOFF_MAX", "60"},
+                             {"AUTHD_REGISTRATION_RATE", "30/hour"},
+                             {"AUTHD_TRUSTED_PROXIES", "10.0.0.0/8, ::1,"}}));
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->login_free_attempts, 3);
+  EXPECT_EQ(s->login_backoff_max, 60);
+  ASSERT_TRUE(s->registration_rate);
+  EXPECT_EQ(s->registration_rate->count, 30);
+  EXPECT_EQ(s->registration_rate->period_seconds, 3600);
+  EXPECT_EQ(s->trusted_proxies, (std::vector<std::string>{"10.0.0.0/8", "::1"}));
+
+  EXPECT_FALSE(LoadSettings(Env({{"AUTHD_REGISTRATION_RATE", "off"}}))->registration_rate);
+  for (const char* bad : {"30", "/hour", "0/hour", "x/hour", "30/fortnight", "30/", "-1/s"}) {
+    auto r = LoadSettings(Env({{"AUTHD_REGISTRATION_RATE", bad}}));
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.status().message().find("AUTHD_REGISTRATION_RATE"), std::string::npos);
+  }
+  // A window shorter than the longest wait would let a patient attacker start afresh.
+  auto window = LoadSettings(Env({{"AUTHD_LOGIN_FAILURE_WINDOW", "60"}}));
+  ASSERT_FALSE(window.ok());
+  EXPECT_NE(window.status().message().find("AUTHD_LOGIN_FAILURE_WINDOW"), std::string::npos);
+}
+
+TEST(Settings, ParsesDrfRates) {
+  EXPECT_EQ(ParseRate("5/minute")->period_seconds, 60);
+  EXPECT_EQ(ParseRate("5/m")->period_seconds, 60);
+  EXPECT_EQ(ParseRate("2/s")->count, 2);
+  EXPECT_EQ(ParseRate("100/days")->period_seconds, 86400);
+  EXPECT_FALSE(ParseRate("5 / minute"));
+}
+
 }  // namespace
 }  // namespace authd

@@ -7,6 +7,7 @@
 #include "http/body_decoder.h"
 #include "http/response_writer.h"
 #include "http/router.h"
+#include "http/trusted_proxies.h"
 
 namespace authd {
 namespace {
@@ -200,6 +201,41 @@ TEST(ResponseWriter, LeavesOutHeadersThatCouldSplitTheResponse) {
   std::string bytes = SerializeResponse(r, {});
   EXPECT_EQ(bytes.find("evil"), std::string::npos) << bytes;
   EXPECT_EQ(ParseResponse(bytes).message["X-Ok"], "fine");
+}
+
+TEST(TrustedProxies, BelievesForwardedForOnlyFromTrustedPeers) {
+  auto t = TrustedProxies::Parse({"10.0.0.0/8", "192.0.2.1", "fd00::/8"});
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  // No header, or an untrusted peer: the socket's peer, whatever the header claims.
+  EXPECT_EQ(t->ClientAddress("10.1.2.3", ""), "10.1.2.3");
+  EXPECT_EQ(t->ClientAddress("203.0.113.5", "1.2.3.4"), "203.0.113.5");
+  // A trusted peer: the right-most hop that is not one of ours.
+  EXPECT_EQ(t->ClientAddress("10.1.2.3", "198.51.100.7"), "198.51.100.7");
+  EXPECT_EQ(t->ClientAddress("10.1.2.3", "6.6.6.6, 198.51.100.7, 10.9.9.9"), "198.51.100.7");
+  EXPECT_EQ(t->ClientAddress("192.0.2.1", " 198.51.100.7 ,192.0.2.1"), "198.51.100.7");
+  EXPECT_EQ(t->ClientAddress("fd00::1", "2001:db8::5"), "2001:db8::5");
+  // IPv4 peers as a dual-stack socket reports them.
+  EXPECT_EQ(t->ClientAddress("::ffff:10.0.0.1", "198.51.100.7"), "198.51.100.7");
+  // Garbage stops the walk at the last address we could vouch for.
+  EXPECT_EQ(t->ClientAddress("10.1.2.3", "198.51.100.7, not-an-ip"), "10.1.2.3");
+  EXPECT_EQ(t->ClientAddress("10.1.2.3", "junk, 198.51.100.7"), "198.51.100.7");
+  // Every hop ours: the left-most.
+  EXPECT_EQ(t->ClientAddress("10.1.2.3", "10.0.0.2, 10.0.0.3"), "10.0.0.2");
+}
+
+TEST(TrustedProxies, NobodyByDefaultAndBadEntriesAreNamed) {
+  TrustedProxies none;
+  EXPECT_EQ(none.ClientAddress("127.0.0.1", "1.2.3.4"), "127.0.0.1");
+  for (const char* bad : {"10.0.0.0/33", "example.com", "10.0.0.1/8x", "::1/129"}) {
+    auto t = TrustedProxies::Parse({bad});
+    ASSERT_FALSE(t.ok()) << bad;
+    EXPECT_NE(t.status().message().find(bad), std::string::npos);
+  }
+  auto t = TrustedProxies::Parse({"127.0.0.1", "::1"});
+  ASSERT_TRUE(t.ok());
+  EXPECT_TRUE(t->Trusts("127.0.0.1"));
+  EXPECT_TRUE(t->Trusts("::1"));
+  EXPECT_FALSE(t->Trusts("127.0.0.2"));
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/range/iterator_range.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 #include <spdlog/spdlog.h>
@@ -70,6 +71,8 @@ struct Server::Impl {
   asio::awaitable<void> Serve(Worker& w, tcp::socket socket);
   asio::awaitable<void> RefuseOverCapacity(tcp::socket socket);
   asio::awaitable<Response> Dispatch(Request& request);
+  std::string ClientAddressOf(const http::request<http::string_body>& req,
+                              const std::string& peer) const;
   void BeginStop();
 
   ServerOptions options;
@@ -148,6 +151,20 @@ asio::awaitable<Response> Server::Impl::Dispatch(Request& request) {
       break;
   }
   co_return TransportError(404, "Not found.");
+}
+
+// The request's client: the socket's peer, or, from a trusted proxy, what X-Forwarded-For says
+// (every such header, in order, as one list).
+std::string Server::Impl::ClientAddressOf(const http::request<http::string_body>& req,
+                                          const std::string& peer) const {
+  const TrustedProxies& trusted = options.trusted_proxies;
+  if (trusted.empty()) return peer;
+  std::string forwarded;
+  for (const auto& field : boost::make_iterator_range(req.equal_range("X-Forwarded-For"))) {
+    if (!forwarded.empty()) forwarded += ',';
+    forwarded.append(field.value());
+  }
+  return trusted.ClientAddress(peer, forwarded);
 }
 
 asio::awaitable<void> Server::Impl::Serve(Worker& w, tcp::socket socket) {
@@ -249,7 +266,7 @@ asio::awaitable<void> Server::Impl::Serve(Worker& w, tcp::socket socket) {
       request.user_agent = req[http::field::user_agent];
       request.host = req[http::field::host];
       request.body = req.body();
-      request.client_address = client;
+      request.client_address = ClientAddressOf(req, client);
 
       Response response;
       try {

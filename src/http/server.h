@@ -19,6 +19,7 @@
 #include <string>
 
 #include "http/router.h"
+#include "http/trusted_proxies.h"
 #include "util/status.h"
 
 namespace authd {
@@ -34,6 +35,7 @@ struct ServerOptions {
   std::chrono::seconds shutdown_grace{10};
   size_t max_header_bytes = 8192;
   size_t max_body_bytes = 1 << 20;
+  TrustedProxies trusted_proxies;  // whose X-Forwarded-For names the client
 };
 
 class Server {

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "store/secret_store.h"
+#include "store/throttle_store.h"
 #include "store/token_store.h"
 #include "store/user_store.h"
 #include "util/status.h"
@@ -22,6 +23,7 @@ class Store {
   virtual UserStore& users() = 0;
   virtual SecretStore& secrets() = 0;
   virtual TokenStore& tokens() = 0;
+  virtual ThrottleStore& throttle() = 0;
 
   // Applies every migration not yet applied, each in its own transaction. Safe to run again.
   // FailedPrecondition when the database was migrated by a newer authd.

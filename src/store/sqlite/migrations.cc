@@ -52,6 +52,16 @@ constexpr Migration kMigrations[] = {
       CREATE INDEX refresh_tokens_family ON refresh_tokens(family);
       CREATE INDEX refresh_tokens_expires ON refresh_tokens(expires_at);
     )sql"},
+    {3, "throttle", R"sql(
+      -- Brute-force and rate-limit counters (ThrottleStore). Times in microseconds.
+      CREATE TABLE throttle (
+        key     TEXT    PRIMARY KEY,
+        count   INTEGER NOT NULL,
+        last_at INTEGER NOT NULL,  -- when count last moved
+        until   INTEGER NOT NULL   -- refused until then; 0 when not blocked
+      );
+      CREATE INDEX throttle_last_at ON throttle(last_at);
+    )sql"},
 };
 
 constexpr const char* kCreateVersionTable = R"sql(

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "store/sqlite/connection_pool.h"
+#include "store/sqlite/sqlite_throttle_store.h"
 #include "store/sqlite/sqlite_token_store.h"
 #include "store/store.h"
 
@@ -43,16 +44,18 @@ class SqliteStore final : public Store {
   UserStore& users() override { return users_; }
   SecretStore& secrets() override { return secrets_; }
   TokenStore& tokens() override { return tokens_; }
+  ThrottleStore& throttle() override { return throttle_; }
   Status Migrate() override;
   StatusOr<int> SchemaVersion() override;
 
  private:
   explicit SqliteStore(std::unique_ptr<ConnectionPool> pool)
-      : pool_(std::move(pool)), users_(*pool_), secrets_(*pool_), tokens_(*pool_) {}
+      : pool_(std::move(pool)), users_(*pool_), secrets_(*pool_), tokens_(*pool_), throttle_(*pool_) {}
   std::unique_ptr<ConnectionPool> pool_;
   SqliteUserStore users_;
   SqliteSecretStore secrets_;
   SqliteTokenStore tokens_;
+  SqliteThrottleStore throttle_;
 };
 
 }  // namespace authd::sqlite
