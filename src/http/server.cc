@@ -10,9 +10,6 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/range/iterator_range.hpp>
-#include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
@@ -23,6 +20,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "http/exchange.h"
 #include "http/response_writer.h"
 
 namespace authd {
@@ -35,13 +33,6 @@ using tcp = asio::ip::tcp;
 namespace {
 
 constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
-
-Response TransportError(int status, std::string_view detail) {
-  Response r;
-  r.status = status;
-  r.body = boost::json::serialize(boost::json::object{{"detail", detail}});
-  return r;
-}
 
 }  // namespace
 
@@ -70,9 +61,6 @@ struct Server::Impl {
   asio::awaitable<void> AcceptLoop();
   asio::awaitable<void> Serve(Worker& w, tcp::socket socket);
   asio::awaitable<void> RefuseOverCapacity(tcp::socket socket);
-  asio::awaitable<Response> Dispatch(Request& request);
-  std::string ClientAddressOf(const http::request<http::string_body>& req,
-                              const std::string& peer) const;
   void BeginStop();
 
   ServerOptions options;
@@ -116,55 +104,12 @@ asio::awaitable<void> Server::Impl::AcceptLoop() {
 asio::awaitable<void> Server::Impl::RefuseOverCapacity(tcp::socket socket) {
   beast::tcp_stream stream(std::move(socket));
   stream.expires_after(std::chrono::seconds(1));
-  Response r = TransportError(503, "Service temporarily unavailable.");
+  Response r = ErrorAnswer(503, "Service temporarily unavailable.");
   r.AddHeader("Retry-After", "1");
   const std::string bytes = SerializeResponse(r, {.keep_alive = false});
   co_await asio::async_write(stream, asio::buffer(bytes), kAsTuple);
   beast::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-}
-
-asio::awaitable<Response> Server::Impl::Dispatch(Request& request) {
-  Router::Match m = router.Find(request);
-  switch (m.kind) {
-    case Router::Match::Kind::kFound: {
-      Response r;
-      if (m.is_options) {
-        r.body = R"({"renders":["application/json"],"parses":["application/json","application/x-www-form-urlencoded"]})";
-      } else {
-        r = co_await (*m.handler)(request);
-      }
-      r.AddHeader("Allow", std::string(m.allow));
-      co_return r;
-    }
-    case Router::Match::Kind::kMethodNotAllowed: {
-      Response r = TransportError(405, "Method \"" + std::string(request.method) + "\" not allowed.");
-      r.AddHeader("Allow", std::string(m.allow));
-      co_return r;
-    }
-    case Router::Match::Kind::kRedirect: {
-      Response r = TransportError(301, "Moved permanently.");
-      r.AddHeader("Location", m.location);
-      co_return r;
-    }
-    case Router::Match::Kind::kNotFound:
-      break;
-  }
-  co_return TransportError(404, "Not found.");
-}
-
-// The request's client: the socket's peer, or, from a trusted proxy, what X-Forwarded-For says
-// (every such header, in order, as one list).
-std::string Server::Impl::ClientAddressOf(const http::request<http::string_body>& req,
-                                          const std::string& peer) const {
-  const TrustedProxies& trusted = options.trusted_proxies;
-  if (trusted.empty()) return peer;
-  std::string forwarded;
-  for (const auto& field : boost::make_iterator_range(req.equal_range("X-Forwarded-For"))) {
-    if (!forwarded.empty()) forwarded += ',';
-    forwarded.append(field.value());
-  }
-  return trusted.ClientAddress(peer, forwarded);
 }
 
 asio::awaitable<void> Server::Impl::Serve(Worker& w, tcp::socket socket) {
@@ -188,7 +133,7 @@ asio::awaitable<void> Server::Impl::Serve(Worker& w, tcp::socket socket) {
 
   // Answers a transport-level error and ends the connection.
   auto fail = [&](int status, std::string_view detail) -> asio::awaitable<void> {
-    const std::string bytes = SerializeResponse(TransportError(status, detail), {.keep_alive = false});
+    const std::string bytes = SerializeResponse(ErrorAnswer(status, detail), {.keep_alive = false});
     stream.expires_after(options.write_timeout);
     co_await asio::async_write(stream, asio::buffer(bytes), kAsTuple);
   };
@@ -225,9 +170,10 @@ asio::awaitable<void> Server::Impl::Serve(Worker& w, tcp::socket socket) {
       }
 
       auto& req = parser.get();
-      // Ambiguous framing is how requests are smuggled past proxies: refuse it outright.
-      if (req.count(http::field::content_length) && req.count(http::field::transfer_encoding)) {
-        co_await fail(400, "Both Content-Length and Transfer-Encoding are present.");
+      if (auto refused = RefuseFraming(req)) {
+        const std::string bytes = SerializeResponse(*refused, {.keep_alive = false});
+        stream.expires_after(options.write_timeout);
+        co_await asio::async_write(stream, asio::buffer(bytes), kAsTuple);
         break;
       }
       if (parser.content_length() && *parser.content_length() > options.max_body_bytes) {
@@ -252,29 +198,8 @@ asio::awaitable<void> Server::Impl::Serve(Worker& w, tcp::socket socket) {
       }
       stream.expires_never();  // the handler may wait on the hashing pool
 
-      Request request;
-      request.method = req.method_string();
-      std::string_view target = req.target();
-      const size_t q = target.find('?');
-      request.path = target.substr(0, q);
-      if (q != std::string_view::npos) request.query = target.substr(q + 1);
-      request.content_type = req[http::field::content_type];
-      if (auto it = req.find(http::field::authorization); it != req.end()) {
-        request.authorization = it->value();
-        request.has_authorization = true;
-      }
-      request.user_agent = req[http::field::user_agent];
-      request.host = req[http::field::host];
-      request.body = req.body();
-      request.client_address = ClientAddressOf(req, client);
-
-      Response response;
-      try {
-        response = co_await Dispatch(request);
-      } catch (const std::exception& e) {
-        spdlog::error("handler for {} {} threw: {}", request.method, request.path, e.what());
-        response = TransportError(500, "A server error occurred.");
-      }
+      Request request = ViewRequest(req, client, options.trusted_proxies);
+      Response response = co_await Dispatch(router, request);
 
       const bool keep_alive = req.keep_alive() && !stopping;
       const std::string bytes = SerializeResponse(
