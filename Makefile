@@ -4,7 +4,7 @@
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps test-deps bench-deps configure build run test test-asan bench clean
+.PHONY: all deps test-deps bench-deps configure build run test test-asan fuzz-build fuzz bench clean
 
 all: build
 
@@ -27,8 +27,10 @@ build: deps configure
 run: build
 	./$(BUILD_DIR)/authd serve
 
+# Every unit, black-box and interop test, then each fuzz target briefly.
 test: test-deps build
 	cd $(BUILD_DIR) && ctest --output-on-failure
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(TEST_FUZZ_SECONDS)
 
 # The whole suite again, built with AddressSanitizer and UndefinedBehaviorSanitizer in its own
 # directory; any report fails the test that triggered it. Warnings are not errors here: under
@@ -41,9 +43,22 @@ test-asan: test-deps
 	cd $(ASAN_DIR) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure
 
+# libFuzzer targets (fuzz/), built with clang-14 and ASan+UBSan in their own directory, each
+# run for FUZZ_SECONDS from its corpus in fuzz/corpus/; any crash fails (scripts/fuzz.sh).
+FUZZ_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 60
+TEST_FUZZ_SECONDS ?= 10
+fuzz-build: test-deps
+	@cmake -S . -B $(FUZZ_DIR) -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAUTHD_FUZZ=ON -DAUTHD_BUILD_TESTS=OFF -DAUTHD_WERROR=OFF > /dev/null
+	@cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzz_token fuzz_body fuzz_user_input fuzz_http
+
+fuzz: fuzz-build
+	@scripts/fuzz.sh $(FUZZ_DIR) $(FUZZ_SECONDS)
+
 # nginx (the HTTP limit), authd and the original system under wrk; writes bench/results/latest.md.
 bench: bench-deps build
 	/usr/bin/python3 bench/run.py
 
 clean:
-	rm -rf $(BUILD_DIR) $(ASAN_DIR)
+	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(FUZZ_DIR)
