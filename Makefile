@@ -4,7 +4,7 @@
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps test-deps bench-deps configure build run test test-asan fuzz-build fuzz bench clean
+.PHONY: all deps test-deps bench-deps configure build run test test-asan fuzz-build fuzz soak bench clean
 
 all: build
 
@@ -55,6 +55,12 @@ fuzz-build: test-deps
 
 fuzz: fuzz-build
 	@scripts/fuzz.sh $(FUZZ_DIR) $(FUZZ_SECONDS)
+
+# Mixed traffic for MINUTES against a fresh authd, sampling its memory and descriptors; fails
+# on growth past 5% after warm-up or any unexpected answer (tests/soak/soak.py).
+MINUTES ?= 10
+soak: test-deps build
+	/usr/bin/python3 tests/soak/soak.py --minutes $(MINUTES)
 
 # nginx (the HTTP limit), authd and the original system under wrk; writes bench/results/latest.md.
 bench: bench-deps build
