@@ -59,7 +59,8 @@ int RunServe(Settings settings) {
   server.HandleSignals();
   // Tests and scripts read this line to learn the port when AUTHD_LISTEN ends in :0.
   spdlog::info("authd listening on {}:{} ({} I/O threads, {} hashing threads, database {})",
-               s.listen_host, server.port(), s.io_threads, s.hash_threads, s.database_url);
+               s.listen_host, server.port(), s.io_threads, s.hash_threads,
+               RedactDatabaseUrl(s.database_url));
   server.Run();
   (*app)->services().hash_pool.Shutdown();
   (*app)->services().store_pool.Shutdown();

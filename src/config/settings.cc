@@ -235,6 +235,44 @@ StatusOr<Settings> LoadSettings(const EnvLookup& env) {
   return s;
 }
 
+std::string RedactDatabaseUrl(std::string_view url) {
+  std::string out(url);
+  const size_t scheme = out.find("://");
+  if (scheme != std::string::npos) {
+    // scheme://user:password@host...: the password runs from the first ':' after the scheme
+    // to the last '@' of the authority.
+    const size_t authority = scheme + 3;
+    const size_t end = out.find_first_of("/?", authority);
+    const size_t at = out.rfind('@', end == std::string::npos ? out.size() : end);
+    if (at != std::string::npos && at >= authority) {
+      const size_t colon = out.find(':', authority);
+      if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
+    }
+  }
+  // key=value forms, and "?password=" in a URI's query.
+  for (size_t pos = 0; (pos = out.find("password", pos)) != std::string::npos;) {
+    size_t eq = pos + 8;
+    while (eq < out.size() && out[eq] == ' ') ++eq;
+    if (eq >= out.size() || out[eq] != '=') {
+      pos = eq;
+      continue;
+    }
+    size_t start = eq + 1;
+    while (start < out.size() && out[start] == ' ') ++start;
+    size_t stop = start;
+    if (stop < out.size() && out[stop] == '\'') {
+      ++stop;
+      while (stop < out.size() && out[stop] != '\'') stop += out[stop] == '\\' ? 2 : 1;
+      stop = std::min(stop + 1, out.size());
+    } else {
+      while (stop < out.size() && out[stop] != ' ' && out[stop] != '&') ++stop;
+    }
+    out.replace(start, stop - start, "***");
+    pos = start + 3;
+  }
+  return out;
+}
+
 std::vector<std::string> DescribeSettings(const Settings& s) {
   return {
       fmt::format("AUTHD_LISTEN={}:{}", s.listen_host, s.listen_port),
@@ -247,7 +285,7 @@ std::vector<std::string> DescribeSettings(const Settings& s) {
       fmt::format("AUTHD_HEADER_TIMEOUT={}", s.header_timeout_seconds),
       fmt::format("AUTHD_KEEPALIVE_TIMEOUT={}", s.keepalive_timeout_seconds),
       fmt::format("AUTHD_MAX_BODY_BYTES={}", s.max_body_bytes),
-      fmt::format("AUTHD_DATABASE_URL={}", s.database_url),
+      fmt::format("AUTHD_DATABASE_URL={}", RedactDatabaseUrl(s.database_url)),
       fmt::format("AUTHD_DB_POOL_SIZE={}", s.db_pool_size),
       fmt::format("AUTHD_ALGORITHM={}", s.algorithm),
       fmt::format("AUTHD_SIGNING_KEY={}", s.signing_key ? "(set, hidden)" : "(generated, in the database)"),

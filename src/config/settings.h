@@ -96,6 +96,10 @@ StatusOr<Settings> LoadSettings(const EnvLookup& env);
 // "HOST:PORT" (or "[v6]:PORT") into settings.listen_*; InvalidArgument on a malformed value.
 Status ParseListen(std::string_view value, Settings& settings);
 
+// The database URL with any password replaced by "***", for logs and `authd config`:
+// "postgresql://u:secret@h/db" and "host=h password=secret" alike.
+std::string RedactDatabaseUrl(std::string_view url);
+
 // A line per setting, secrets masked; for `authd config` and start-up logs.
 std::vector<std::string> DescribeSettings(const Settings& s);
 

@@ -147,5 +147,20 @@ TEST(Settings, ParsesDrfRates) {
   EXPECT_FALSE(ParseRate("5 / minute"));
 }
 
+TEST(Settings, DatabasePasswordsAreNeverShown) {
+  EXPECT_EQ(RedactDatabaseUrl("postgresql://authd:s3cr@t@db.example:5432/authd?sslmode=require"),
+            "postgresql://authd:***@db.example:5432/authd?sslmode=require");
+  EXPECT_EQ(RedactDatabaseUrl("postgresql://authd@db/authd"), "postgresql://authd@db/authd");
+  EXPECT_EQ(RedactDatabaseUrl("postgres://db/authd?user=a&password=hunter2&x=1"),
+            "postgres://db/authd?user=a&password=***&x=1");
+  EXPECT_EQ(RedactDatabaseUrl("host=db password = hunter2 dbname=authd"),
+            "host=db password = *** dbname=authd");
+  EXPECT_EQ(RedactDatabaseUrl("host=db password='a \\' b' dbname=authd"),
+            "host=db password=*** dbname=authd");
+  EXPECT_EQ(RedactDatabaseUrl("sqlite://authd.db"), "sqlite://authd.db");
+  auto s = LoadSettings(Env({{"AUTHD_DATABASE_URL", "postgresql://u:hunter2@h/d"}}));
+  for (const auto& line : DescribeSettings(*s)) EXPECT_EQ(line.find("hunter2"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace authd
