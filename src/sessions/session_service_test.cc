@@ -36,7 +36,9 @@ class SessionServiceTest : public StoreWithUserTest {
   const ClientInfo client_{.user_agent = "test-agent/1", .address = "10.0.0.1"};
 };
 
-TEST_F(SessionServiceTest, LoginRecordsTheRefreshTokenWithItsClient) {
+AUTHD_FOR_EACH_BACKEND(SessionServiceTest);
+
+TEST_P(SessionServiceTest, LoginRecordsTheRefreshTokenWithItsClient) {
   SessionService s = Make({});
   auto pair = s.Login(user_id_, client_);
   ASSERT_TRUE(pair.ok());
@@ -50,7 +52,7 @@ TEST_F(SessionServiceTest, LoginRecordsTheRefreshTokenWithItsClient) {
   EXPECT_EQ(s.List(user_id_)->size(), 1u);
 }
 
-TEST_F(SessionServiceTest, WithoutRotationTheTokenStaysAndIsTouched) {
+TEST_P(SessionServiceTest, WithoutRotationTheTokenStaysAndIsTouched) {
   SessionService s = Make({});
   auto pair = s.Login(user_id_, client_);
   clock_.AdvanceSeconds(10);
@@ -70,7 +72,7 @@ TEST_F(SessionServiceTest, WithoutRotationTheTokenStaysAndIsTouched) {
   EXPECT_EQ(store_->tokens().Find(pair->refresh_claims.jti)->last_used_at, kNow + 70);
 }
 
-TEST_F(SessionServiceTest, RotationRetiresAndReuseRevokesTheWholeFamily) {
+TEST_P(SessionServiceTest, RotationRetiresAndReuseRevokesTheWholeFamily) {
   SessionService s = Make({.rotate = true});
   auto pair = s.Login(user_id_, client_);
   auto first = s.Refresh(pair->refresh, client_);
@@ -92,7 +94,7 @@ TEST_F(SessionServiceTest, RotationRetiresAndReuseRevokesTheWholeFamily) {
   EXPECT_TRUE(s.List(user_id_)->empty());
 }
 
-TEST_F(SessionServiceTest, ReuseRevokesOnlyItsOwnFamily) {
+TEST_P(SessionServiceTest, ReuseRevokesOnlyItsOwnFamily) {
   SessionService s = Make({.rotate = true});
   auto phone = s.Login(user_id_, client_);
   auto laptop = s.Login(user_id_, client_);
@@ -101,7 +103,7 @@ TEST_F(SessionServiceTest, ReuseRevokesOnlyItsOwnFamily) {
   EXPECT_TRUE(s.Refresh(laptop->refresh, client_).ok());
 }
 
-TEST_F(SessionServiceTest, ConcurrentRefreshesUnderRotationHaveExactlyOneSuccess) {
+TEST_P(SessionServiceTest, ConcurrentRefreshesUnderRotationHaveExactlyOneSuccess) {
   SessionService s = Make({.rotate = true});
   auto pair = s.Login(user_id_, client_);
   std::atomic<int> ok{0}, blacklisted{0}, other{0};
@@ -121,7 +123,7 @@ TEST_F(SessionServiceTest, ConcurrentRefreshesUnderRotationHaveExactlyOneSuccess
   EXPECT_EQ(other.load(), 0);
 }
 
-TEST_F(SessionServiceTest, GracePeriodLetsARetryThroughAndThenEnds) {
+TEST_P(SessionServiceTest, GracePeriodLetsARetryThroughAndThenEnds) {
   SessionService s = Make({.rotate = true, .grace_seconds = 5});
   auto pair = s.Login(user_id_, client_);
   ASSERT_TRUE(s.Refresh(pair->refresh, client_).ok());
@@ -136,7 +138,7 @@ TEST_F(SessionServiceTest, GracePeriodLetsARetryThroughAndThenEnds) {
   EXPECT_FALSE(s.Refresh(*retry->refresh, client_).ok());  // the family went with it
 }
 
-TEST_F(SessionServiceTest, RotationWithoutBlacklistingKeepsOldTokensUsable) {
+TEST_P(SessionServiceTest, RotationWithoutBlacklistingKeepsOldTokensUsable) {
   SessionService s = Make({.rotate = true, .blacklist_after_rotation = false});
   auto pair = s.Login(user_id_, client_);
   auto first = s.Refresh(pair->refresh, client_);
@@ -145,7 +147,7 @@ TEST_F(SessionServiceTest, RotationWithoutBlacklistingKeepsOldTokensUsable) {
   EXPECT_TRUE(s.Refresh(*first->refresh, client_).ok());
 }
 
-TEST_F(SessionServiceTest, BlacklistEndsTheSessionAndVerifyRefusesIt) {
+TEST_P(SessionServiceTest, BlacklistEndsTheSessionAndVerifyRefusesIt) {
   SessionService s = Make({});
   auto pair = s.Login(user_id_, client_);
   EXPECT_TRUE(s.Verify(pair->refresh).ok());
@@ -163,7 +165,7 @@ TEST_F(SessionServiceTest, BlacklistEndsTheSessionAndVerifyRefusesIt) {
   EXPECT_TRUE(s.Verify(pair->access).ok());
 }
 
-TEST_F(SessionServiceTest, UnrecordedTokensAreAdoptedSoTheyCanBeRevoked) {
+TEST_P(SessionServiceTest, UnrecordedTokensAreAdoptedSoTheyCanBeRevoked) {
   SessionService s = Make({});
   IssuedPair pair = tokens_.IssuePair(user_id_);  // as a Django service sharing the key would
   ASSERT_TRUE(s.Refresh(pair.refresh, client_).ok());
@@ -173,7 +175,7 @@ TEST_F(SessionServiceTest, UnrecordedTokensAreAdoptedSoTheyCanBeRevoked) {
   EXPECT_FALSE(s.Refresh(other.refresh, client_).ok());
 }
 
-TEST_F(SessionServiceTest, InactiveAndDeletedUsersCannotRefresh) {
+TEST_P(SessionServiceTest, InactiveAndDeletedUsersCannotRefresh) {
   SessionService s = Make({});
   auto pair = s.Login(user_id_, client_);
   ASSERT_TRUE(store_->users().Update(user_id_, {.is_active = false}).ok());
@@ -186,7 +188,7 @@ TEST_F(SessionServiceTest, InactiveAndDeletedUsersCannotRefresh) {
   EXPECT_TRUE(s.Blacklist(pair->refresh).ok());  // nothing left to end
 }
 
-TEST_F(SessionServiceTest, UsersEndOneOrAllOfTheirSessions) {
+TEST_P(SessionServiceTest, UsersEndOneOrAllOfTheirSessions) {
   SessionService s = Make({});
   auto a = s.Login(user_id_, client_);
   auto b = s.Login(user_id_, client_);
@@ -203,7 +205,7 @@ TEST_F(SessionServiceTest, UsersEndOneOrAllOfTheirSessions) {
   EXPECT_TRUE(s.List(user_id_)->empty());
 }
 
-TEST_F(SessionServiceTest, FlushRemovesOnlyExpiredRecords) {
+TEST_P(SessionServiceTest, FlushRemovesOnlyExpiredRecords) {
   SessionService s = Make({});
   auto old = s.Login(user_id_, client_);
   clock_.AdvanceSeconds(3000);

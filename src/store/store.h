@@ -12,6 +12,10 @@
 
 namespace authd {
 
+// The schema version this authd writes, the same on every backend: each backend's migrations
+// end at it (checked where they are listed).
+inline constexpr int kSchemaVersion = 3;
+
 struct StoreOptions {
   int pool_size = 4;          // connections
   int busy_timeout_ms = 5000; // how long a writer waits for a lock before Unavailable

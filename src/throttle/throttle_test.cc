@@ -1,4 +1,4 @@
-// Brute-force protection and rate limits on a real SQLite store, with a manual clock: how
+// Brute-force protection and rate limits on every store backend, with a manual clock: how
 // failures turn into waits, that an attacker's address does not lock out the user's, that a
 // distributed attack is noticed, and that counters outlive the process.
 #include <gtest/gtest.h>
@@ -36,8 +36,9 @@ class LoginThrottleTest : public StoreTest {
   }
   ManualClock clock_{kStart};
 };
+AUTHD_FOR_EACH_BACKEND(LoginThrottleTest);
 
-TEST_F(LoginThrottleTest, FreeAttemptsThenDoublingWaitsUpToTheMaximum) {
+TEST_P(LoginThrottleTest, FreeAttemptsThenDoublingWaitsUpToTheMaximum) {
   auto t = Throttle({.free_attempts = 3, .backoff_base_seconds = 2, .backoff_max_seconds = 30});
   for (int i = 0; i < 2; ++i) EXPECT_EQ(Fail(t, "alice", "10.0.0.1"), 0);
   EXPECT_EQ(Wait(t, "alice", "10.0.0.1"), 0);
@@ -52,7 +53,7 @@ TEST_F(LoginThrottleTest, FreeAttemptsThenDoublingWaitsUpToTheMaximum) {
   EXPECT_EQ(waits, (std::vector<int64_t>{2, 4, 8, 16, 30, 30}));
 }
 
-TEST_F(LoginThrottleTest, WaitIsRoundedUpAndCountsDown) {
+TEST_P(LoginThrottleTest, WaitIsRoundedUpAndCountsDown) {
   auto t = Throttle({.free_attempts = 1, .backoff_base_seconds = 10});
   Fail(t, "alice", "10.0.0.1");
   EXPECT_EQ(Wait(t, "alice", "10.0.0.1"), 10);
@@ -64,7 +65,7 @@ TEST_F(LoginThrottleTest, WaitIsRoundedUpAndCountsDown) {
   EXPECT_EQ(Wait(t, "alice", "10.0.0.1"), 0);
 }
 
-TEST_F(LoginThrottleTest, AnAttackerElsewhereDoesNotLockTheUserOut) {
+TEST_P(LoginThrottleTest, AnAttackerElsewhereDoesNotLockTheUserOut) {
   auto t = Throttle({.free_attempts = 2});
   for (int i = 0; i < 10; ++i) {
     Fail(t, "alice", "203.0.113.9");
@@ -75,7 +76,7 @@ TEST_F(LoginThrottleTest, AnAttackerElsewhereDoesNotLockTheUserOut) {
   EXPECT_EQ(Wait(t, "bob", "203.0.113.9"), 0);     // another account from the same address
 }
 
-TEST_F(LoginThrottleTest, ADistributedAttackLeavesEachAddressOneFreeAttempt) {
+TEST_P(LoginThrottleTest, ADistributedAttackLeavesEachAddressOneFreeAttempt) {
   auto t = Throttle({.free_attempts = 5, .account_threshold = 4});
   for (int i = 0; i < 3; ++i) EXPECT_EQ(Fail(t, "alice", "10.0.0." + std::to_string(i)), 0);
   // Below the threshold each address still has its free attempts: none waits.
@@ -93,7 +94,7 @@ TEST_F(LoginThrottleTest, ADistributedAttackLeavesEachAddressOneFreeAttempt) {
   EXPECT_EQ(Wait(t, "bob", "10.0.1.1"), 0);
 }
 
-TEST_F(LoginThrottleTest, SuccessClearsThePairAndQuietTimeResetsCounts) {
+TEST_P(LoginThrottleTest, SuccessClearsThePairAndQuietTimeResetsCounts) {
   auto t = Throttle({.free_attempts = 2, .window_seconds = 3600});
   Fail(t, "alice", "10.0.0.1");
   ASSERT_TRUE(t.Begin("alice", "10.0.0.1")->had_failures());
@@ -109,7 +110,7 @@ TEST_F(LoginThrottleTest, SuccessClearsThePairAndQuietTimeResetsCounts) {
   EXPECT_EQ((*entry)->count, 1);
 }
 
-TEST_F(LoginThrottleTest, ParallelAttemptsAreCappedAtTheFreeAttemptsLeft) {
+TEST_P(LoginThrottleTest, ParallelAttemptsAreCappedAtTheFreeAttemptsLeft) {
   auto t = Throttle({.free_attempts = 3});
   std::vector<LoginThrottle::Attempt> under_way;
   for (int i = 0; i < 3; ++i) {
@@ -132,7 +133,7 @@ TEST_F(LoginThrottleTest, ParallelAttemptsAreCappedAtTheFreeAttemptsLeft) {
   EXPECT_EQ(t.Begin("alice", "10.0.0.1")->wait_seconds(), 1);
 }
 
-TEST_F(LoginThrottleTest, CountersSurviveReopeningTheDatabase) {
+TEST_P(LoginThrottleTest, CountersSurviveReopeningTheDatabase) {
   {
     auto t = Throttle({.free_attempts = 1, .backoff_base_seconds = 60});
     Fail(t, "alice", "10.0.0.1");
@@ -143,7 +144,7 @@ TEST_F(LoginThrottleTest, CountersSurviveReopeningTheDatabase) {
   EXPECT_EQ(Wait(t, "alice", "10.0.0.1"), 60);
 }
 
-TEST_F(LoginThrottleTest, DisabledOrImpossibleNamesAreNotCounted) {
+TEST_P(LoginThrottleTest, DisabledOrImpossibleNamesAreNotCounted) {
   auto off = Throttle({.enabled = false, .free_attempts = 1});
   for (int i = 0; i < 5; ++i) EXPECT_EQ(Fail(off, "alice", "10.0.0.1"), 0);
   auto t = Throttle({.free_attempts = 1});
@@ -154,7 +155,10 @@ TEST_F(LoginThrottleTest, DisabledOrImpossibleNamesAreNotCounted) {
   EXPECT_FALSE(*stored);
 }
 
-TEST_F(StoreTest, ThrottleUpdatesFromManyThreadsLoseNoCount) {
+using ThrottleStoreTest = StoreTest;
+AUTHD_FOR_EACH_BACKEND(ThrottleStoreTest);
+
+TEST_P(ThrottleStoreTest, UpdatesFromManyThreadsLoseNoCount) {
   constexpr int kThreads = 8, kEach = 25;
   std::vector<std::thread> threads;
   std::atomic<int> failures{0};
@@ -175,7 +179,7 @@ TEST_F(StoreTest, ThrottleUpdatesFromManyThreadsLoseNoCount) {
   EXPECT_EQ((*store_->throttle().Find("k"))->count, kThreads * kEach);
 }
 
-TEST_F(StoreTest, ThrottleDeletesIdleEntriesOnly) {
+TEST_P(ThrottleStoreTest, DeletesIdleEntriesOnly) {
   auto put = [&](const char* key, int64_t last_at, int64_t until) {
     ASSERT_TRUE(store_->throttle()
                     .Update(key, [&](const auto&) {
@@ -200,8 +204,9 @@ class RateLimiterTest : public StoreTest {
  protected:
   ManualClock clock_{kStart};
 };
+AUTHD_FOR_EACH_BACKEND(RateLimiterTest);
 
-TEST_F(RateLimiterTest, AllowsABurstThenOnePerInterval) {
+TEST_P(RateLimiterTest, AllowsABurstThenOnePerInterval) {
   RateLimiter limit(store_->throttle(), clock_, Rate{3, 60}, "register");
   for (int i = 0; i < 3; ++i) EXPECT_EQ(*limit.Take("10.0.0.1"), 0) << i;
   EXPECT_EQ(*limit.Take("10.0.0.1"), 20);  // one more every 60 / 3 seconds
@@ -216,7 +221,7 @@ TEST_F(RateLimiterTest, AllowsABurstThenOnePerInterval) {
   EXPECT_GT(*limit.Take("10.0.0.1"), 0);
 }
 
-TEST_F(RateLimiterTest, RefusedRequestsSpendNothing) {
+TEST_P(RateLimiterTest, RefusedRequestsSpendNothing) {
   RateLimiter limit(store_->throttle(), clock_, Rate{1, 10}, "register");
   EXPECT_EQ(*limit.Take("a"), 0);
   for (int i = 0; i < 20; ++i) EXPECT_EQ(*limit.Take("a"), 10);  // hammering does not extend it

@@ -4,6 +4,8 @@
 
 #include <iterator>
 
+#include "store/store.h"
+
 namespace authd::pg {
 namespace {
 
@@ -67,6 +69,9 @@ constexpr Migration kMigrations[] = {
       CREATE INDEX throttle_last_at ON throttle(last_at);
     )sql"},
 };
+
+static_assert(std::size(kMigrations) == kSchemaVersion,
+              "PostgreSQL migrations end at kSchemaVersion, as SQLite's do");
 
 // pg_advisory_lock's key for "authd migrations" (any constant; this one spells AUTHDMIG).
 constexpr const char* kLock = "SELECT pg_advisory_lock(4707470444847690055)";

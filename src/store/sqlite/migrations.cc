@@ -1,5 +1,9 @@
 #include "store/sqlite/migrations.h"
 
+#include <iterator>
+
+#include "store/store.h"
+
 #include "util/clock.h"
 
 #include <fmt/format.h>
@@ -63,6 +67,8 @@ constexpr Migration kMigrations[] = {
       CREATE INDEX throttle_last_at ON throttle(last_at);
     )sql"},
 };
+
+static_assert(std::size(kMigrations) == kSchemaVersion, "SQLite migrations end at kSchemaVersion");
 
 constexpr const char* kCreateVersionTable = R"sql(
   CREATE TABLE IF NOT EXISTS schema_migrations (

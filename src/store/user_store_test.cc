@@ -1,20 +1,17 @@
-// The SQLite store against real files in a temporary directory.
-#include "store/sqlite/sqlite_store.h"
-
+// The user and secret stores, and migrations, on every backend (store_test_fixture.h).
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <thread>
 
-#include "store/sqlite/migrations.h"
 #include "store/store_test_fixture.h"
 
 namespace authd {
 namespace {
 
-using SqliteStoreTest = StoreTest;
+using UserStoreTest = StoreTest;
+AUTHD_FOR_EACH_BACKEND(UserStoreTest);
 
-TEST_F(SqliteStoreTest, CreatesAndFindsUsers) {
+TEST_P(UserStoreTest, CreatesAndFindsUsers) {
   auto created = store_->users().Create(Alice());
   ASSERT_TRUE(created.ok()) << created.status().ToString();
   EXPECT_EQ(created->id, 1);
@@ -35,12 +32,12 @@ TEST_F(SqliteStoreTest, CreatesAndFindsUsers) {
   EXPECT_EQ(store_->users().FindByUsername("Alice").status().code(), StatusCode::kNotFound);
 }
 
-TEST_F(SqliteStoreTest, UsernamesAreUnique) {
+TEST_P(UserStoreTest, UsernamesAreUnique) {
   ASSERT_TRUE(store_->users().Create(Alice()).ok());
   EXPECT_EQ(store_->users().Create(Alice()).status().code(), StatusCode::kAlreadyExists);
 }
 
-TEST_F(SqliteStoreTest, ConcurrentRegistrationsOfOneNameHaveOneWinner) {
+TEST_P(UserStoreTest, ConcurrentRegistrationsOfOneNameHaveOneWinner) {
   std::atomic<int> won{0}, lost{0};
   std::vector<std::thread> threads;
   for (int i = 0; i < 8; ++i) {
@@ -55,7 +52,7 @@ TEST_F(SqliteStoreTest, ConcurrentRegistrationsOfOneNameHaveOneWinner) {
   EXPECT_EQ(lost.load(), 7);
 }
 
-TEST_F(SqliteStoreTest, UpdatesPasswordAndLastLogin) {
+TEST_P(UserStoreTest, UpdatesPasswordAndLastLogin) {
   auto u = store_->users().Create(Alice());
   ASSERT_TRUE(u.ok());
   EXPECT_TRUE(store_->users().SetPasswordHash(u->id, "new").ok());
@@ -66,26 +63,23 @@ TEST_F(SqliteStoreTest, UpdatesPasswordAndLastLogin) {
   EXPECT_EQ(store_->users().SetPasswordHash(999, "x").code(), StatusCode::kNotFound);
 }
 
-TEST_F(SqliteStoreTest, DataSurvivesReopening) {
+TEST_P(UserStoreTest, DataSurvivesReopening) {
   ASSERT_TRUE(store_->users().Create(Alice()).ok());
   store_.reset();
   store_ = Open();
   EXPECT_TRUE(store_->users().FindByUsername("alice").ok());
 }
 
-TEST_F(SqliteStoreTest, IdsAreNeverReused) {
+TEST_P(UserStoreTest, IdsAreNeverReused) {
   auto a = store_->users().Create(Alice());
   ASSERT_TRUE(a.ok());
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open((dir_ / "t.db").c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, "DELETE FROM users", nullptr, nullptr, nullptr), SQLITE_OK);
-  sqlite3_close(db);
+  ASSERT_TRUE(Sql("DELETE FROM users"));
   auto b = store_->users().Create(Alice());
   ASSERT_TRUE(b.ok());
   EXPECT_GT(b->id, a->id);
 }
 
-TEST_F(SqliteStoreTest, SecretsAreCreatedOnceAndKept) {
+TEST_P(UserStoreTest, SecretsAreCreatedOnceAndKept) {
   int calls = 0;
   auto make = [&] { ++calls; return std::string("first"); };
   EXPECT_EQ(*store_->secrets().GetOrCreate("k", make), "first");
@@ -96,25 +90,21 @@ TEST_F(SqliteStoreTest, SecretsAreCreatedOnceAndKept) {
   EXPECT_EQ(*store_->secrets().GetOrCreate("k", [] { return std::string("third"); }), "first");
 }
 
-TEST_F(SqliteStoreTest, MigrationsAreIdempotentAndVersioned) {
+TEST_P(UserStoreTest, MigrationsAreIdempotentAndVersioned) {
   EXPECT_TRUE(store_->Migrate().ok());
   auto v = store_->SchemaVersion();
   ASSERT_TRUE(v.ok());
-  EXPECT_EQ(*v, sqlite::AllMigrations().back().version);
+  EXPECT_EQ(*v, kSchemaVersion);
 }
 
-TEST_F(SqliteStoreTest, RefusesADatabaseFromANewerAuthd) {
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open((dir_ / "t.db").c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, "INSERT INTO schema_migrations VALUES (999, 'future', 0)", nullptr,
-                         nullptr, nullptr), SQLITE_OK);
-  sqlite3_close(db);
+TEST_P(UserStoreTest, RefusesADatabaseFromANewerAuthd) {
+  ASSERT_TRUE(Sql("INSERT INTO schema_migrations VALUES (999, 'future', 0)"));
   Status s = store_->Migrate();
   EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition);
   EXPECT_NE(s.message().find("999"), std::string::npos);
 }
 
-TEST_F(SqliteStoreTest, UpdatesOnlyTheFieldsGiven) {
+TEST_P(UserStoreTest, UpdatesOnlyTheFieldsGiven) {
   auto u = store_->users().Create(Alice());
   ASSERT_TRUE(u.ok());
   auto updated = store_->users().Update(u->id, {.email = "new@example.com", .is_active = false});
@@ -137,7 +127,7 @@ TEST_F(SqliteStoreTest, UpdatesOnlyTheFieldsGiven) {
             StatusCode::kNotFound);
 }
 
-TEST_F(SqliteStoreTest, DeletesUsersAndTheirTokens) {
+TEST_P(UserStoreTest, DeletesUsersAndTheirTokens) {
   auto u = store_->users().Create(Alice());
   ASSERT_TRUE(u.ok());
   ASSERT_TRUE(store_->tokens().Insert({.jti = "j1", .user_id = u->id, .family = "j1",
@@ -148,7 +138,7 @@ TEST_F(SqliteStoreTest, DeletesUsersAndTheirTokens) {
   EXPECT_EQ(store_->users().Delete(u->id).code(), StatusCode::kNotFound);
 }
 
-TEST_F(SqliteStoreTest, ListsPagesAndSearchesUsernameAndEmail) {
+TEST_P(UserStoreTest, ListsPagesAndSearchesUsernameAndEmail) {
   for (const char* name : {"alice", "bob", "carol", "dave_x", "eve"}) {
     NewUser nu = Alice();
     nu.username = name;

@@ -1,4 +1,4 @@
-// Refresh-token records on a real SQLite file: rotation's single winner, revocation, listing,
+// Refresh-token records on every backend (store_test_fixture.h): rotation's single winner, revocation, listing,
 // flushing, and survival across reopening.
 #include <gtest/gtest.h>
 
@@ -21,8 +21,9 @@ class TokenStoreTest : public StoreWithUserTest {
   }
   TokenStore& tokens() { return store_->tokens(); }
 };
+AUTHD_FOR_EACH_BACKEND(TokenStoreTest);
 
-TEST_F(TokenStoreTest, RecordsAndFinds) {
+TEST_P(TokenStoreTest, RecordsAndFinds) {
   ASSERT_TRUE(tokens().Insert(Record("a", "a")).ok());
   auto r = tokens().Find("a");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
@@ -40,7 +41,7 @@ TEST_F(TokenStoreTest, RecordsAndFinds) {
   EXPECT_EQ(tokens().Find("a")->last_used_at, 150);
 }
 
-TEST_F(TokenStoreTest, FindsATokenAndItsUserInOneRead) {
+TEST_P(TokenStoreTest, FindsATokenAndItsUserInOneRead) {
   ASSERT_TRUE(tokens().Insert(Record("a", "a")).ok());
   ASSERT_TRUE(tokens().RevokeFamily("a", 150, "logout").ok());
 
@@ -70,7 +71,7 @@ TEST_F(TokenStoreTest, FindsATokenAndItsUserInOneRead) {
   EXPECT_FALSE(neither->owner);
 }
 
-TEST_F(TokenStoreTest, RotationRetiresTheOldTokenAndRecordsTheNew) {
+TEST_P(TokenStoreTest, RotationRetiresTheOldTokenAndRecordsTheNew) {
   ASSERT_TRUE(tokens().Insert(Record("a", "a")).ok());
   auto rotated = tokens().Rotate("a", 200, Record("b", "a", 200, 1200));
   ASSERT_TRUE(rotated.ok());
@@ -85,7 +86,7 @@ TEST_F(TokenStoreTest, RotationRetiresTheOldTokenAndRecordsTheNew) {
   EXPECT_EQ(tokens().Find("c").status().code(), StatusCode::kNotFound);
 }
 
-TEST_F(TokenStoreTest, ConcurrentRotationsOfOneTokenHaveOneWinner) {
+TEST_P(TokenStoreTest, ConcurrentRotationsOfOneTokenHaveOneWinner) {
   ASSERT_TRUE(tokens().Insert(Record("root", "root")).ok());
   std::atomic<int> won{0}, lost{0}, failed{0};
   std::vector<std::thread> threads;
@@ -104,7 +105,7 @@ TEST_F(TokenStoreTest, ConcurrentRotationsOfOneTokenHaveOneWinner) {
   EXPECT_EQ(tokens().ListLive(user_id_, 150)->size(), 1u);
 }
 
-TEST_F(TokenStoreTest, RevokesFamiliesAndUsers) {
+TEST_P(TokenStoreTest, RevokesFamiliesAndUsers) {
   ASSERT_TRUE(tokens().Insert(Record("a", "a")).ok());
   ASSERT_TRUE(*tokens().Rotate("a", 200, Record("b", "a")));
   ASSERT_TRUE(tokens().Insert(Record("x", "x")).ok());
@@ -120,7 +121,7 @@ TEST_F(TokenStoreTest, RevokesFamiliesAndUsers) {
   EXPECT_FALSE(tokens().Find("x")->live());
 }
 
-TEST_F(TokenStoreTest, ListsOnlyLiveUnexpiredTokensNewestFirst) {
+TEST_P(TokenStoreTest, ListsOnlyLiveUnexpiredTokensNewestFirst) {
   ASSERT_TRUE(tokens().Insert(Record("old", "old", 100, 1000)).ok());
   ASSERT_TRUE(tokens().Insert(Record("new", "new", 200, 1000)).ok());
   ASSERT_TRUE(tokens().Insert(Record("gone", "gone", 150, 300)).ok());
@@ -133,7 +134,7 @@ TEST_F(TokenStoreTest, ListsOnlyLiveUnexpiredTokensNewestFirst) {
   EXPECT_EQ((*live)[1].jti, "old");
 }
 
-TEST_F(TokenStoreTest, FlushDeletesOnlyExpiredRecords) {
+TEST_P(TokenStoreTest, FlushDeletesOnlyExpiredRecords) {
   ASSERT_TRUE(tokens().Insert(Record("a", "a", 100, 300)).ok());
   ASSERT_TRUE(tokens().Insert(Record("b", "b", 100, 900)).ok());
   EXPECT_EQ(*tokens().DeleteExpired(500), 1);
@@ -141,7 +142,7 @@ TEST_F(TokenStoreTest, FlushDeletesOnlyExpiredRecords) {
   EXPECT_TRUE(tokens().Find("b").ok());
 }
 
-TEST_F(TokenStoreTest, RevocationSurvivesReopening) {
+TEST_P(TokenStoreTest, RevocationSurvivesReopening) {
   ASSERT_TRUE(tokens().Insert(Record("a", "a")).ok());
   ASSERT_EQ(*tokens().RevokeFamily("a", 300, "logout"), 1);
   store_.reset();
