@@ -21,6 +21,52 @@ FAST_HASHING = {"AUTHD_ARGON2_MEMORY_KIB": "1024", "AUTHD_ARGON2_ITERATIONS": "1
 STRONG_PASSWORD = "correct-horse-battery-staple"
 
 
+# Which database the black-box suites run against: SQLite files (the default) or, with
+# AUTHD_TEST_DATABASE=postgresql, databases in the private PostgreSQL that ctest starts
+# (scripts/pg-test.sh; its superuser URL is in the file AUTHD_TEST_PG_URL_FILE names).
+BACKEND = os.environ.get("AUTHD_TEST_DATABASE", "sqlite")
+
+
+class Databases:
+    """Names a database by a path, whichever the backend: with PostgreSQL each distinct path
+    gets its own fresh database, so tests that share or reopen `db=` work unchanged."""
+
+    def __init__(self):
+        self._pg = {}
+
+    def url(self, path):
+        if BACKEND != "postgresql":
+            return f"sqlite://{path}"
+        path = str(path)
+        if path not in self._pg:
+            import psycopg2
+            admin = pathlib.Path(os.environ["AUTHD_TEST_PG_URL_FILE"]).read_text().strip()
+            name = f"bb_{os.getpid()}_{time.monotonic_ns()}"
+            conn = psycopg2.connect(admin)
+            conn.autocommit = True
+            conn.cursor().execute(f"CREATE DATABASE {name}")
+            conn.close()
+            self._pg[path] = admin.rsplit("/", 1)[0] + "/" + name
+        return self._pg[path]
+
+    def query(self, path, statement, params=()):
+        """Runs SQL on the database behind `path` (with ? placeholders); the rows, if any."""
+        if BACKEND != "postgresql":
+            with sqlite3.connect(path) as conn:
+                return conn.execute(statement, params).fetchall()
+        import psycopg2
+        conn = psycopg2.connect(self.url(path))
+        try:
+            with conn, conn.cursor() as cur:
+                cur.execute(statement.replace("?", "%s"), params)
+                return cur.fetchall() if cur.description else []
+        finally:
+            conn.close()
+
+
+DATABASES = Databases()
+
+
 SANITIZER_REPORT = re.compile(r"ERROR: (Address|Leak|Thread|Memory)Sanitizer|runtime error: ")
 
 
@@ -32,7 +78,7 @@ class Authd:
         self.db = pathlib.Path(db) if db else self.workdir / "authd.db"
         self.env = dict(os.environ)
         self.env.update(FAST_HASHING)
-        self.env.update({"AUTHD_LISTEN": "127.0.0.1:0", "AUTHD_DATABASE_URL": f"sqlite://{self.db}"})
+        self.env.update({"AUTHD_LISTEN": "127.0.0.1:0", "AUTHD_DATABASE_URL": DATABASES.url(self.db)})
         self.env.update(env or {})
         self.log_path = self.workdir / f"authd-{time.monotonic_ns()}.log"
         self.proc = None
@@ -92,9 +138,8 @@ class Authd:
         return r.json()
 
     def sql(self, statement, params=()):
-        """Changes the real SQLite file directly, as an operator would."""
-        with sqlite3.connect(self.db) as conn:
-            conn.execute(statement, params)
+        """Runs SQL on the real database directly, as an operator would; the rows, if any."""
+        return DATABASES.query(self.db, statement, params)
 
 
 def claims_of(token):

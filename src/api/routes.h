@@ -17,11 +17,8 @@ void AddSessionRoutes(Router& router, Services& services);
 // Staff and superusers: /api/admin/users/...
 void AddAdminRoutes(Router& router, Services& services);
 
-inline void AddAllRoutes(Router& router, Services& services) {
-  AddAccountRoutes(router, services);
-  AddTokenRoutes(router, services);
-  AddSessionRoutes(router, services);
-  AddAdminRoutes(router, services);
-}
+// Every endpoint. With a store that is not local (PostgreSQL), every handler runs on the store
+// pool instead of the I/O thread (api/offload.h).
+void AddAllRoutes(Router& router, Services& services);
 
 }  // namespace authd

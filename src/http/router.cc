@@ -40,6 +40,12 @@ void Router::Add(std::string_view method, std::string pattern, Handler handler) 
   route->allow += "OPTIONS";
 }
 
+void Router::WrapAll(const std::function<Handler(Handler)>& wrap) {
+  for (auto& route : routes_) {
+    for (auto& [method, handler] : route.methods) handler = wrap(std::move(handler));
+  }
+}
+
 bool Router::MatchPath(const Route& r, std::string_view path,
                        std::vector<std::pair<std::string, std::string>>* params) {
   size_t start = 0;

@@ -78,6 +78,9 @@ class BlockingPool {
     (void)::setpriority(PRIO_PROCESS, tid, 10);
   }
 
+  // For running whole coroutines on the pool's threads (co_spawn), beside Run()'s jobs.
+  boost::asio::thread_pool::executor_type executor() { return pool_.get_executor(); }
+
   int threads() const { return threads_; }
   int pending() const { return pending_.load(); }  // queued plus running
   int busy() const { return busy_.load(); }

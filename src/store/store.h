@@ -29,6 +29,11 @@ class Store {
   virtual TokenStore& tokens() = 0;
   virtual ThrottleStore& throttle() = 0;
 
+  // Whether every call returns in microseconds without waiting on a network: an embedded
+  // database (SQLite) is; a server (PostgreSQL) is not, and its calls must never run on an I/O
+  // thread, where a slow or vanished server would stall every connection on that thread.
+  virtual bool local() const = 0;
+
   // Applies every migration not yet applied, each in its own transaction. Safe to run again.
   // FailedPrecondition when the database was migrated by a newer authd.
   virtual Status Migrate() = 0;

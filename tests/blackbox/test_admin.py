@@ -42,7 +42,7 @@ def test_only_staff_and_superusers_may_enter(admin):
         r = requests.request(method, admin.url(path))
         assert r.status_code == 401, (method, path)
     # Staff without superuser status may enter.
-    admin.sql("UPDATE users SET is_staff = 1 WHERE username = 'alice'")
+    admin.sql("UPDATE users SET is_staff = TRUE WHERE username = 'alice'")
     assert admin.get("/api/admin/users/", token=alice).status_code == 200
 
 
@@ -148,7 +148,7 @@ def test_revoke_and_delete(admin):
 def test_staff_cannot_manage_superusers_or_grant_staff(admin):
     admin.register("alice")
     admin.register("bob")
-    admin.sql("UPDATE users SET is_staff = 1 WHERE username = 'alice'")
+    admin.sql("UPDATE users SET is_staff = TRUE WHERE username = 'alice'")
     staff = bearer(admin.login("alice")["access"])
     root_id = admin.get("/user_detail/", token=admin.admin_token).json()["id"]
     bob_id = 3

@@ -2,11 +2,11 @@
 import os
 import subprocess
 
-from conftest import AUTHD_BIN, FAST_HASHING, STRONG_PASSWORD
+from conftest import AUTHD_BIN, BACKEND, DATABASES, FAST_HASHING, STRONG_PASSWORD
 
 
 def run(tmp_path, *args, env=None, stdin=""):
-    full_env = dict(os.environ, **FAST_HASHING, AUTHD_DATABASE_URL=f"sqlite://{tmp_path / 'authd.db'}")
+    full_env = dict(os.environ, **FAST_HASHING, AUTHD_DATABASE_URL=DATABASES.url(tmp_path / "authd.db"))
     full_env.update(env or {})
     return subprocess.run([AUTHD_BIN, *args], input=stdin, capture_output=True, text=True,
                           env=full_env, cwd=tmp_path, timeout=60)
@@ -71,6 +71,9 @@ def test_migrate_and_settings_errors(tmp_path):
     assert r.returncode == 2 and "AUTHD_THREADS" in r.stderr
     r = run(tmp_path, "serve", env={"AUTHD_DATABASE_URL": "sqlite:///no/such/dir/x.db"})
     assert r.returncode == 1 and "cannot open SQLite database" in r.stderr
+    if BACKEND == "postgresql":
+        r = run(tmp_path, "serve", env={"AUTHD_DATABASE_URL": "postgresql://authd@127.0.0.1:1/none"})
+        assert r.returncode == 1 and "cannot connect" in r.stderr
     r = run(tmp_path, "serve", "--listen", "not-an-address")
     assert r.returncode == 2 and "AUTHD_LISTEN" in r.stderr
     r = run(tmp_path, "--help")

@@ -140,10 +140,8 @@ def test_refresh_records_carry_the_client(authd):
     authd.register("alice")
     authd.post("/api/token/", data={"username": "alice", "password": "correct-horse-battery-staple"},
                headers={"User-Agent": "lifecycle-test/1.0"})
-    import sqlite3
-    with sqlite3.connect(authd.db) as conn:
-        rows = conn.execute("SELECT user_agent, client_address, family = jti FROM refresh_tokens").fetchall()
-    assert rows == [("lifecycle-test/1.0", "127.0.0.1", 1)]
+    rows = authd.sql("SELECT user_agent, client_address, family = jti FROM refresh_tokens")
+    assert [(a, c, bool(same)) for a, c, same in rows] == [("lifecycle-test/1.0", "127.0.0.1", True)]
 
 
 def test_flushexpiredtokens_removes_expired_records(start_authd, tmp_path):

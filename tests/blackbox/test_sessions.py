@@ -121,7 +121,7 @@ def test_password_change(authd):
 def test_inactive_and_deleted_users_are_refused(authd):
     authd.register("alice")
     pair = authd.login("alice")
-    authd.sql("UPDATE users SET is_active = 0 WHERE username = 'alice'")
+    authd.sql("UPDATE users SET is_active = FALSE WHERE username = 'alice'")
     r = authd.get("/api/sessions/", token=pair["access"])
     assert (r.status_code, r.json()) == (401, {"detail": "User is inactive", "code": "user_inactive"})
     r = authd.post("/api/token/refresh/", data={"refresh": pair["refresh"]})

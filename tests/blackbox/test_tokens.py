@@ -92,7 +92,7 @@ def test_refresh_is_refused_for_inactive_and_deleted_users(authd):
     authd.register("frank")
     authd.register("gina")
     frank, gina = authd.login("frank"), authd.login("gina")
-    authd.sql("UPDATE users SET is_active = 0 WHERE username = 'frank'")
+    authd.sql("UPDATE users SET is_active = FALSE WHERE username = 'frank'")
     authd.sql("DELETE FROM users WHERE username = 'gina'")
     for pair in (frank, gina):
         r = authd.post("/api/token/refresh/", data={"refresh": pair["refresh"]})
@@ -138,11 +138,10 @@ def test_login_updates_last_login_and_rehashes_weaker_hashes(start_authd):
     weak.register("kate")
     weak.stop()
     strong = start_authd({"AUTHD_ARGON2_MEMORY_KIB": "19456", "AUTHD_ARGON2_ITERATIONS": "2"}, db=weak.db)
-    import sqlite3
-    before = sqlite3.connect(strong.db).execute("SELECT password FROM users").fetchone()[0]
+    before = strong.sql("SELECT password FROM users")[0][0]
     assert before.startswith("$argon2id$v=19$m=1024,t=1,p=1$")
     strong.login("kate")
-    after = sqlite3.connect(strong.db).execute("SELECT password FROM users").fetchone()[0]
+    after = strong.sql("SELECT password FROM users")[0][0]
     assert after.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
     detail = strong.get("/user_detail/", token=strong.login("kate")["access"]).json()
     assert detail["last_login"] is not None

@@ -62,7 +62,7 @@ def test_deleted_and_inactive_users_are_refused_at_once(authd):
     authd.register("carol")
     authd.register("dave")
     carol, dave = authd.login("carol"), authd.login("dave")
-    authd.sql("UPDATE users SET is_active = 0 WHERE username = 'carol'")
+    authd.sql("UPDATE users SET is_active = FALSE WHERE username = 'carol'")
     authd.sql("DELETE FROM users WHERE username = 'dave'")
     r = authd.get("/user_detail/", token=carol["access"])
     assert r.status_code == 401 and r.json() == {"detail": "User is inactive", "code": "user_inactive"}

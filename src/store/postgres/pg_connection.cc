@@ -42,10 +42,14 @@ StatusOr<std::unique_ptr<Connection>> Connection::Open(const std::string& connin
   // Our defaults come first, so the same keywords in `conninfo` (expanded from "dbname")
   // override them. Keepalives and the TCP user timeout make a vanished server an error within
   // seconds instead of a connection that hangs for the kernel's default of minutes.
+  // A statement that runs longer than 10 s is cancelled by the server, so no request waits on
+  // the database without bound.
   const char* keys[] = {"connect_timeout", "keepalives", "keepalives_idle",
                         "keepalives_interval", "keepalives_count", "tcp_user_timeout",
-                        "application_name", "dbname", nullptr};
-  const char* values[] = {"3", "1", "5", "2", "2", "10000", "authd", conninfo.c_str(), nullptr};
+                        "options", "application_name", "dbname", nullptr};
+  const char* values[] = {"3",     "1",     "5",
+                          "2",     "2",     "10000",
+                          "-c statement_timeout=10000", "authd", conninfo.c_str(), nullptr};
   PGconn* conn = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
   if (conn == nullptr) return Unavailable("postgresql: out of memory");
   if (PQstatus(conn) != CONNECTION_OK) {

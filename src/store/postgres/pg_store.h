@@ -77,6 +77,7 @@ class PgStore final : public Store {
   SecretStore& secrets() override { return secrets_; }
   TokenStore& tokens() override { return tokens_; }
   ThrottleStore& throttle() override { return throttle_; }
+  bool local() const override { return false; }
   Status Migrate() override;
   StatusOr<int> SchemaVersion() override;
 

@@ -45,6 +45,7 @@ class SqliteStore final : public Store {
   SecretStore& secrets() override { return secrets_; }
   TokenStore& tokens() override { return tokens_; }
   ThrottleStore& throttle() override { return throttle_; }
+  bool local() const override { return true; }
   Status Migrate() override;
   StatusOr<int> SchemaVersion() override;
 
