@@ -3,6 +3,7 @@
 # directory, its own port on 127.0.0.1 and its own socket directory, never the system cluster.
 #   scripts/pg-test.sh start STATE_DIR   writes STATE_DIR/url (a superuser URL) and STATE_DIR/data_dir
 #   scripts/pg-test.sh stop STATE_DIR    stops it and removes its files
+#   scripts/pg-test.sh down|up STATE_DIR kills it as a crash would / starts it again (outage tests)
 # PostgreSQL refuses to run as root, so under root it runs as the package's postgres user.
 set -euo pipefail
 cmd=$1
@@ -27,6 +28,18 @@ case "$cmd" in
     echo "$port" > "$state/port"
     echo "pg-test: PostgreSQL $(basename "$(dirname "$bin")") on 127.0.0.1:$port ($data)"
     ;;
+  down)
+    # The server dies as in a crash (immediate shutdown: no checkpoint), keeping its files.
+    data=$(cat "$state/data_dir")
+    as_pg "$bin/pg_ctl" -D "$data/data" -m immediate -w stop >/dev/null
+    ;;
+  up)
+    # The same server again, on the same port, recovering from its WAL.
+    data=$(cat "$state/data_dir")
+    port=$(cat "$state/port")
+    as_pg "$bin/pg_ctl" -D "$data/data" -l "$data/server.log" -w -t 60 \
+      -o "-p $port -k $data -c listen_addresses=127.0.0.1 -c max_connections=300" start >/dev/null
+    ;;
   stop)
     [[ -f "$state/data_dir" ]] || exit 0
     data=$(cat "$state/data_dir")
@@ -36,7 +49,7 @@ case "$cmd" in
     rm -rf "$data" "$state/url" "$state/port" "$state/data_dir"
     ;;
   *)
-    echo "usage: $0 start|stop STATE_DIR" >&2
+    echo "usage: $0 start|stop|down|up STATE_DIR" >&2
     exit 2
     ;;
 esac

@@ -33,12 +33,14 @@ void AddAllRoutes(Router& router, Services& services) {
   AddTokenRoutes(router, services);
   AddSessionRoutes(router, services);
   AddAdminRoutes(router, services);
+  AddReadinessRoute(router, services);
   if (!services.store.local()) {
     auto in_flight = std::make_shared<std::atomic<int>>(0);
     router.WrapAll([&services, in_flight](Handler h) {
       return OffloadToStorePool(services, std::move(h), in_flight);
     });
   }
+  AddLivenessRoute(router);  // after the wrapping: never offloaded
 }
 
 }  // namespace authd

@@ -17,6 +17,12 @@ void AddSessionRoutes(Router& router, Services& services);
 // Staff and superusers: /api/admin/users/...
 void AddAdminRoutes(Router& router, Services& services);
 
+// Readiness, /readyz: the store answers at the schema this authd writes.
+void AddReadinessRoute(Router& router, Services& services);
+// Liveness, /healthz: the process serves HTTP. It never touches the store, and always runs on
+// the I/O thread, so a busy or absent database cannot make it fail.
+void AddLivenessRoute(Router& router);
+
 // Every endpoint. With a store that is not local (PostgreSQL), every handler runs on the store
 // pool instead of the I/O thread (api/offload.h).
 void AddAllRoutes(Router& router, Services& services);

@@ -1,0 +1,107 @@
+"""A PostgreSQL outage: 503s while the database is down, recovery without a restart after.
+
+The test runs its own PostgreSQL (scripts/pg-test.sh), so it can kill it as a crash would
+(immediate shutdown) and start it again, while clients keep registering. Every registration
+that got a 201 must still log in at the end: no acknowledged write is lost.
+Only meaningful on PostgreSQL: under the SQLite run of the suite it is skipped.
+"""
+import pathlib
+import subprocess
+import threading
+import time
+
+import pytest
+import requests
+
+from conftest import BACKEND, ROOT, STRONG_PASSWORD
+
+pytestmark = pytest.mark.skipif(BACKEND != "postgresql", reason="a database server outage")
+
+PG = str(ROOT / "scripts" / "pg-test.sh")
+UNAVAILABLE = {"detail": "Service temporarily unavailable."}
+
+
+@pytest.fixture
+def private_pg(tmp_path):
+    state = tmp_path / "pg"
+    subprocess.run([PG, "start", str(state)], check=True, capture_output=True)
+    yield state
+    subprocess.run([PG, "stop", str(state)], check=True, capture_output=True)
+
+
+def timed(fn):
+    t0 = time.monotonic()
+    r = fn()
+    return r, time.monotonic() - t0
+
+
+def test_outage_answers_503_then_recovers_without_losing_a_registration(start_authd, private_pg):
+    url = (private_pg / "url").read_text().strip()
+    server = start_authd({"AUTHD_DATABASE_URL": url})
+    server.register("before")
+    access = server.login("before")["access"]
+
+    acknowledged, stop = [], threading.Event()
+    statuses = {}
+
+    def register_forever(worker):
+        n = 0
+        with requests.Session() as s:
+            while not stop.is_set():
+                n += 1
+                name = f"w{worker}-{n}"
+                try:
+                    r = s.post(server.url("/register/"), data={"username": name, "password": STRONG_PASSWORD},
+                               timeout=30)
+                except requests.RequestException:
+                    continue
+                statuses[r.status_code] = statuses.get(r.status_code, 0) + 1
+                if r.status_code == 201:
+                    acknowledged.append(name)
+                else:
+                    assert r.status_code == 503 and r.json() == UNAVAILABLE, (r.status_code, r.text)
+                    assert r.headers["Retry-After"] == "1"
+
+    workers = [threading.Thread(target=register_forever, args=(i,)) for i in range(4)]
+    for w in workers:
+        w.start()
+    time.sleep(1.0)
+    subprocess.run([PG, "down", str(private_pg)], check=True, capture_output=True)
+
+    # While it is down: 503 within a bounded time for everything that needs it...
+    time.sleep(0.5)
+    for request in (lambda: server.get("/user_detail/", token=access),
+                    lambda: server.post("/api/token/", data={"username": "before", "password": STRONG_PASSWORD}),
+                    lambda: server.post("/register/", data={"username": "during", "password": STRONG_PASSWORD})):
+        r, seconds = timed(request)
+        assert r.status_code == 503 and r.json() == UNAVAILABLE, r.text
+        assert r.headers["Retry-After"] == "1"
+        assert seconds < 5, seconds
+    # ...not ready, yet alive; and answers that need no database still work.
+    ready = server.get("/readyz")
+    assert ready.status_code == 503 and ready.json()["status"] == "not ready"
+    assert server.get("/healthz").json() == {"status": "ok"}
+    assert server.get("/.well-known/jwks.json").status_code == 200
+    time.sleep(1.0)
+
+    subprocess.run([PG, "up", str(private_pg)], check=True, capture_output=True)
+    # Back by itself, without a restart of authd.
+    deadline = time.monotonic() + 15
+    while server.get("/readyz").status_code != 200:
+        assert time.monotonic() < deadline, "authd did not recover"
+        time.sleep(0.1)
+    assert server.get("/readyz").json() == {"status": "ready", "schema_version": 3}
+    assert server.get("/user_detail/", token=access).status_code == 200
+    time.sleep(1.0)  # registrations carry on after the outage
+    stop.set()
+    for w in workers:
+        w.join()
+
+    print(f"registrations: {statuses}, {len(acknowledged)} acknowledged")
+    assert statuses.get(503, 0) > 0, statuses  # the outage was seen...
+    assert statuses.get(201, 0) > 0, statuses
+    # ...and every acknowledged registration survived the crash of the database.
+    for name in acknowledged:
+        r = server.post("/api/token/", data={"username": name, "password": STRONG_PASSWORD})
+        assert r.status_code == 200, (name, r.text)
+    assert server.get("/user_detail/", token=server.login("before")["access"]).status_code == 200
