@@ -142,6 +142,21 @@ class Authd:
         return DATABASES.query(self.db, statement, params)
 
 
+def post_from(port, source, path, fields, headers=None):
+    """POST a form to 127.0.0.1:`port` from the local address `source` (any 127.x.y.z: Linux
+    routes all of 127.0.0.0/8 to loopback); (status, lower-cased headers, JSON body)."""
+    import http.client
+    import urllib.parse
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30, source_address=(source, 0))
+    try:
+        conn.request("POST", path, body=urllib.parse.urlencode(fields),
+                     headers={"Content-Type": "application/x-www-form-urlencoded", **(headers or {})})
+        r = conn.getresponse()
+        return r.status, {k.lower(): v for k, v in r.getheaders()}, json.loads(r.read() or b"null")
+    finally:
+        conn.close()
+
+
 def claims_of(token):
     payload = token.split(".")[1]
     return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))

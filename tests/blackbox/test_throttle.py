@@ -3,28 +3,18 @@
 Linux routes all of 127.0.0.0/8 to loopback, so a client bound to 127.0.0.2 is a second
 address: an attacker and the real user can be told apart without any test-only setting.
 """
-import http.client
 import json
 import statistics
 import time
-import urllib.parse
 
+import conftest
 from conftest import STRONG_PASSWORD
 
 THROTTLED = "Request was throttled. Expected available in {} {}."
 
 
 def post_from(server, source, path, fields, headers=None):
-    """POST a form from the local address `source`; (status, headers, JSON body)."""
-    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30, source_address=(source, 0))
-    try:
-        body = urllib.parse.urlencode(fields)
-        conn.request("POST", path, body=body,
-                     headers={"Content-Type": "application/x-www-form-urlencoded", **(headers or {})})
-        r = conn.getresponse()
-        return r.status, {k.lower(): v for k, v in r.getheaders()}, json.loads(r.read() or b"null")
-    finally:
-        conn.close()
+    return conftest.post_from(server.port, source, path, fields, headers)
 
 
 def login_from(server, source, username, password, headers=None):
