@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <thread>
+#include <vector>
 
 #include "store/store_test_fixture.h"
 
@@ -95,6 +96,27 @@ TEST_P(UserStoreTest, MigrationsAreIdempotentAndVersioned) {
   auto v = store_->SchemaVersion();
   ASSERT_TRUE(v.ok());
   EXPECT_EQ(*v, kSchemaVersion);
+}
+
+TEST_P(UserStoreTest, InstancesStartingTogetherMigrateOnce) {
+  // The fixture's store migrated an empty database; start again from nothing, then let eight
+  // "instances" (each its own store, so its own connections) migrate at the same moment.
+  store_.reset();
+  ASSERT_TRUE(Sql("DROP TABLE throttle; DROP TABLE refresh_tokens; DROP TABLE secrets; "
+                  "DROP TABLE users; DROP TABLE schema_migrations"));
+  constexpr int kInstances = 8;
+  std::vector<std::unique_ptr<Store>> stores;
+  for (int i = 0; i < kInstances; ++i) stores.push_back(std::move(OpenStore(url_, {})).value());
+  std::vector<Status> results(kInstances);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kInstances; ++i) {
+    threads.emplace_back([&, i] { results[i] = stores[i]->Migrate(); });
+  }
+  for (auto& t : threads) t.join();
+  for (const Status& st : results) EXPECT_TRUE(st.ok()) << st.ToString();
+  store_ = std::move(stores[0]);
+  EXPECT_EQ(*store_->SchemaVersion(), kSchemaVersion);
+  EXPECT_TRUE(store_->users().Create(Alice()).ok());
 }
 
 TEST_P(UserStoreTest, RefusesADatabaseFromANewerAuthd) {
