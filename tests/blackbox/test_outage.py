@@ -105,3 +105,34 @@ def test_outage_answers_503_then_recovers_without_losing_a_registration(start_au
         r = server.post("/api/token/", data={"username": name, "password": STRONG_PASSWORD})
         assert r.status_code == 200, (name, r.text)
     assert server.get("/user_detail/", token=server.login("before")["access"]).status_code == 200
+
+
+def test_a_slow_database_never_stalls_the_io_thread(start_authd):
+    """One I/O thread, and a table locked by an operator: requests that need it wait, answers
+    that need no database keep coming at once, and the waiting requests finish afterwards."""
+    import psycopg2
+    from conftest import DATABASES
+
+    server = start_authd({"AUTHD_THREADS": "1"})
+    server.register("slow")
+    access = server.login("slow")["access"]
+
+    locker = psycopg2.connect(DATABASES.url(server.db))
+    cur = locker.cursor()
+    cur.execute("LOCK TABLE users IN ACCESS EXCLUSIVE MODE")  # held until commit
+    results = []
+    waiting = [threading.Thread(target=lambda: results.append(server.get("/user_detail/", token=access)))
+               for _ in range(4)]
+    for t in waiting:
+        t.start()
+    time.sleep(0.5)
+    assert not results, "a request that needs the locked table cannot have been answered"
+    for _ in range(10):
+        for path in ("/healthz", "/.well-known/jwks.json"):
+            r, seconds = timed(lambda: server.get(path))
+            assert r.status_code == 200 and seconds < 0.5, (path, seconds)
+    locker.commit()  # the operator lets go
+    locker.close()
+    for t in waiting:
+        t.join(15)
+    assert [r.status_code for r in results] == [200] * 4
