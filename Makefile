@@ -4,7 +4,7 @@
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps test-deps bench-deps configure build run test test-asan fuzz-build fuzz soak bench clean
+.PHONY: all deps test-deps bench-deps configure build run test test-asan fuzz-build fuzz soak bench install clean
 
 all: build
 
@@ -65,6 +65,12 @@ soak: test-deps build
 # nginx (the HTTP limit), authd and the original system under wrk; writes bench/results/latest.md.
 bench: bench-deps build
 	/usr/bin/python3 bench/run.py
+
+# The binary to $(PREFIX)/bin, the systemd unit to $(PREFIX)/lib/systemd/system (its paths
+# filled in for PREFIX), the documentation to $(PREFIX)/share/doc/authd.
+PREFIX ?= /usr/local
+install: build
+	cmake --install $(BUILD_DIR) --prefix $(PREFIX)
 
 clean:
 	rm -rf $(BUILD_DIR) $(ASAN_DIR) $(FUZZ_DIR)

@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   using namespace authd;
   CLI::App cli{"authd: login, tokens and users, compatible with Django + simplejwt clients"};
   cli.require_subcommand(1);
+  cli.set_version_flag("--version", "authd " AUTHD_VERSION);
 
   auto* serve = cli.add_subcommand("serve", "Apply migrations and serve HTTP");
   std::string listen;

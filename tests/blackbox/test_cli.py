@@ -1,5 +1,8 @@
 """The command line: createsuperuser, changepassword, migrate, and bad settings."""
 import os
+import pathlib
+import re
+import shutil
 import subprocess
 
 from conftest import AUTHD_BIN, BACKEND, DATABASES, FAST_HASHING, STRONG_PASSWORD
@@ -78,3 +81,28 @@ def test_migrate_and_settings_errors(tmp_path):
     assert r.returncode == 2 and "AUTHD_LISTEN" in r.stderr
     r = run(tmp_path, "--help")
     assert r.returncode == 0 and "createsuperuser" in r.stdout
+
+
+def test_version_and_install(tmp_path):
+    r = subprocess.run([AUTHD_BIN, "--version"], capture_output=True, text=True, timeout=10)
+    assert r.returncode == 0 and re.fullmatch(r"authd \d+\.\d+\.\d+\n", r.stdout), r.stdout
+    # make install is `cmake --install` of the build: the binary, the unit, the documentation.
+    prefix = tmp_path / "prefix"
+    build_dir = pathlib.Path(AUTHD_BIN).parent
+    r = subprocess.run(["cmake", "--install", str(build_dir), "--prefix", str(prefix)],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    installed = subprocess.run([prefix / "bin" / "authd", "--version"], capture_output=True, text=True)
+    assert installed.stdout == subprocess.run([AUTHD_BIN, "--version"], capture_output=True, text=True).stdout
+    for doc in ("README.md", "security.md", "deploying.md", "nginx-authd.conf"):
+        assert (prefix / "share" / "doc" / "authd" / doc).is_file(), doc
+    unit = prefix / "lib" / "systemd" / "system" / "authd.service"
+    text = unit.read_text()
+    assert f"ExecStart={prefix}/bin/authd serve" in text
+    for option in ("DynamicUser=yes", "ProtectSystem=strict", "NoNewPrivileges=yes",
+                   "MemoryDenyWriteExecute=yes", "SystemCallFilter=@system-service"):
+        assert option in text, option
+    # systemd's own checker: every directive known, the binary there and executable.
+    if shutil.which("systemd-analyze"):
+        r = subprocess.run(["systemd-analyze", "verify", str(unit)], capture_output=True, text=True, timeout=60)
+        assert r.returncode == 0, r.stdout + r.stderr
