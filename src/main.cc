@@ -2,11 +2,10 @@
 // The command line: serve, migrate, createsuperuser, changepassword, flushexpiredtokens,
 // keys generate.
 #include <CLI/CLI.hpp>
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
 
 #include "cli/commands.h"
 #include "config/settings.h"
+#include "logging/logging.h"
 
 int main(int argc, char** argv) {
   using namespace authd;
@@ -60,9 +59,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   // Logs go to stderr; stdout is for command output.
-  spdlog::set_default_logger(spdlog::stderr_color_mt("authd"));
-  spdlog::set_level(spdlog::level::from_str(settings->log_level));
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
+  SetUpLogging(settings->log_format == "json" ? LogFormat::kJson : LogFormat::kText,
+               settings->log_level);
 
   if (*serve) return RunServe(std::move(*settings));
   if (*migrate) return RunMigrate(std::move(*settings));

@@ -82,6 +82,7 @@ asio::awaitable<Response> Register(Services& s, Request& request) {
     co_return ToResponse(FromStatus(created.status()));
   }
 
+  request.user_id = created->id;
   co_return JsonResponse(201, RegisteredUserToJson(*created));
 }
 

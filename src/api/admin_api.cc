@@ -20,7 +20,7 @@ namespace asio = boost::asio;
 namespace json = boost::json;
 
 // The signed-in user when they are staff or a superuser; 401 or 403 otherwise.
-std::variant<User, ApiError> RequireAdmin(const Request& request, Services& s) {
+std::variant<User, ApiError> RequireAdmin(Request& request, Services& s) {
   auto auth = AuthenticateBearer(request, s);
   if (auto* user = std::get_if<User>(&auth); user && !user->is_staff && !user->is_superuser) {
     return PermissionDenied();
@@ -54,7 +54,7 @@ struct AdminAndTarget {
 
 // The signed-in admin and the user named by {id}: 401/403 for the caller, 404 for the id,
 // and 403 when `to_change` and the admin may not manage that user.
-std::variant<AdminAndTarget, ApiError> Resolve(const Request& request, Services& s,
+std::variant<AdminAndTarget, ApiError> Resolve(Request& request, Services& s,
                                                bool to_change) {
   auto admin = RequireAdmin(request, s);
   if (auto* error = std::get_if<ApiError>(&admin)) return *error;

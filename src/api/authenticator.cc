@@ -20,7 +20,7 @@ std::vector<std::string_view> SplitWhitespace(std::string_view s) {
 
 }  // namespace
 
-std::variant<User, ApiError> AuthenticateBearer(const Request& request, Services& services) {
+std::variant<User, ApiError> AuthenticateBearer(Request& request, Services& services) {
   if (!request.has_authorization) return NotAuthenticated();
   const auto parts = SplitWhitespace(request.authorization);
   // Another scheme (Basic, ...) is not ours to judge: the request is simply unauthenticated.
@@ -42,6 +42,7 @@ std::variant<User, ApiError> AuthenticateBearer(const Request& request, Services
     return FromStatus(user.status());
   }
   if (!user->is_active) return AuthenticationFailed("User is inactive", "user_inactive");
+  request.user_id = user->id;
   return std::move(user).value();
 }
 

@@ -12,7 +12,8 @@
 
 namespace authd {
 
-// The authenticated user, or the answer to give (401 of the right shape, or 503).
-std::variant<User, ApiError> AuthenticateBearer(const Request& request, Services& services);
+// The authenticated user (also noted in request.user_id, for the access log), or the answer to
+// give (401 of the right shape, or 503).
+std::variant<User, ApiError> AuthenticateBearer(Request& request, Services& services);
 
 }  // namespace authd

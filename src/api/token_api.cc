@@ -121,6 +121,7 @@ asio::awaitable<Response> ObtainPair(Services& s, DummyHash& dummy, Request& req
   if (!pair) co_return ToResponse(Unavailable(1));
   if (!pair->ok()) co_return ToResponse(FromStatus(pair->status()));
   auto& issued = pair->value();
+  request.user_id = user->id;
   json::object body;
   body["refresh"] = issued.refresh;
   body["access"] = issued.access;

@@ -229,6 +229,11 @@ StatusOr<Settings> LoadSettings(const EnvLookup& env) {
     s.log_level = *v;
   }
 
+  if (auto v = env("AUTHD_LOG_FORMAT")) {
+    if (*v != "text" && *v != "json") return Bad("AUTHD_LOG_FORMAT", "text or json", *v);
+    s.log_format = *v;
+  }
+
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   if (s.io_threads == 0) s.io_threads = cores;
   if (s.hash_threads == 0) s.hash_threads = cores;
@@ -318,6 +323,7 @@ std::vector<std::string> DescribeSettings(const Settings& s) {
                                       : "off"),
       fmt::format("AUTHD_TRUSTED_PROXIES={}", fmt::join(s.trusted_proxies, ",")),
       fmt::format("AUTHD_LOG_LEVEL={}", s.log_level),
+      fmt::format("AUTHD_LOG_FORMAT={}", s.log_format),
   };
 }
 

@@ -83,6 +83,7 @@ struct Settings {
   std::vector<std::string> trusted_proxies;
 
   std::string log_level = "info";
+  std::string log_format = "text";  // text | json (one object per line)
 };
 
 // Looks up one environment variable; nullopt when unset. Injected so tests need no real env.

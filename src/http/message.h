@@ -2,6 +2,8 @@
 // API layer can be unit-tested without a socket.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -24,6 +26,11 @@ struct Request {
   std::vector<std::pair<std::string, std::string>> path_params;  // from "{name}" route segments
 
   bool has_authorization = false;
+
+  // Filled in along the way, for the access log.
+  std::string request_id;          // the client's X-Request-ID when acceptable, else ours
+  std::string_view route;          // the matched pattern ("/api/admin/users/{id}/"); empty: none
+  std::optional<int64_t> user_id;  // the user the request acted as, once known
 };
 
 struct Response {

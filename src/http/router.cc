@@ -74,6 +74,7 @@ Router::Match Router::Find(Request& request) const {
     request.path_params.clear();
     if (!MatchPath(r, request.path, &request.path_params)) continue;
     m.allow = r.allow;
+    request.route = r.pattern;
     std::string_view method = request.method == "HEAD" ? "GET" : request.method;
     for (const auto& [name, handler] : r.methods) {
       if (name == method) {

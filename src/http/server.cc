@@ -21,6 +21,8 @@
 #include <vector>
 
 #include "http/exchange.h"
+#include "http/request_id.h"
+#include "logging/logging.h"
 #include "http/response_writer.h"
 
 namespace authd {
@@ -198,8 +200,19 @@ asio::awaitable<void> Server::Impl::Serve(Worker& w, tcp::socket socket) {
       }
       stream.expires_never();  // the handler may wait on the hashing pool
 
+      const auto started = std::chrono::steady_clock::now();
       Request request = ViewRequest(req, client, options.trusted_proxies);
+      request.request_id = AcceptOrMakeRequestId(req["X-Request-ID"]);
       Response response = co_await Dispatch(router, request);
+      response.AddHeader("X-Request-ID", request.request_id);
+      LogAccess({.request_id = request.request_id,
+                 .method = request.method,
+                 .route = request.route,
+                 .status = response.status,
+                 .duration = std::chrono::duration_cast<std::chrono::microseconds>(
+                     std::chrono::steady_clock::now() - started),
+                 .user_id = request.user_id,
+                 .client = request.client_address});
 
       const bool keep_alive = req.keep_alive() && !stopping;
       const std::string bytes = SerializeResponse(
