@@ -17,6 +17,7 @@ test_pkgs=(
   libgtest-dev
   postgresql python3-psycopg2  # a private PostgreSQL server for the PostgreSQL runs of the suites
   nginx-light                  # the load balancer of the multi-instance test
+  python3-prometheus-client    # parses /metrics in the tests
   clang-14 libclang-rt-14-dev  # libFuzzer, for the fuzz targets (make fuzz; make test runs them briefly)
   python3 python3-pytest python3-requests python3-jwt
   # The original system, for interop tests against ../shared/peers/django_seed.

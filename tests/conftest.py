@@ -90,7 +90,7 @@ class Authd:
                                      stdout=self._log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            m = re.search(r"listening on [^ ]+:(\d+) ", self.log())
+            m = re.search(r"authd listening on [^ ]+:(\d+) ", self.log())
             if m:
                 self.port = int(m.group(1))
                 return self

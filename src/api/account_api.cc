@@ -19,7 +19,10 @@ asio::awaitable<Response> Register(Services& s, Request& request) {
         [&] { return s.registration_limiter->Take(request.client_address); });
     if (!wait) co_return ToResponse(Unavailable(1));
     if (!wait->ok()) co_return ToResponse(FromStatus(wait->status()));
-    if (**wait > 0) co_return ToResponse(Throttled(**wait));
+    if (**wait > 0) {
+      s.metrics.Throttled("register");
+      co_return ToResponse(Throttled(**wait));
+    }
   }
   auto data = RequestData(request);
   if (!data.ok()) co_return ToResponse(data.error());

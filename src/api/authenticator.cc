@@ -31,8 +31,14 @@ std::variant<User, ApiError> AuthenticateBearer(Request& request, Services& serv
   }
 
   auto claims = services.tokens.Verify(parts[1], kAccessType);
-  if (!claims.ok()) return InvalidToken(claims.error(), TokenSource::kAuthorizationHeader);
-  if (!claims->user_id) return InvalidToken(TokenError::kNoUserId, TokenSource::kAuthorizationHeader);
+  if (!claims.ok()) {
+    services.metrics.TokenRefused(TokenErrorName(claims.error()));
+    return InvalidToken(claims.error(), TokenSource::kAuthorizationHeader);
+  }
+  if (!claims->user_id) {
+    services.metrics.TokenRefused(TokenErrorName(TokenError::kNoUserId));
+    return InvalidToken(TokenError::kNoUserId, TokenSource::kAuthorizationHeader);
+  }
 
   auto user = services.store.users().FindById(*claims->user_id);
   if (!user.ok()) {

@@ -41,6 +41,7 @@ void AddAllRoutes(Router& router, Services& services) {
     });
   }
   AddLivenessRoute(router);  // after the wrapping: never offloaded
+  if (services.settings.metrics_listen.empty()) AddMetricsRoute(router, services.metrics);
 }
 
 }  // namespace authd

@@ -17,6 +17,9 @@ void AddSessionRoutes(Router& router, Services& services);
 // Staff and superusers: /api/admin/users/...
 void AddAdminRoutes(Router& router, Services& services);
 
+// Prometheus metrics, /metrics (on the main router, or alone on AUTHD_METRICS_LISTEN).
+void AddMetricsRoute(Router& router, const Metrics& metrics);
+
 // Readiness, /readyz: the store answers at the schema this authd writes.
 void AddReadinessRoute(Router& router, Services& services);
 // Liveness, /healthz: the process serves HTTP. It never touches the store, and always runs on

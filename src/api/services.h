@@ -7,6 +7,7 @@
 #include "passwords/password_policy.h"
 #include "runtime/blocking_pool.h"
 #include "sessions/session_service.h"
+#include "metrics/metrics.h"
 #include "store/store.h"
 #include "throttle/login_throttle.h"
 #include "throttle/rate_limiter.h"
@@ -27,6 +28,13 @@ struct Services {
   const Clock& clock;
   LoginThrottle& login_throttle;
   RateLimiter* registration_limiter;  // null: registrations are not limited (the default)
+  Metrics& metrics;
 };
+
+// Counts a refused token under its reason, for /metrics.
+inline void CountRefusal(Services& s, const SessionFailure& failure) {
+  if (failure.kind == SessionFailure::Kind::kToken) s.metrics.TokenRefused(TokenErrorName(failure.token));
+  if (failure.kind == SessionFailure::Kind::kNoActiveAccount) s.metrics.TokenRefused("no_active_account");
+}
 
 }  // namespace authd

@@ -69,7 +69,10 @@ asio::awaitable<Response> ObtainPair(Services& s, DummyHash& dummy, Request& req
   const std::string& address = request.client_address;
   auto attempt = s.login_throttle.Begin(*username, address);
   if (!attempt.ok()) co_return ToResponse(FromStatus(attempt.status()));
-  if (attempt->blocked()) co_return ToResponse(Throttled(attempt->wait_seconds()));
+  if (attempt->blocked()) {
+    s.metrics.Throttled("login");
+    co_return ToResponse(Throttled(attempt->wait_seconds()));
+  }
 
   auto found = s.store.users().FindByUsername(*username);
   if (!found.ok() && found.status().code() != StatusCode::kNotFound) {
@@ -101,6 +104,7 @@ asio::awaitable<Response> ObtainPair(Services& s, DummyHash& dummy, Request& req
         [&] { return s.login_throttle.RecordFailure(*username, address); });
     if (!counted) co_return ToResponse(Unavailable(1));
     if (!counted->ok()) co_return ToResponse(FromStatus(*counted));
+    s.metrics.LoginFailed();
     co_return ToResponse(
         AuthenticationFailed("No active account found with the given credentials", std::nullopt));
   }
@@ -122,6 +126,9 @@ asio::awaitable<Response> ObtainPair(Services& s, DummyHash& dummy, Request& req
   if (!pair->ok()) co_return ToResponse(FromStatus(pair->status()));
   auto& issued = pair->value();
   request.user_id = user->id;
+  s.metrics.LoginSucceeded();
+  s.metrics.TokenIssued("access");
+  s.metrics.TokenIssued("refresh");
   json::object body;
   body["refresh"] = issued.refresh;
   body["access"] = issued.access;
@@ -150,7 +157,12 @@ asio::awaitable<Response> Refresh(Services& s, Request& request) {
     pooled.emplace(refresh());
   }
   auto& answer = *pooled;
-  if (!answer.ok()) co_return ToResponse(FromSessionFailure(answer.error()));
+  if (!answer.ok()) {
+    CountRefusal(s, answer.error());
+    co_return ToResponse(FromSessionFailure(answer.error()));
+  }
+  s.metrics.TokenIssued("access");
+  if (answer->refresh) s.metrics.TokenIssued("refresh");
   json::object body;
   body["access"] = answer->access;
   if (answer->refresh) body["refresh"] = *answer->refresh;
@@ -164,7 +176,10 @@ asio::awaitable<Response> Verify(Services& s, Request& request) {
   auto token = ReadCharField(*data, "token", {}, errors);
   if (!errors.empty()) co_return ToResponse(ValidationFailed(errors));
   auto claims = s.sessions.Verify(*token);
-  if (!claims.ok()) co_return ToResponse(FromSessionFailure(claims.error()));
+  if (!claims.ok()) {
+    CountRefusal(s, claims.error());
+    co_return ToResponse(FromSessionFailure(claims.error()));
+  }
   co_return JsonResponse(200, json::object{});
 }
 
@@ -175,7 +190,10 @@ asio::awaitable<Response> Blacklist(Services& s, Request& request) {
   auto token = ReadRefreshField(*data, errors);
   if (!errors.empty()) co_return ToResponse(ValidationFailed(errors));
   auto done = s.sessions.Blacklist(*token);
-  if (!done.ok()) co_return ToResponse(FromSessionFailure(done.error()));
+  if (!done.ok()) {
+    CountRefusal(s, done.error());
+    co_return ToResponse(FromSessionFailure(done.error()));
+  }
   co_return JsonResponse(200, json::object{});
 }
 

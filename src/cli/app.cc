@@ -99,7 +99,24 @@ StatusOr<std::unique_ptr<App>> App::Create(Settings settings) {
       .clock = app->clock_,
       .login_throttle = *app->login_throttle_,
       .registration_limiter = app->registration_limiter_.get(),
+      .metrics = app->metrics_,
   });
+  // Pool depths: how much work waits for a hashing thread or a store thread right now.
+  BlockingPool* hash = app->hash_pool_.get();
+  BlockingPool* writes = app->store_pool_.get();
+  app->metrics_.AddGauge("authd_hash_pool_queued", "Hashing jobs waiting for a thread.",
+                         [hash] { return static_cast<double>(hash->pending() - hash->busy()); });
+  app->metrics_.AddGauge("authd_hash_pool_busy_threads", "Hashing threads at work.",
+                         [hash] { return static_cast<double>(hash->busy()); });
+  app->metrics_.AddGauge("authd_hash_pool_threads", "Hashing threads.",
+                         [hash] { return static_cast<double>(hash->threads()); });
+  app->metrics_.AddGauge("authd_store_pool_queued", "Store jobs waiting for a thread.",
+                         [writes] { return static_cast<double>(writes->pending() - writes->busy()); });
+  app->metrics_.AddGauge("authd_store_pool_busy_threads", "Store threads at work.",
+                         [writes] { return static_cast<double>(writes->busy()); });
+  app->metrics_.AddGauge("authd_store_pool_threads", "Store threads.",
+                         [writes] { return static_cast<double>(writes->threads()); });
+  AddProcessGauges(app->metrics_);
   return app;
 }
 

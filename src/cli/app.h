@@ -9,6 +9,7 @@
 #include "passwords/argon2id_hasher.h"
 #include "passwords/password_policy.h"
 #include "runtime/blocking_pool.h"
+#include "metrics/metrics.h"
 #include "store/store.h"
 #include "throttle/login_throttle.h"
 #include "throttle/rate_limiter.h"
@@ -30,6 +31,7 @@ class App {
   const Clock& clock() const { return clock_; }
   Services& services() { return *services_; }
   SessionService& sessions() { return *sessions_; }
+  Metrics& metrics() { return metrics_; }
 
  private:
   explicit App(Settings settings);
@@ -46,6 +48,7 @@ class App {
   std::unique_ptr<BlockingPool> store_pool_;
   std::unique_ptr<LoginThrottle> login_throttle_;
   std::unique_ptr<RateLimiter> registration_limiter_;
+  Metrics metrics_;
   std::unique_ptr<Services> services_;
 };
 

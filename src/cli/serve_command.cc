@@ -2,6 +2,9 @@
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
 
+#include <memory>
+#include <thread>
+
 #include "api/routes.h"
 #include "cli/app.h"
 #include "cli/commands.h"
@@ -50,6 +53,11 @@ int RunServe(Settings settings) {
           .keepalive_timeout = std::chrono::seconds(s.keepalive_timeout_seconds),
           .max_body_bytes = s.max_body_bytes,
           .trusted_proxies = std::move(proxies).value(),
+          .on_answer = [&metrics = (*app)->metrics()](const Request& request,
+                                                      const Response& response,
+                                                      std::chrono::microseconds elapsed) {
+            metrics.RecordRequest(request.route, request.method, response.status, elapsed);
+          },
       },
       router);
   if (Status st = server.Bind(); !st.ok()) {
@@ -57,11 +65,36 @@ int RunServe(Settings settings) {
     return 1;
   }
   server.HandleSignals();
+
   // Tests and scripts read this line to learn the port when AUTHD_LISTEN ends in :0.
   spdlog::info("authd listening on {}:{} ({} I/O threads, {} hashing threads, database {})",
                s.listen_host, server.port(), s.io_threads, s.hash_threads,
                RedactDatabaseUrl(s.database_url));
+
+  // AUTHD_METRICS_LISTEN: /metrics alone on its own address, one thread, no access log.
+  Router metrics_router;
+  std::unique_ptr<Server> metrics_server;
+  std::thread metrics_thread;
+  if (!s.metrics_listen.empty()) {
+    AddMetricsRoute(metrics_router, (*app)->metrics());
+    Settings where;
+    (void)ParseListen(s.metrics_listen, where);  // validated with the settings
+    metrics_server = std::make_unique<Server>(
+        ServerOptions{.host = where.listen_host, .port = where.listen_port, .io_threads = 1,
+                      .access_log = false},
+        metrics_router);
+    if (Status st = metrics_server->Bind(); !st.ok()) {
+      spdlog::error("cannot start: AUTHD_METRICS_LISTEN: {}", st.message());
+      return 1;
+    }
+    spdlog::info("metrics listening on {}:{}", where.listen_host, metrics_server->port());
+    metrics_thread = std::thread([&] { metrics_server->Run(); });
+  }
   server.Run();
+  if (metrics_server) {
+    metrics_server->Stop();
+    metrics_thread.join();
+  }
   (*app)->services().hash_pool.Shutdown();
   (*app)->services().store_pool.Shutdown();
   spdlog::info("authd stopped");

@@ -229,6 +229,13 @@ StatusOr<Settings> LoadSettings(const EnvLookup& env) {
     s.log_level = *v;
   }
 
+  if (auto v = env("AUTHD_METRICS_LISTEN")) {
+    Settings probe;
+    if (Status st = ParseListen(*v, probe); !st.ok()) {
+      return Bad("AUTHD_METRICS_LISTEN", "HOST:PORT", *v);
+    }
+    s.metrics_listen = *v;
+  }
   if (auto v = env("AUTHD_LOG_FORMAT")) {
     if (*v != "text" && *v != "json") return Bad("AUTHD_LOG_FORMAT", "text or json", *v);
     s.log_format = *v;
@@ -324,6 +331,7 @@ std::vector<std::string> DescribeSettings(const Settings& s) {
       fmt::format("AUTHD_TRUSTED_PROXIES={}", fmt::join(s.trusted_proxies, ",")),
       fmt::format("AUTHD_LOG_LEVEL={}", s.log_level),
       fmt::format("AUTHD_LOG_FORMAT={}", s.log_format),
+      fmt::format("AUTHD_METRICS_LISTEN={}", s.metrics_listen),
   };
 }
 

@@ -84,6 +84,9 @@ struct Settings {
 
   std::string log_level = "info";
   std::string log_format = "text";  // text | json (one object per line)
+  // Where GET /metrics is served: empty for the main listener, or its own "HOST:PORT" (so it
+  // can stay on an internal address while the API faces clients).
+  std::string metrics_listen;
 };
 
 // Looks up one environment variable; nullopt when unset. Injected so tests need no real env.

@@ -35,7 +35,8 @@ struct Request {
 
 struct Response {
   int status = 200;
-  std::string body;  // JSON text
+  std::string body;  // JSON text, unless content_type says otherwise
+  std::string_view content_type = "application/json";  // static text
   std::vector<std::pair<std::string, std::string>> headers;  // beyond Content-Type/Length
 
   void AddHeader(std::string name, std::string value) {

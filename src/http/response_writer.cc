@@ -41,7 +41,7 @@ std::string SerializeResponse(const Response& r, const WriteOptions& o) {
     if (SafeHeaderText(name) && SafeHeaderText(value)) AppendHeader(out, name, value);
   }
   if (has_body) {
-    AppendHeader(out, "Content-Type", "application/json");
+    AppendHeader(out, "Content-Type", r.content_type);
     out.append("Content-Length: ");
     AppendNumber(out, r.body.size());
     out.append("\r\n");

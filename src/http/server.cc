@@ -205,14 +205,18 @@ asio::awaitable<void> Server::Impl::Serve(Worker& w, tcp::socket socket) {
       request.request_id = AcceptOrMakeRequestId(req["X-Request-ID"]);
       Response response = co_await Dispatch(router, request);
       response.AddHeader("X-Request-ID", request.request_id);
-      LogAccess({.request_id = request.request_id,
-                 .method = request.method,
-                 .route = request.route,
-                 .status = response.status,
-                 .duration = std::chrono::duration_cast<std::chrono::microseconds>(
-                     std::chrono::steady_clock::now() - started),
-                 .user_id = request.user_id,
-                 .client = request.client_address});
+      const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
+          std::chrono::steady_clock::now() - started);
+      if (options.on_answer) options.on_answer(request, response, elapsed);
+      if (options.access_log) {
+        LogAccess({.request_id = request.request_id,
+                   .method = request.method,
+                   .route = request.route,
+                   .status = response.status,
+                   .duration = elapsed,
+                   .user_id = request.user_id,
+                   .client = request.client_address});
+      }
 
       const bool keep_alive = req.keep_alive() && !stopping;
       const std::string bytes = SerializeResponse(

@@ -15,6 +15,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -36,6 +37,9 @@ struct ServerOptions {
   size_t max_header_bytes = 8192;
   size_t max_body_bytes = 1 << 20;
   TrustedProxies trusted_proxies;  // whose X-Forwarded-For names the client
+  // Called with every dispatched request and its answer (for metrics), on the I/O thread.
+  std::function<void(const Request&, const Response&, std::chrono::microseconds)> on_answer;
+  bool access_log = true;  // one log line per request (the metrics listener has none)
 };
 
 class Server {
