@@ -15,12 +15,17 @@ constexpr uint64_t kSweepEvery = 1024;
 
 int64_t CeilSeconds(int64_t micros) { return (micros + kMicros - 1) / kMicros; }
 
-// `current` with one more failure at `now`; a counter idle for longer than `window` restarts.
+// The entry as it counts at `now`: a counter idle for longer than the window starts afresh.
+ThrottleEntry Current(const std::optional<ThrottleEntry>& entry, int64_t now,
+                      int64_t window_micros) {
+  if (entry && now - entry->last_at <= window_micros) return *entry;
+  return ThrottleEntry{};
+}
+
+// `current` with one more failure at `now`.
 ThrottleEntry CountFailure(const std::optional<ThrottleEntry>& current, int64_t now,
                            int64_t window_micros) {
-  ThrottleEntry next;
-  if (current && now - current->last_at <= window_micros) next = *current;
-  else next = ThrottleEntry{};
+  ThrottleEntry next = Current(current, now, window_micros);
   next.count += 1;
   next.last_at = now;
   return next;
@@ -77,7 +82,7 @@ StatusOr<LoginThrottle::Attempt> LoginThrottle::Begin(std::string_view username,
       attempt.wait_seconds_ = CeilSeconds((*entry)->until - now);
       return attempt;
     }
-    if (now - (*entry)->last_at <= options_.window_seconds * kMicros) failures = (*entry)->count;
+    failures = Current(*entry, now, options_.window_seconds * kMicros).count;
   }
   const int64_t allowed = std::max<int64_t>(1, options_.free_attempts - failures);
   std::lock_guard lock(mu_);
