@@ -1,6 +1,6 @@
 // authd: an authentication service compatible with Django REST Framework + simplejwt.
 // The command line: serve, migrate, createsuperuser, changepassword, flushexpiredtokens,
-// keys generate.
+// keys generate, config.
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
@@ -31,6 +31,9 @@ int main(int argc, char** argv) {
   std::string cp_username;
   changepassword->add_option("username", cp_username, "The user")->required();
 
+  auto* config = cli.add_subcommand(
+      "config", "Print the effective settings, one AUTHD_*=value per line, secrets masked");
+
   auto* flush = cli.add_subcommand("flushexpiredtokens",
                                    "Delete the records of expired refresh tokens");
 
@@ -57,6 +60,10 @@ int main(int argc, char** argv) {
   if (!settings.ok()) {
     std::fprintf(stderr, "authd: invalid setting: %s\n", settings.status().message().c_str());
     return 2;
+  }
+  if (*config) {
+    for (const auto& line : DescribeSettings(*settings)) std::printf("%s\n", line.c_str());
+    return 0;
   }
   // Logs go to stderr; stdout is for command output.
   SetUpLogging(settings->log_format == "json" ? LogFormat::kJson : LogFormat::kText,

@@ -106,3 +106,18 @@ def test_version_and_install(tmp_path):
     if shutil.which("systemd-analyze"):
         r = subprocess.run(["systemd-analyze", "verify", str(unit)], capture_output=True, text=True, timeout=60)
         assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_config_prints_effective_settings_with_secrets_masked(tmp_path):
+    r = run(tmp_path, "config", env={"AUTHD_SIGNING_KEY": "k" * 40, "AUTHD_ACCESS_TOKEN_LIFETIME": "120",
+                                     "AUTHD_DATABASE_URL": "postgresql://authd:hunter2@db.example/authd"})
+    assert r.returncode == 0, r.stderr
+    lines = dict(line.split("=", 1) for line in r.stdout.splitlines())
+    assert lines["AUTHD_ACCESS_TOKEN_LIFETIME"] == "120"  # the environment's value
+    assert lines["AUTHD_REFRESH_TOKEN_LIFETIME"] == "86400"  # a default
+    assert lines["AUTHD_SIGNING_KEY"] == "(set, hidden)"
+    assert lines["AUTHD_DATABASE_URL"] == "postgresql://authd:***@db.example/authd"
+    assert "k" * 40 not in r.stdout and "hunter2" not in r.stdout
+    assert len(lines) >= 40 and all(k.startswith("AUTHD_") for k in lines)
+    bad = run(tmp_path, "config", env={"AUTHD_LEEWAY": "forever"})
+    assert bad.returncode == 2 and "AUTHD_LEEWAY" in bad.stderr
