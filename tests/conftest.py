@@ -97,6 +97,9 @@ class Authd:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"authd exited with {self.proc.returncode}:\n{self.log()}")
             time.sleep(0.02)
+        # Never leave a server behind: a test that failed here must not leak a process.
+        self.proc.kill()
+        self.proc.wait()
         raise RuntimeError("authd did not start:\n" + self.log())
 
     def log(self):
