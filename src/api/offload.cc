@@ -7,7 +7,6 @@
 #include <memory>
 
 #include "api/api_error.h"
-#include "api/routes.h"
 
 namespace authd {
 
@@ -26,22 +25,6 @@ Handler OffloadToStorePool(Services& s, Handler handler,
     } leave{*in_flight};
     co_return co_await asio::co_spawn(s.store_pool.executor(), handler(r), asio::use_awaitable);
   };
-}
-
-void AddAllRoutes(Router& router, Services& services) {
-  AddAccountRoutes(router, services);
-  AddTokenRoutes(router, services);
-  AddSessionRoutes(router, services);
-  AddAdminRoutes(router, services);
-  AddReadinessRoute(router, services);
-  if (!services.store.local()) {
-    auto in_flight = std::make_shared<std::atomic<int>>(0);
-    router.WrapAll([&services, in_flight](Handler h) {
-      return OffloadToStorePool(services, std::move(h), in_flight);
-    });
-  }
-  AddLivenessRoute(router);  // after the wrapping: never offloaded
-  if (services.settings.metrics_listen.empty()) AddMetricsRoute(router, services.metrics);
 }
 
 }  // namespace authd

@@ -1,0 +1,27 @@
+// AddAllRoutes: every endpoint group, and where their handlers run (api/offload.h).
+#include "api/routes.h"
+
+#include <atomic>
+#include <memory>
+
+#include "api/offload.h"
+
+namespace authd {
+
+void AddAllRoutes(Router& router, Services& services) {
+  AddAccountRoutes(router, services);
+  AddTokenRoutes(router, services);
+  AddSessionRoutes(router, services);
+  AddAdminRoutes(router, services);
+  AddReadinessRoute(router, services);
+  if (!services.store.local()) {
+    auto in_flight = std::make_shared<std::atomic<int>>(0);
+    router.WrapAll([&services, in_flight](Handler h) {
+      return OffloadToStorePool(services, std::move(h), in_flight);
+    });
+  }
+  AddLivenessRoute(router);  // after the wrapping: never offloaded
+  if (services.settings.metrics_listen.empty()) AddMetricsRoute(router, services.metrics);
+}
+
+}  // namespace authd
