@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
+#include "config/config_file.h"
 #include "config/settings.h"
 #include "logging/logging.h"
 
@@ -12,6 +13,13 @@ int main(int argc, char** argv) {
   CLI::App cli{"authd: login, tokens and users, compatible with Django + simplejwt clients"};
   cli.require_subcommand(1);
   cli.set_version_flag("--version", "authd " AUTHD_VERSION);
+  // Given before or after the subcommand: `authd serve --config authd.toml`.
+  std::string config_path;
+  cli.add_option("--config", config_path,
+                 "A TOML file of settings (keys: the AUTHD_* names in lower case, without "
+                 "AUTHD_); the environment overrides it")
+      ->envname("AUTHD_CONFIG");
+  cli.fallthrough();
 
   auto* serve = cli.add_subcommand("serve", "Apply migrations and serve HTTP");
   std::string listen;
@@ -53,7 +61,17 @@ int main(int argc, char** argv) {
   // Generating a key needs no settings, so a half-configured environment cannot block it.
   if (*keys_generate) return RunKeysGenerate(keys_args);
 
-  auto settings = LoadSettings(ProcessEnv());
+  ConfigFile file;
+  if (!config_path.empty()) {
+    auto read = ReadConfigFile(config_path);
+    if (!read.ok()) {
+      std::fprintf(stderr, "authd: invalid configuration file: %s\n",
+                   read.status().message().c_str());
+      return 2;
+    }
+    file = std::move(read).value();
+  }
+  auto settings = LoadSettings(ProcessEnv(), file);
   if (settings.ok() && !listen.empty()) {
     if (Status st = ParseListen(listen, *settings); !st.ok()) settings = st;
   }

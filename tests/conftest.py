@@ -73,7 +73,8 @@ SANITIZER_REPORT = re.compile(r"ERROR: (Address|Leak|Thread|Memory)Sanitizer|run
 class Authd:
     """One authd process. Its log is kept in the test's temporary directory."""
 
-    def __init__(self, workdir, env=None, db=None):
+    def __init__(self, workdir, env=None, db=None, args=()):
+        self.args = list(args)
         self.workdir = pathlib.Path(workdir)
         self.db = pathlib.Path(db) if db else self.workdir / "authd.db"
         self.env = dict(os.environ)
@@ -86,7 +87,7 @@ class Authd:
 
     def start(self, timeout=15):
         self._log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen([AUTHD_BIN, "serve"], env=self.env, cwd=self.workdir,
+        self.proc = subprocess.Popen([AUTHD_BIN, "serve", *self.args], env=self.env, cwd=self.workdir,
                                      stdout=self._log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -167,11 +168,12 @@ def claims_of(token):
 
 @pytest.fixture
 def start_authd(tmp_path):
-    """Factory: start_authd(env={...}, db=path) -> a started Authd, stopped after the test."""
+    """Factory: start_authd(env={...}, db=path, args=[...]) -> a started Authd, stopped after
+    the test. `args` follow `authd serve`."""
     started = []
 
-    def start(env=None, db=None):
-        server = Authd(tmp_path, env, db).start()
+    def start(env=None, db=None, args=()):
+        server = Authd(tmp_path, env, db, args).start()
         started.append(server)
         return server
 

@@ -285,6 +285,21 @@ std::string RedactDatabaseUrl(std::string_view url) {
   return out;
 }
 
+namespace {
+
+// Back to the form ParseRate reads: "30/hour".
+std::string DescribeRate(const std::optional<RateSetting>& rate) {
+  if (!rate) return "off";
+  switch (rate->period_seconds) {
+    case 1: return fmt::format("{}/second", rate->count);
+    case 60: return fmt::format("{}/minute", rate->count);
+    case 3600: return fmt::format("{}/hour", rate->count);
+    default: return fmt::format("{}/day", rate->count);
+  }
+}
+
+}  // namespace
+
 std::vector<std::string> DescribeSettings(const Settings& s) {
   return {
       fmt::format("AUTHD_LISTEN={}:{}", s.listen_host, s.listen_port),
@@ -324,15 +339,20 @@ std::vector<std::string> DescribeSettings(const Settings& s) {
       fmt::format("AUTHD_LOGIN_BACKOFF_BASE={}", s.login_backoff_base),
       fmt::format("AUTHD_LOGIN_BACKOFF_MAX={}", s.login_backoff_max),
       fmt::format("AUTHD_LOGIN_FAILURE_WINDOW={}", s.login_failure_window),
-      fmt::format("AUTHD_REGISTRATION_RATE={}",
-                  s.registration_rate ? fmt::format("{}/{}s", s.registration_rate->count,
-                                                    s.registration_rate->period_seconds)
-                                      : "off"),
+      fmt::format("AUTHD_REGISTRATION_RATE={}", DescribeRate(s.registration_rate)),
       fmt::format("AUTHD_TRUSTED_PROXIES={}", fmt::join(s.trusted_proxies, ",")),
       fmt::format("AUTHD_LOG_LEVEL={}", s.log_level),
       fmt::format("AUTHD_LOG_FORMAT={}", s.log_format),
       fmt::format("AUTHD_METRICS_LISTEN={}", s.metrics_listen),
   };
+}
+
+std::vector<std::string> SettingNames() {
+  std::vector<std::string> names;
+  for (const std::string& line : DescribeSettings(Settings{})) {
+    names.push_back(line.substr(0, line.find('=')));
+  }
+  return names;
 }
 
 }  // namespace authd

@@ -104,7 +104,11 @@ Status ParseListen(std::string_view value, Settings& settings);
 // "postgresql://u:secret@h/db" and "host=h password=secret" alike.
 std::string RedactDatabaseUrl(std::string_view url);
 
-// A line per setting, secrets masked; for `authd config` and start-up logs.
+// A line per setting, "AUTHD_NAME=value", secrets masked; for `authd config` and start-up
+// logs. Every value but a masked secret reads back as it was given.
 std::vector<std::string> DescribeSettings(const Settings& s);
+
+// Every setting's variable name, in DescribeSettings' order (which is the one list of them).
+std::vector<std::string> SettingNames();
 
 }  // namespace authd

@@ -5,7 +5,7 @@ import re
 import shutil
 import subprocess
 
-from conftest import AUTHD_BIN, BACKEND, DATABASES, FAST_HASHING, STRONG_PASSWORD
+from conftest import AUTHD_BIN, BACKEND, DATABASES, FAST_HASHING, STRONG_PASSWORD, claims_of
 
 
 def run(tmp_path, *args, env=None, stdin=""):
@@ -121,3 +121,42 @@ def test_config_prints_effective_settings_with_secrets_masked(tmp_path):
     assert len(lines) >= 40 and all(k.startswith("AUTHD_") for k in lines)
     bad = run(tmp_path, "config", env={"AUTHD_LEEWAY": "forever"})
     assert bad.returncode == 2 and "AUTHD_LEEWAY" in bad.stderr
+
+
+def test_serve_reads_a_config_file_that_the_environment_overrides(tmp_path, start_authd):
+    config = tmp_path / "authd.toml"
+    config.write_text('access_token_lifetime = 77\nrefresh_token_lifetime = 5000\n'
+                      'trusted_proxies = ["10.0.0.0/8"]\n')
+    server = start_authd(env={"AUTHD_REFRESH_TOKEN_LIFETIME": "6000"}, args=["--config", str(config)])
+    server.register("filed")
+    pair = server.login("filed")
+    access, refresh = claims_of(pair["access"]), claims_of(pair["refresh"])
+    assert access["exp"] - access["iat"] == 77  # from the file
+    assert refresh["exp"] - refresh["iat"] == 6000  # the environment wins over the file
+
+    shown = run(tmp_path, "config", "--config", str(config), env={"AUTHD_REFRESH_TOKEN_LIFETIME": "6000"})
+    assert shown.returncode == 0, shown.stderr
+    lines = dict(line.split("=", 1) for line in shown.stdout.splitlines())
+    assert lines["AUTHD_ACCESS_TOKEN_LIFETIME"] == "77"
+    assert lines["AUTHD_REFRESH_TOKEN_LIFETIME"] == "6000"
+    assert lines["AUTHD_TRUSTED_PROXIES"] == "10.0.0.0/8"
+    # AUTHD_CONFIG names the file too (for units and containers).
+    via_env = run(tmp_path, "config", env={"AUTHD_CONFIG": str(config)})
+    assert "AUTHD_ACCESS_TOKEN_LIFETIME=77" in via_env.stdout.splitlines()
+
+
+def test_config_file_errors_stop_start_up_and_name_the_keys(tmp_path):
+    config = tmp_path / "authd.toml"
+    config.write_text('acces_token_lifetime = 77\nlisten = "127.0.0.1:0"\nsigning_kee = "x"\n')
+    r = run(tmp_path, "serve", "--config", str(config))
+    assert r.returncode == 2
+    assert "acces_token_lifetime" in r.stderr and "signing_kee" in r.stderr and str(config) in r.stderr
+    assert "listen" not in r.stderr.replace(str(config), "")
+
+    config.write_text('leeway = "forever"\n')
+    r = run(tmp_path, "serve", "--config", str(config))
+    assert r.returncode == 2 and f"{config}: leeway: expected" in r.stderr, r.stderr
+
+    config.write_text('leeway = [\n')
+    r = run(tmp_path, "serve", "--config", str(config))
+    assert r.returncode == 2 and f"{config}:1:" in r.stderr, r.stderr
