@@ -45,6 +45,11 @@ class UserStore {
   // taken. The write is durable when this returns OK.
   virtual StatusOr<User> Create(const NewUser& user) = 0;
 
+  // Adds `user` with its own id and every field as given: an import from another system
+  // (authd import-django). AlreadyExists when the id or the username is taken. Ids that Create
+  // assigns afterwards are above every imported one. Durable when this returns OK.
+  virtual Status Import(const User& user) = 0;
+
   // NotFound when there is no such user.
   virtual StatusOr<User> FindById(int64_t id) = 0;
   virtual StatusOr<User> FindByUsername(std::string_view username) = 0;

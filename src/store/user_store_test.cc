@@ -80,6 +80,39 @@ TEST_P(UserStoreTest, IdsAreNeverReused) {
   EXPECT_GT(b->id, a->id);
 }
 
+TEST_P(UserStoreTest, ImportsKeepTheirIdsAndFieldsAndNewIdsGoAbove) {
+  ASSERT_TRUE(store_->users().Create(Alice()).ok());  // id 1
+  User imported{.id = 42, .username = "django", .password_hash = "pbkdf2_sha256$1$s$h",
+                .email = "d@example.com", .first_name = "Dj", .last_name = "Ango",
+                .is_active = false, .is_staff = true, .is_superuser = true,
+                .date_joined_us = 1'500'000'123'456, .last_login_us = 1'600'000'000'001};
+  ASSERT_TRUE(store_->users().Import(imported).ok());
+  auto back = store_->users().FindById(42);
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->username, "django");
+  EXPECT_EQ(back->password_hash, "pbkdf2_sha256$1$s$h");
+  EXPECT_EQ(back->last_name, "Ango");
+  EXPECT_FALSE(back->is_active);
+  EXPECT_TRUE(back->is_staff && back->is_superuser);
+  EXPECT_EQ(back->date_joined_us, 1'500'000'123'456);
+  EXPECT_EQ(back->last_login_us, 1'600'000'000'001);
+
+  // Taken ids and taken names are refused, and nothing changes.
+  User same_id = imported;
+  same_id.username = "other";
+  EXPECT_EQ(store_->users().Import(same_id).code(), StatusCode::kAlreadyExists);
+  User same_name = imported;
+  same_name.id = 43;
+  EXPECT_EQ(store_->users().Import(same_name).code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(store_->users().FindById(43).status().code(), StatusCode::kNotFound);
+
+  NewUser later = Alice();
+  later.username = "later";
+  auto created = store_->users().Create(later);
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  EXPECT_EQ(created->id, 43);
+}
+
 TEST_P(UserStoreTest, SecretsAreCreatedOnceAndKept) {
   int calls = 0;
   auto make = [&] { ++calls; return std::string("first"); };

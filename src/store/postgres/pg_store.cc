@@ -38,6 +38,28 @@ StatusOr<User> PgUserStore::Create(const NewUser& nu) {
   return OneUser(std::move(r));
 }
 
+Status PgUserStore::Import(const User& u) {
+  auto conn = pool_.Acquire();
+  if (!conn.ok()) return conn.status();
+  auto tx = Transaction::Begin(**conn);
+  if (!tx.ok()) return tx.status();
+  AUTHD_RETURN_IF_ERROR((*conn)->Run(
+      "INSERT INTO users(id, username, password, email, first_name, last_name, is_active, "
+      "is_staff, is_superuser, date_joined, last_login) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+      Params().Add(u.id).Add(u.username).Add(u.password_hash).Add(u.email).Add(u.first_name)
+          .Add(u.last_name).Add(u.is_active).Add(u.is_staff).Add(u.is_superuser)
+          .Add(u.date_joined_us).Add(u.last_login_us),
+      "import user").status());
+  // An identity column's sequence does not notice explicit ids: move it past them, or the
+  // next registration would collide with an imported user.
+  AUTHD_RETURN_IF_ERROR((*conn)->Run(
+      "SELECT setval(pg_get_serial_sequence('users', 'id'), "
+      "GREATEST((SELECT MAX(id) FROM users), 1))",
+      Params(), "advance user ids").status());
+  return tx->Commit();
+}
+
 StatusOr<User> PgUserStore::FindById(int64_t id) {
   auto conn = pool_.Acquire();
   if (!conn.ok()) return conn.status();

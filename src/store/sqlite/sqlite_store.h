@@ -15,6 +15,7 @@ class SqliteUserStore final : public UserStore {
  public:
   explicit SqliteUserStore(ConnectionPool& pool) : pool_(pool) {}
   StatusOr<User> Create(const NewUser& user) override;
+  Status Import(const User& user) override;
   StatusOr<User> FindById(int64_t id) override;
   StatusOr<User> FindByUsername(std::string_view username) override;
   Status SetPasswordHash(int64_t id, std::string_view password_hash) override;
