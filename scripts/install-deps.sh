@@ -8,7 +8,7 @@ set -euo pipefail
 build_pkgs=(
   g++ cmake make pkg-config
   libboost1.81-dev libboost-json1.81-dev
-  libssl-dev libargon2-dev libsqlite3-dev libpq-dev
+  libssl-dev libargon2-dev libcrypt-dev libsqlite3-dev libpq-dev
   libcli11-dev libspdlog-dev libfmt-dev libtomlplusplus-dev
   # Django's list of 20,000 common passwords is compiled into the binary (password policy).
   python3-django

@@ -60,8 +60,9 @@ StatusOr<std::unique_ptr<App>> App::Create(Settings settings) {
   auto keys = LoadKeys(s, *app->store_, app->random_);
   if (!keys.ok()) return keys.status();
 
-  app->hasher_ = std::make_unique<Argon2idHasher>(
+  app->argon2id_ = std::make_unique<Argon2idHasher>(
       Argon2Params{s.argon2_memory_kib, s.argon2_iterations, s.argon2_parallelism}, app->random_);
+  app->hasher_ = std::make_unique<MigratingHasher>(*app->argon2id_);
   app->tokens_ = std::make_unique<TokenService>(
       JwsCodec(std::move(keys).value()),
       TokenLifetimes{s.access_token_lifetime, s.refresh_token_lifetime, s.leeway}, app->clock_,

@@ -7,6 +7,7 @@
 #include "api/services.h"
 #include "config/settings.h"
 #include "passwords/argon2id_hasher.h"
+#include "passwords/migrating_hasher.h"
 #include "passwords/password_policy.h"
 #include "runtime/blocking_pool.h"
 #include "metrics/metrics.h"
@@ -40,7 +41,8 @@ class App {
   SystemClock clock_;
   OsRandom random_;
   std::unique_ptr<Store> store_;
-  std::unique_ptr<Argon2idHasher> hasher_;
+  std::unique_ptr<Argon2idHasher> argon2id_;
+  std::unique_ptr<MigratingHasher> hasher_;  // Argon2id, and Django's formats for imports
   PasswordPolicy policy_;
   std::unique_ptr<TokenService> tokens_;
   std::unique_ptr<SessionService> sessions_;

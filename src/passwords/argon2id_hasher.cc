@@ -23,8 +23,10 @@ std::optional<Argon2Params> ParseArgon2Params(std::string_view encoded) {
   std::string_view rest = encoded.substr(kPrefix.size());
   const size_t end = rest.find('$');
   if (end == std::string_view::npos) return std::nullopt;
-  rest = rest.substr(0, end);  // "m=19456,t=2,p=1"
+  return ParseArgon2Costs(rest.substr(0, end));  // "m=19456,t=2,p=1"
+}
 
+std::optional<Argon2Params> ParseArgon2Costs(std::string_view rest) {
   Argon2Params p{};
   bool seen_m = false, seen_t = false, seen_p = false;
   while (!rest.empty()) {
@@ -44,6 +46,10 @@ std::optional<Argon2Params> ParseArgon2Params(std::string_view encoded) {
   }
   if (!seen_m || !seen_t || !seen_p) return std::nullopt;
   return p;
+}
+
+bool WithinArgon2Limits(const Argon2Params& p) {
+  return p.memory_kib <= (1u << 22) && p.iterations <= 64 && p.parallelism <= 64;
 }
 
 std::string Argon2idHasher::Hash(std::string_view password) const {
@@ -69,11 +75,7 @@ std::string Argon2idHasher::Hash(std::string_view password) const {
 
 bool Argon2idHasher::Verify(std::string_view encoded, std::string_view password) const {
   auto params = ParseArgon2Params(encoded);
-  // Refuse absurd stored parameters rather than let a planted hash burn memory or CPU.
-  if (!params || params->memory_kib > (1u << 22) || params->iterations > 64 ||
-      params->parallelism > 64) {
-    return false;
-  }
+  if (!params || !WithinArgon2Limits(*params)) return false;
   const std::string z(encoded);  // libargon2 wants a NUL-terminated string
   return argon2id_verify(z.c_str(), password.data(), password.size()) == ARGON2_OK;
 }

@@ -19,6 +19,13 @@ struct Argon2Params {
 // Reads m, t and p from an "$argon2id$v=19$m=..,t=..,p=..$..$.." string.
 std::optional<Argon2Params> ParseArgon2Params(std::string_view encoded);
 
+// Reads the "m=..,t=..,p=.." segment alone (any Argon2 variant's).
+std::optional<Argon2Params> ParseArgon2Costs(std::string_view costs);
+
+// False for stored costs no sane deployment uses (over 4 GiB, 64 passes or 64 lanes): a
+// planted hash must not make verification exhaust memory or CPU.
+bool WithinArgon2Limits(const Argon2Params& params);
+
 class Argon2idHasher final : public PasswordHasher {
  public:
   Argon2idHasher(Argon2Params params, Random& random) : params_(params), random_(random) {}

@@ -2,6 +2,8 @@
 
 #include "passwords/argon2id_hasher.h"
 #include "passwords/common_passwords.h"
+#include "passwords/django_hashes.h"
+#include "passwords/migrating_hasher.h"
 #include "passwords/password_policy.h"
 
 namespace authd {
@@ -93,6 +95,68 @@ TEST_F(Argon2Test, DefaultsAreOwaspsAndWeakerHashesNeedRehash) {
   EXPECT_FALSE(fast_.NeedsRehash(weak));
   EXPECT_TRUE(owasp.NeedsRehash("pbkdf2_sha256$260000$salt$hash"));
   EXPECT_TRUE(owasp.Verify(weak, "pw"));  // old hashes still verify
+}
+
+// Made by Django 3.2's own hashers (make_password, with low costs so the test is quick), and
+// by argon2-cffi for Django's older argon2i forms.
+constexpr const char* kDjangoPassword = "correct horse battery staple \u2713";
+constexpr const char* kDjangoHashes[] = {
+    "pbkdf2_sha256$1000$eTybgIZExfwNr0ivv68SQY$a3f0CiFvpQfMd+vnLWXX5sTIUs7k40E/MXPTGQqK9Q8=",
+    "pbkdf2_sha1$1000$HSOPaFYQhumU3MNoUkaGJk$slbrfzoycRm0wh9C0MUfjqn1WUU=",
+    "argon2$argon2id$v=19$m=512,t=2,p=2$RjRDRFN6SGp5VnNJd0RHMHNFVXlYVQ$DeZA2/O+9vEpl9wxDSqisg",
+    "argon2$argon2i$v=19$m=256,t=2,p=1$c29tZXNhbHRzYWx0$M+E1iKv71liJFamuSjc2Lw",
+    "argon2$argon2i$m=64,t=1,p=1$c29tZXNhbHRzYWx0$0NLnvE3eXZj9Xn2Y9iZgFw",  // before v=19
+    "bcrypt_sha256$$2b$04$CVWn/3mUHI2xdG4MD/loVOo4yVX7OjLNIbBrJUMEppES2IOgb0IiK",
+    "bcrypt$$2b$04$zflOHrUOfqgy0Ww/LgciUOZEX/1MPdoFbOerHf/d7xZTh/t48SNgW",
+};
+
+TEST(DjangoHashes, VerifiesEveryFormatDjangoWrites) {
+  for (const char* encoded : kDjangoHashes) {
+    EXPECT_TRUE(IsDjangoHash(encoded)) << encoded;
+    EXPECT_TRUE(VerifyDjangoHash(encoded, kDjangoPassword)) << encoded;
+    EXPECT_FALSE(VerifyDjangoHash(encoded, "correct horse battery staple")) << encoded;
+    EXPECT_FALSE(VerifyDjangoHash(encoded, "")) << encoded;
+  }
+}
+
+TEST(DjangoHashes, RefusesTamperedMalformedAndUnusable) {
+  for (const char* encoded : kDjangoHashes) {
+    std::string tampered(encoded);
+    char& last = tampered[tampered.size() - 3];
+    last = last == 'A' ? 'B' : 'A';
+    EXPECT_FALSE(VerifyDjangoHash(tampered, kDjangoPassword)) << tampered;
+    // Every truncation is refused, never crashes.
+    for (size_t n = 0; n < std::string_view(encoded).size(); ++n) {
+      EXPECT_FALSE(VerifyDjangoHash(std::string_view(encoded).substr(0, n), kDjangoPassword));
+    }
+  }
+  EXPECT_FALSE(IsDjangoHash("!Yx3v0Q8W2jDkUnusablePasswordFromDjango"));
+  EXPECT_FALSE(VerifyDjangoHash("!Yx3v0Q8W2jDkUnusablePasswordFromDjango", ""));
+  EXPECT_FALSE(VerifyDjangoHash("md5$salt$0123", kDjangoPassword));  // not supported
+  // Costs no Django default comes near are refused without being computed.
+  EXPECT_FALSE(VerifyDjangoHash("pbkdf2_sha256$2000000000$salt$AAAA", kDjangoPassword));
+  EXPECT_FALSE(VerifyDjangoHash("bcrypt$$2b$31$zflOHrUOfqgy0Ww/LgciUOZEX/1MPdoFbOerHf/d7xZTh/t48SNgW",
+                                kDjangoPassword));
+  EXPECT_FALSE(VerifyDjangoHash(
+      "argon2$argon2id$v=19$m=99999999,t=2,p=2$RjRDRFN6SGp5VnNJd0RHMHNFVXlYVQ$DeZA2/O+9vEpl9wxDSqisg",
+      kDjangoPassword));
+  // bcrypt would stop at a NUL; a password with one must not match its prefix.
+  EXPECT_FALSE(VerifyDjangoHash(kDjangoHashes[6], std::string(kDjangoPassword) + '\0' + "x"));
+}
+
+TEST(MigratingHasher, DjangoHashesVerifyAndAskForArgon2id) {
+  OsRandom random;
+  Argon2idHasher argon2id({.memory_kib = 64, .iterations = 1, .parallelism = 1}, random);
+  MigratingHasher hasher(argon2id);
+  for (const char* encoded : kDjangoHashes) {
+    EXPECT_TRUE(hasher.Verify(encoded, kDjangoPassword)) << encoded;
+    EXPECT_TRUE(hasher.NeedsRehash(encoded)) << encoded;
+  }
+  const std::string fresh = hasher.Hash(kDjangoPassword);
+  EXPECT_TRUE(fresh.starts_with("$argon2id$v=19$m=64,t=1,p=1$")) << fresh;
+  EXPECT_TRUE(hasher.Verify(fresh, kDjangoPassword));
+  EXPECT_FALSE(hasher.NeedsRehash(fresh));
+  EXPECT_FALSE(hasher.Verify(fresh, "wrong"));
 }
 
 }  // namespace
