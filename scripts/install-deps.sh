@@ -22,6 +22,7 @@ test_pkgs=(
   python3 python3-pytest python3-requests python3-jwt
   # The original system, for interop tests against ../shared/peers/django_seed.
   python3-djangorestframework python3-djangorestframework-simplejwt gunicorn
+  python3-argon2 python3-bcrypt  # Django's argon2 and bcrypt hashers, for the import test
 )
 
 bench_pkgs=(

@@ -1,6 +1,6 @@
 // authd: an authentication service compatible with Django REST Framework + simplejwt.
 // The command line: serve, migrate, createsuperuser, changepassword, flushexpiredtokens,
-// keys generate, config.
+// keys generate, config, import-django.
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
@@ -41,6 +41,13 @@ int main(int argc, char** argv) {
 
   auto* config = cli.add_subcommand(
       "config", "Print the effective settings, one AUTHD_*=value per line, secrets masked");
+
+  auto* import_django = cli.add_subcommand(
+      "import-django", "Import users (ids and password hashes kept) and simplejwt's token records");
+  std::string import_from;
+  import_django
+      ->add_option("--from", import_from, "The Django database: a SQLite file or a postgresql:// URL")
+      ->required();
 
   auto* flush = cli.add_subcommand("flushexpiredtokens",
                                    "Delete the records of expired refresh tokens");
@@ -95,5 +102,6 @@ int main(int argc, char** argv) {
   }
   if (*changepassword) return RunChangePassword(std::move(*settings), cp_username);
   if (*flush) return RunFlushExpiredTokens(std::move(*settings));
+  if (*import_django) return RunImportDjango(std::move(*settings), import_from);
   return 2;
 }

@@ -5,6 +5,7 @@ import os
 import pathlib
 import re
 import signal
+import socket
 import sqlite3
 import subprocess
 import time
@@ -14,7 +15,12 @@ import requests
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 AUTHD_BIN = os.environ.get("AUTHD_BIN", str(ROOT / "build" / "authd"))
-PEER_DIR = pathlib.Path(os.environ.get("AUTHD_PEER_DIR", ROOT.parent / "shared" / "peers" / "django_seed"))
+# The original system: beside the repository (../shared/peers/django_seed), or where this
+# workplace keeps it for a clone made elsewhere (a CI checkout in /tmp, say).
+PEER_DIR = next((p for p in [pathlib.Path(os.environ.get("AUTHD_PEER_DIR", "/nonexistent")),
+                             ROOT.parent / "shared" / "peers" / "django_seed",
+                             pathlib.Path("/work/shared/peers/django_seed")]
+                 if (p / "run.sh").exists()), ROOT.parent / "shared" / "peers" / "django_seed")
 
 # Cheap hashing keeps the suites fast; tests about hashing cost set their own parameters.
 FAST_HASHING = {"AUTHD_ARGON2_MEMORY_KIB": "1024", "AUTHD_ARGON2_ITERATIONS": "1"}
@@ -201,3 +207,44 @@ def keyed_authd(start_authd):
     server = start_authd({"AUTHD_SIGNING_KEY": SHARED_KEY})
     server.register("alice")
     return server
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def start_peer(tmp_path):
+    """Factory: start_peer(db=path, env={...}) -> the base URL of the original system
+    (PEER_DIR's run.sh: gunicorn + Django + simplejwt, signing with SHARED_KEY), on its own
+    database file; stopped after the test."""
+    started = []
+
+    def start(db=None, env=None):
+        port = free_port()
+        full_env = dict(os.environ, PORT=str(port), WORKERS="2", PEER_SECRET_KEY=SHARED_KEY,
+                        PEER_DB=str(db or tmp_path / "peer.sqlite3"), PYTHONDONTWRITEBYTECODE="1")
+        full_env.update(env or {})
+        log_path = tmp_path / f"peer-{port}.log"
+        log = open(log_path, "wb")
+        proc = subprocess.Popen(["sh", str(PEER_DIR / "run.sh")], env=full_env, stdout=log,
+                                stderr=subprocess.STDOUT)
+        started.append((proc, log))
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                requests.get(base + "/register/", timeout=1)
+                return base
+            except requests.ConnectionError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(log_path.read_text())
+                time.sleep(0.2)
+
+    yield start
+    for proc, log in started:
+        proc.terminate()
+        proc.wait(10)
+        log.close()

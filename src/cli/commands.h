@@ -29,6 +29,10 @@ struct KeysGenerateArgs {
 // Writes a new PEM private key (mode 0600, never over an existing file). Needs no settings.
 int RunKeysGenerate(const KeysGenerateArgs& args);
 
+// Imports users and simplejwt's token records from a Django database (a SQLite path or a
+// postgresql:// URL). Exit 1 on a failure or when some user was in conflict.
+int RunImportDjango(Settings settings, const std::string& from);
+
 // Deletes the records of expired refresh tokens.
 int RunFlushExpiredTokens(Settings settings);
 

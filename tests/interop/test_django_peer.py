@@ -1,10 +1,5 @@
 """The original system (../shared/peers/django_seed, gunicorn + Django + simplejwt) beside authd:
 tokens cross both ways, and the same requests get the same answers where the original is right."""
-import os
-import socket
-import subprocess
-import time
-
 import pytest
 import requests
 
@@ -14,33 +9,9 @@ pytestmark = pytest.mark.skipif(not (PEER_DIR / "run.sh").exists(),
                                 reason=f"the original system is not at {PEER_DIR}")
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
-def peer(tmp_path):
-    port = free_port()
-    env = dict(os.environ, PORT=str(port), WORKERS="2", PEER_SECRET_KEY=KEY,
-               PEER_DB=str(tmp_path / "peer.sqlite3"), PYTHONDONTWRITEBYTECODE="1")
-    log = open(tmp_path / "peer.log", "wb")
-    proc = subprocess.Popen(["sh", str(PEER_DIR / "run.sh")], env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            requests.get(base + "/register/", timeout=1)
-            break
-        except requests.ConnectionError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError((tmp_path / "peer.log").read_text())
-            time.sleep(0.2)
-    yield base
-    proc.terminate()
-    proc.wait(10)
-    log.close()
+def peer(start_peer):
+    return start_peer()
 
 
 @pytest.fixture

@@ -1,0 +1,46 @@
+// `authd import-django --from <sqlite path | postgresql URL>` (django_import/importer.h).
+#include <cstdio>
+
+#include "cli/app.h"
+#include "cli/commands.h"
+#include "django_import/importer.h"
+
+namespace authd {
+
+int RunImportDjango(Settings settings, const std::string& from) {
+  const bool key_given = settings.signing_key.has_value() || settings.algorithm != "HS256";
+  auto source = OpenDjangoSource(from);
+  if (!source.ok()) {
+    std::fprintf(stderr, "Error: %s\n", source.status().message().c_str());
+    return 1;
+  }
+  auto app = App::Create(std::move(settings));
+  if (!app.ok()) {
+    std::fprintf(stderr, "Error: %s\n", app.status().message().c_str());
+    return 1;
+  }
+  auto report = ImportFromDjango(**source, (*app)->store(), (*app)->clock().NowSeconds());
+  if (!report.ok()) {
+    std::fprintf(stderr, "Error: %s\n(what was imported before this stays; running again carries on)\n",
+                 report.status().message().c_str());
+    return 1;
+  }
+  const ImportReport& r = *report;
+  std::printf("Users: %d imported, %d already here, %zu in conflict.\n", r.users_imported,
+              r.users_already_here, r.conflicts.size());
+  std::printf("Refresh tokens: %d imported (%d of them blacklisted), %d already here, "
+              "%d newly revoked; skipped %d expired and %d without a user.\n",
+              r.tokens_imported, r.tokens_imported_revoked, r.tokens_already_here,
+              r.tokens_newly_revoked, r.tokens_expired, r.tokens_without_user);
+  for (const std::string& conflict : r.conflicts) {
+    std::fprintf(stderr, "Conflict: %s\n", conflict.c_str());
+  }
+  if (!key_given) {
+    std::fprintf(stderr,
+                 "Note: tokens Django issued verify here only with its key: set AUTHD_SIGNING_KEY "
+                 "to simplejwt's SIGNING_KEY (by default Django's SECRET_KEY).\n");
+  }
+  return r.conflicts.empty() ? 0 : 1;
+}
+
+}  // namespace authd

@@ -1,0 +1,137 @@
+// A Django project's SQLite database, opened read-only with the plain C API: authd's own
+// sqlite::Connection would switch the file to WAL, and an import must leave the source alone.
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <fmt/format.h>
+
+#include "django_import/django_source_backends.h"
+
+namespace authd {
+namespace {
+
+struct DbCloser {
+  void operator()(sqlite3* db) const { sqlite3_close(db); }
+};
+struct StmtFinalizer {
+  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+};
+using Db = std::unique_ptr<sqlite3, DbCloser>;
+using Stmt = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
+
+std::string Text(sqlite3_stmt* s, int col) {
+  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, col));
+  return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(s, col))) : std::string();
+}
+
+class SqliteDjangoSource final : public DjangoSource {
+ public:
+  SqliteDjangoSource(Db db, std::string path) : db_(std::move(db)), path_(std::move(path)) {}
+
+  StatusOr<std::vector<User>> Users() override {
+    auto stmt = Prepare(
+        "SELECT id, username, password, email, first_name, last_name, is_active, is_staff, "
+        "is_superuser, date_joined, last_login FROM auth_user ORDER BY id");
+    if (!stmt.ok()) return stmt.status();
+    std::vector<User> users;
+    int rc;
+    while ((rc = sqlite3_step(stmt->get())) == SQLITE_ROW) {
+      sqlite3_stmt* s = stmt->get();
+      User u{.id = sqlite3_column_int64(s, 0), .username = Text(s, 1),
+             .password_hash = Text(s, 2), .email = Text(s, 3), .first_name = Text(s, 4),
+             .last_name = Text(s, 5), .is_active = sqlite3_column_int64(s, 6) != 0,
+             .is_staff = sqlite3_column_int64(s, 7) != 0,
+             .is_superuser = sqlite3_column_int64(s, 8) != 0};
+      auto joined = ParseDjangoDateTime(Text(s, 9));
+      if (!joined) return Bad("auth_user", u.id, "date_joined", Text(s, 9));
+      u.date_joined_us = *joined;
+      if (sqlite3_column_type(s, 10) != SQLITE_NULL) {
+        u.last_login_us = ParseDjangoDateTime(Text(s, 10));
+        if (!u.last_login_us) return Bad("auth_user", u.id, "last_login", Text(s, 10));
+      }
+      users.push_back(std::move(u));
+    }
+    if (rc != SQLITE_DONE) return Error("read auth_user");
+    return users;
+  }
+
+  StatusOr<std::vector<DjangoToken>> Tokens() override {
+    if (!HasTable("token_blacklist_outstandingtoken")) return std::vector<DjangoToken>{};
+    auto stmt = Prepare(
+        "SELECT o.id, o.jti, o.user_id, o.created_at, o.expires_at, b.blacklisted_at "
+        "FROM token_blacklist_outstandingtoken o "
+        "LEFT JOIN token_blacklist_blacklistedtoken b ON b.token_id = o.id ORDER BY o.id");
+    if (!stmt.ok()) return stmt.status();
+    std::vector<DjangoToken> tokens;
+    int rc;
+    while ((rc = sqlite3_step(stmt->get())) == SQLITE_ROW) {
+      sqlite3_stmt* s = stmt->get();
+      const int64_t row = sqlite3_column_int64(s, 0);
+      DjangoToken t{.jti = Text(s, 1)};
+      if (sqlite3_column_type(s, 2) != SQLITE_NULL) t.user_id = sqlite3_column_int64(s, 2);
+      // created_at is nullable in simplejwt's model; expiry is what matters.
+      if (auto created = ParseDjangoDateTime(Text(s, 3))) t.created_at = *created / 1'000'000;
+      auto expires = ParseDjangoDateTime(Text(s, 4));
+      if (!expires) return Bad("token_blacklist_outstandingtoken", row, "expires_at", Text(s, 4));
+      t.expires_at = *expires / 1'000'000;
+      if (sqlite3_column_type(s, 5) != SQLITE_NULL) {
+        auto at = ParseDjangoDateTime(Text(s, 5));
+        if (!at) return Bad("token_blacklist_blacklistedtoken", row, "blacklisted_at", Text(s, 5));
+        t.blacklisted_at = *at / 1'000'000;
+      }
+      tokens.push_back(std::move(t));
+    }
+    if (rc != SQLITE_DONE) return Error("read token_blacklist_outstandingtoken");
+    return tokens;
+  }
+
+  bool HasTable(const char* name) {
+    auto stmt = Prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
+    if (!stmt.ok()) return false;
+    sqlite3_bind_text(stmt->get(), 1, name, -1, SQLITE_STATIC);
+    return sqlite3_step(stmt->get()) == SQLITE_ROW;
+  }
+
+ private:
+  StatusOr<Stmt> Prepare(const char* sql) {
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v2(db_.get(), sql, -1, &raw, nullptr) != SQLITE_OK) {
+      return Error("read the Django database");
+    }
+    return Stmt(raw);
+  }
+  Status Error(std::string_view what) const {
+    return Unavailable(fmt::format("{}: {}: {}", path_, what, sqlite3_errmsg(db_.get())));
+  }
+  Status Bad(std::string_view table, int64_t id, std::string_view column,
+             std::string_view value) const {
+    return InvalidArgument(fmt::format("{}: {} row {}: {} '{}' is not a date and time", path_,
+                                       table, id, column, value));
+  }
+
+  Db db_;
+  std::string path_;
+};
+
+}  // namespace
+
+StatusOr<std::unique_ptr<DjangoSource>> OpenSqliteDjangoSource(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    return NotFound(fmt::format("{}: no such database file", path));
+  }
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
+  Db db(raw);
+  if (rc != SQLITE_OK) {
+    return Unavailable(fmt::format("{}: {}", path, raw ? sqlite3_errmsg(raw) : "cannot open"));
+  }
+  sqlite3_busy_timeout(db.get(), 5000);  // Django may be writing while we read
+  auto source = std::make_unique<SqliteDjangoSource>(std::move(db), path);
+  if (!source->HasTable("auth_user")) {
+    return InvalidArgument(fmt::format("{}: no auth_user table: not a Django database", path));
+  }
+  return std::unique_ptr<DjangoSource>(std::move(source));
+}
+
+}  // namespace authd
