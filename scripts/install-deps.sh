@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages authd needs, and only those that are missing.
+# Installs the Debian packages authd needs, and only those that are missing; then the npm
+# packages (versions pinned by each package-lock.json) if they are not installed yet.
 # Usage: scripts/install-deps.sh build|test|bench
 # 'build' is what `make build`/`make run` need; 'test' adds what the test suites use;
 # 'bench' adds the load generator and the HTTP baseline for `make bench`.
@@ -13,6 +14,10 @@ build_pkgs=(
   # Django's list of 20,000 common passwords is compiled into the binary (password policy).
   python3-django
 )
+# Node.js and npm, for the docs page's Swagger UI (web/package.json). A machine of this kind
+# has them; Debian's own packages otherwise.
+if ! command -v npm >/dev/null; then build_pkgs+=(nodejs npm); fi
+
 test_pkgs=(
   libgtest-dev
   postgresql python3-psycopg2  # a private PostgreSQL server for the PostgreSQL runs of the suites
@@ -23,6 +28,7 @@ test_pkgs=(
   # The original system, for interop tests against ../shared/peers/django_seed.
   python3-djangorestframework python3-djangorestframework-simplejwt gunicorn
   python3-argon2 python3-bcrypt  # Django's argon2 and bcrypt hashers, for the import test
+  chromium python3-jsonschema    # the API docs page in a real browser; answers against the schema
 )
 
 bench_pkgs=(
@@ -43,11 +49,24 @@ for p in "${pkgs[@]}"; do
     missing+=("$p")
   fi
 done
-[[ ${#missing[@]} -eq 0 ]] && exit 0
+if [[ ${#missing[@]} -gt 0 ]]; then
+  echo "install-deps: installing ${missing[*]}"
+  sudo=""
+  if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
 
-echo "install-deps: installing ${missing[*]}"
-sudo=""
-if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# npm ci DIR WITNESS: installs DIR's locked npm packages unless WITNESS is already there.
+root=$(cd "$(dirname "$0")/.." && pwd)
+npm_ci() {
+  if [[ ! -e "$root/$1/node_modules/$2" ]]; then
+    echo "install-deps: npm ci in $1"
+    (cd "$root/$1" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+npm_ci web swagger-ui-dist/swagger-ui-bundle.js  # compiled into authd (/api/docs/)
+if [[ "${1:-build}" == test ]]; then
+  npm_ci tests/openapi .bin/redocly  # the OpenAPI validator of the tests
+fi

@@ -1,6 +1,6 @@
 // authd: an authentication service compatible with Django REST Framework + simplejwt.
 // The command line: serve, migrate, createsuperuser, changepassword, flushexpiredtokens,
-// keys generate, config, import-django.
+// keys generate, config, import-django, routes.
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
@@ -49,6 +49,8 @@ int main(int argc, char** argv) {
       ->add_option("--from", import_from, "The Django database: a SQLite file or a postgresql:// URL")
       ->required();
 
+  auto* routes = cli.add_subcommand("routes", "List every route serve answers, METHOD PATTERN per line");
+
   auto* flush = cli.add_subcommand("flushexpiredtokens",
                                    "Delete the records of expired refresh tokens");
 
@@ -96,6 +98,7 @@ int main(int argc, char** argv) {
 
   if (*serve) return RunServe(std::move(*settings));
   if (*migrate) return RunMigrate(std::move(*settings));
+  if (*routes) return RunRoutes(std::move(*settings));
   if (*createsuperuser) {
     if (!su_username.empty()) su_args.username = su_username;
     return RunCreateSuperuser(std::move(*settings), su_args);

@@ -21,6 +21,7 @@ void AddAllRoutes(Router& router, Services& services) {
     });
   }
   AddLivenessRoute(router);  // after the wrapping: never offloaded
+  AddDocsRoutes(router);     // nor these: fixed bytes
   if (services.settings.metrics_listen.empty()) AddMetricsRoute(router, services.metrics);
 }
 

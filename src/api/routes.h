@@ -26,6 +26,9 @@ void AddReadinessRoute(Router& router, Services& services);
 // the I/O thread, so a busy or absent database cannot make it fail.
 void AddLivenessRoute(Router& router);
 
+// GET /api/schema/ (OpenAPI 3.1) and GET /api/docs/ (a page rendering it); api/docs_api.cc.
+void AddDocsRoutes(Router& router);
+
 // Every endpoint. With a store that is not local (PostgreSQL), every handler runs on the store
 // pool instead of the I/O thread (api/offload.h).
 void AddAllRoutes(Router& router, Services& services);

@@ -10,6 +10,8 @@ namespace authd {
 
 int RunServe(Settings settings);
 int RunMigrate(Settings settings);
+// Prints every route `serve` answers, "METHOD PATTERN" per line (HEAD and OPTIONS implied).
+int RunRoutes(Settings settings);
 
 struct CreateSuperuserArgs {
   std::optional<std::string> username;

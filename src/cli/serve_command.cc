@@ -101,6 +101,20 @@ int RunServe(Settings settings) {
   return 0;
 }
 
+int RunRoutes(Settings settings) {
+  auto app = App::Create(std::move(settings));
+  if (!app.ok()) {
+    spdlog::error("{}", app.status().message());
+    return 1;
+  }
+  Router router;
+  AddAllRoutes(router, (*app)->services());
+  for (const auto& [method, pattern] : router.Routes()) {
+    std::printf("%-7s %s\n", method.c_str(), pattern.c_str());
+  }
+  return 0;
+}
+
 int RunMigrate(Settings settings) {
   auto app = App::Create(std::move(settings));  // Create migrates
   if (!app.ok()) {

@@ -40,6 +40,14 @@ void Router::Add(std::string_view method, std::string pattern, Handler handler) 
   route->allow += "OPTIONS";
 }
 
+std::vector<std::pair<std::string, std::string>> Router::Routes() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& route : routes_) {
+    for (const auto& [method, handler] : route.methods) out.emplace_back(method, route.pattern);
+  }
+  return out;
+}
+
 void Router::WrapAll(const std::function<Handler(Handler)>& wrap) {
   for (auto& route : routes_) {
     for (auto& [method, handler] : route.methods) handler = wrap(std::move(handler));

@@ -37,6 +37,10 @@ class Router {
   // Fills request.path_params when a placeholder matched.
   Match Find(Request& request) const;
 
+  // Every (method, pattern) added, in the order added; the implied HEAD and OPTIONS are not
+  // listed. For `authd routes`, and the test that the OpenAPI document describes them all.
+  std::vector<std::pair<std::string, std::string>> Routes() const;
+
  private:
   struct Route {
     std::string pattern;
