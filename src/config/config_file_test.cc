@@ -1,6 +1,8 @@
 #include "config/config_file.h"
 
 #include <gtest/gtest.h>
+
+#include "config/test_env.h"
 #include <unistd.h>
 
 #include <cstdio>
@@ -10,14 +12,6 @@
 
 namespace authd {
 namespace {
-
-EnvLookup Env(std::map<std::string, std::string> vars) {
-  return [vars](const char* name) -> std::optional<std::string> {
-    auto it = vars.find(name);
-    if (it == vars.end()) return std::nullopt;
-    return it->second;
-  };
-}
 
 class ConfigFileTest : public ::testing::Test {
  protected:

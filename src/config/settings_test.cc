@@ -2,18 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include "config/test_env.h"
+
 #include <map>
 
 namespace authd {
 namespace {
-
-EnvLookup Env(std::map<std::string, std::string> vars) {
-  return [vars](const char* name) -> std::optional<std::string> {
-    auto it = vars.find(name);
-    if (it == vars.end()) return std::nullopt;
-    return it->second;
-  };
-}
 
 TEST(Settings, Defaults) {
   auto s = LoadSettings(Env({}));
