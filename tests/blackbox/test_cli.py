@@ -94,7 +94,7 @@ def test_version_and_install(tmp_path):
     assert r.returncode == 0, r.stderr
     installed = subprocess.run([prefix / "bin" / "authd", "--version"], capture_output=True, text=True)
     assert installed.stdout == subprocess.run([AUTHD_BIN, "--version"], capture_output=True, text=True).stdout
-    for doc in ("README.md", "security.md", "deploying.md", "nginx-authd.conf"):
+    for doc in ("README.md", "security.md", "deploying.md", "nginx-authd.conf", "authd.example.toml"):
         assert (prefix / "share" / "doc" / "authd" / doc).is_file(), doc
     unit = prefix / "lib" / "systemd" / "system" / "authd.service"
     text = unit.read_text()
