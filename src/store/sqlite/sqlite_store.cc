@@ -62,19 +62,18 @@ StatusOr<User> SqliteUserStore::Create(const NewUser& nu) {
 Status SqliteUserStore::Import(const User& u) {
   // AUTOINCREMENT keeps its high-water mark in sqlite_sequence, which an explicit id raises:
   // later registrations get ids above the imported ones by themselves.
-  auto conn = pool_.Acquire();
-  auto stmt = conn->Prepare(
-      "INSERT INTO users(id, username, password, email, first_name, last_name, is_active, "
-      "is_staff, is_superuser, date_joined, last_login) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  if (!stmt.ok()) return stmt.status();
-  Statement q(*stmt);
-  q.Bind(1, u.id).Bind(2, u.username).Bind(3, u.password_hash).Bind(4, u.email);
-  q.Bind(5, u.first_name).Bind(6, u.last_name).Bind(7, int64_t{u.is_active});
-  q.Bind(8, int64_t{u.is_staff}).Bind(9, int64_t{u.is_superuser}).Bind(10, u.date_joined_us);
-  q.Bind(11, u.last_login_us);
-  const int rc = q.Step();
-  if (rc != SQLITE_DONE) return conn->Error(rc, "import user");
-  return Status::Ok();
+  return Change(pool_,
+                "INSERT INTO users(id, username, password, email, first_name, last_name, "
+                "is_active, is_staff, is_superuser, date_joined, last_login) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "import user",
+                [&](Statement& q) {
+                  q.Bind(1, u.id).Bind(2, u.username).Bind(3, u.password_hash).Bind(4, u.email);
+                  q.Bind(5, u.first_name).Bind(6, u.last_name).Bind(7, int64_t{u.is_active});
+                  q.Bind(8, int64_t{u.is_staff}).Bind(9, int64_t{u.is_superuser});
+                  q.Bind(10, u.date_joined_us).Bind(11, u.last_login_us);
+                })
+      .status();
 }
 
 StatusOr<User> SqliteUserStore::FindById(int64_t id) {
