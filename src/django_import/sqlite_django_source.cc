@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "django_import/django_source_backends.h"
+#include "store/sqlite/connection.h"
 
 namespace authd {
 namespace {
@@ -18,11 +19,9 @@ struct StmtFinalizer {
 };
 using Db = std::unique_ptr<sqlite3, DbCloser>;
 using Stmt = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
-
-std::string Text(sqlite3_stmt* s, int col) {
-  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, col));
-  return p ? std::string(p, static_cast<size_t>(sqlite3_column_bytes(s, col))) : std::string();
-}
+// Rows are read through authd's statement handle (Int, Text, OptionalInt); the statement itself
+// is owned here, since this connection is not one of authd's.
+using sqlite::Statement;
 
 class SqliteDjangoSource final : public DjangoSource {
  public:
@@ -34,20 +33,19 @@ class SqliteDjangoSource final : public DjangoSource {
         "is_superuser, date_joined, last_login FROM auth_user ORDER BY id");
     if (!stmt.ok()) return stmt.status();
     std::vector<User> users;
+    Statement q(stmt->get());
     int rc;
-    while ((rc = sqlite3_step(stmt->get())) == SQLITE_ROW) {
-      sqlite3_stmt* s = stmt->get();
-      User u{.id = sqlite3_column_int64(s, 0), .username = Text(s, 1),
-             .password_hash = Text(s, 2), .email = Text(s, 3), .first_name = Text(s, 4),
-             .last_name = Text(s, 5), .is_active = sqlite3_column_int64(s, 6) != 0,
-             .is_staff = sqlite3_column_int64(s, 7) != 0,
-             .is_superuser = sqlite3_column_int64(s, 8) != 0};
-      auto joined = ParseDjangoDateTime(Text(s, 9));
-      if (!joined) return Bad("auth_user", u.id, "date_joined", Text(s, 9));
+    while ((rc = q.Step()) == SQLITE_ROW) {
+      User u{.id = q.Int(0), .username = q.Text(1), .password_hash = q.Text(2),
+             .email = q.Text(3), .first_name = q.Text(4), .last_name = q.Text(5),
+             .is_active = q.Int(6) != 0, .is_staff = q.Int(7) != 0,
+             .is_superuser = q.Int(8) != 0};
+      auto joined = ParseDjangoDateTime(q.Text(9));
+      if (!joined) return Bad("auth_user", u.id, "date_joined", q.Text(9));
       u.date_joined_us = *joined;
-      if (sqlite3_column_type(s, 10) != SQLITE_NULL) {
-        u.last_login_us = ParseDjangoDateTime(Text(s, 10));
-        if (!u.last_login_us) return Bad("auth_user", u.id, "last_login", Text(s, 10));
+      if (!q.IsNull(10)) {
+        u.last_login_us = ParseDjangoDateTime(q.Text(10));
+        if (!u.last_login_us) return Bad("auth_user", u.id, "last_login", q.Text(10));
       }
       users.push_back(std::move(u));
     }
@@ -63,20 +61,19 @@ class SqliteDjangoSource final : public DjangoSource {
         "LEFT JOIN token_blacklist_blacklistedtoken b ON b.token_id = o.id ORDER BY o.id");
     if (!stmt.ok()) return stmt.status();
     std::vector<DjangoToken> tokens;
+    Statement q(stmt->get());
     int rc;
-    while ((rc = sqlite3_step(stmt->get())) == SQLITE_ROW) {
-      sqlite3_stmt* s = stmt->get();
-      const int64_t row = sqlite3_column_int64(s, 0);
-      DjangoToken t{.jti = Text(s, 1)};
-      if (sqlite3_column_type(s, 2) != SQLITE_NULL) t.user_id = sqlite3_column_int64(s, 2);
+    while ((rc = q.Step()) == SQLITE_ROW) {
+      const int64_t row = q.Int(0);
+      DjangoToken t{.jti = q.Text(1), .user_id = q.OptionalInt(2)};
       // created_at is nullable in simplejwt's model; expiry is what matters.
-      if (auto created = ParseDjangoDateTime(Text(s, 3))) t.created_at = *created / 1'000'000;
-      auto expires = ParseDjangoDateTime(Text(s, 4));
-      if (!expires) return Bad("token_blacklist_outstandingtoken", row, "expires_at", Text(s, 4));
+      if (auto created = ParseDjangoDateTime(q.Text(3))) t.created_at = *created / 1'000'000;
+      auto expires = ParseDjangoDateTime(q.Text(4));
+      if (!expires) return Bad("token_blacklist_outstandingtoken", row, "expires_at", q.Text(4));
       t.expires_at = *expires / 1'000'000;
-      if (sqlite3_column_type(s, 5) != SQLITE_NULL) {
-        auto at = ParseDjangoDateTime(Text(s, 5));
-        if (!at) return Bad("token_blacklist_blacklistedtoken", row, "blacklisted_at", Text(s, 5));
+      if (!q.IsNull(5)) {
+        auto at = ParseDjangoDateTime(q.Text(5));
+        if (!at) return Bad("token_blacklist_blacklistedtoken", row, "blacklisted_at", q.Text(5));
         t.blacklisted_at = *at / 1'000'000;
       }
       tokens.push_back(std::move(t));
