@@ -1,18 +1,13 @@
 #include "http/router.h"
 
+#include "util/strings.h"
+
 namespace authd {
 namespace {
 
 std::vector<std::string> SplitPath(std::string_view path) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= path.size()) {
-    size_t end = path.find('/', start);
-    if (end == std::string_view::npos) end = path.size();
-    out.emplace_back(path.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
+  const auto parts = SplitView(path, '/');
+  return {parts.begin(), parts.end()};
 }
 
 bool IsPlaceholder(std::string_view s) {

@@ -13,6 +13,7 @@
 
 #include "passwords/argon2id_hasher.h"
 #include "util/random.h"
+#include "util/strings.h"
 
 namespace authd {
 namespace {
@@ -26,21 +27,9 @@ bool ConstantTimeEqual(std::string_view a, std::string_view b) {
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
-std::vector<std::string_view> Split(std::string_view s, char sep) {
-  std::vector<std::string_view> parts;
-  size_t start = 0;
-  for (size_t i = 0; i <= s.size(); ++i) {
-    if (i == s.size() || s[i] == sep) {
-      parts.push_back(s.substr(start, i - start));
-      start = i + 1;
-    }
-  }
-  return parts;
-}
-
 // pbkdf2_sha256$260000$<salt>$<base64(derived key)>: Django's PBKDF2PasswordHasher.
 bool VerifyPbkdf2(std::string_view encoded, std::string_view password, const EVP_MD* md) {
-  const auto parts = Split(encoded, '$');
+  const auto parts = SplitView(encoded, '$');
   if (parts.size() != 4 || parts[2].empty()) return false;
   int64_t iterations = 0;
   auto [ptr, ec] = std::from_chars(parts[1].data(), parts[1].data() + parts[1].size(), iterations);
@@ -67,7 +56,7 @@ bool VerifyPbkdf2(std::string_view encoded, std::string_view password, const EVP
 // argon2$argon2id$v=19$m=102400,t=2,p=8$<salt>$<hash>: libargon2's encoding behind "argon2".
 bool VerifyArgon2(std::string_view encoded, std::string_view password) {
   const std::string_view phc = encoded.substr(std::string_view("argon2").size());  // "$argon2..."
-  const auto parts = Split(phc, '$');
+  const auto parts = SplitView(phc, '$');
   if (parts.size() < 5) return false;
   argon2_type type;
   if (parts[1] == "argon2id") {
