@@ -49,6 +49,7 @@ int RunServe(Settings settings) {
           .port = s.listen_port,
           .io_threads = s.io_threads,
           .max_connections = s.max_connections,
+          .max_connections_per_ip = s.max_connections_per_ip,
           .header_timeout = std::chrono::seconds(s.header_timeout_seconds),
           .keepalive_timeout = std::chrono::seconds(s.keepalive_timeout_seconds),
           .max_body_bytes = s.max_body_bytes,

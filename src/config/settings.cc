@@ -135,6 +135,8 @@ StatusOr<Settings> LoadSettings(const EnvLookup& env) {
   AUTHD_RETURN_IF_ERROR(ReadInt(env, "AUTHD_STORE_THREADS", s.store_threads, 1, 1024));
   AUTHD_RETURN_IF_ERROR(ReadInt(env, "AUTHD_STORE_QUEUE", s.store_queue, 1, 1'000'000));
   AUTHD_RETURN_IF_ERROR(ReadInt(env, "AUTHD_MAX_CONNECTIONS", s.max_connections, 1, 1'000'000));
+  AUTHD_RETURN_IF_ERROR(
+      ReadInt(env, "AUTHD_MAX_CONNECTIONS_PER_IP", s.max_connections_per_ip, 0, 1'000'000));
   AUTHD_RETURN_IF_ERROR(ReadInt(env, "AUTHD_HEADER_TIMEOUT", s.header_timeout_seconds, 1, 3600));
   AUTHD_RETURN_IF_ERROR(
       ReadInt(env, "AUTHD_KEEPALIVE_TIMEOUT", s.keepalive_timeout_seconds, 1, 86400));
@@ -309,6 +311,7 @@ std::vector<std::string> DescribeSettings(const Settings& s) {
       fmt::format("AUTHD_STORE_THREADS={}", s.store_threads),
       fmt::format("AUTHD_STORE_QUEUE={}", s.store_queue),
       fmt::format("AUTHD_MAX_CONNECTIONS={}", s.max_connections),
+      fmt::format("AUTHD_MAX_CONNECTIONS_PER_IP={}", s.max_connections_per_ip),
       fmt::format("AUTHD_HEADER_TIMEOUT={}", s.header_timeout_seconds),
       fmt::format("AUTHD_KEEPALIVE_TIMEOUT={}", s.keepalive_timeout_seconds),
       fmt::format("AUTHD_MAX_BODY_BYTES={}", s.max_body_bytes),

@@ -35,6 +35,9 @@ struct Settings {
   int store_threads = 16;
   int store_queue = 4096;             // store jobs waiting beyond this are answered 503
   int max_connections = 10000;
+  // Per client address (an IPv6 client's /64), counted by the socket's peer; trusted proxies
+  // are exempt. 0: no cap.
+  int max_connections_per_ip = 256;
   int header_timeout_seconds = 10;    // to receive a complete request head (and body)
   int keepalive_timeout_seconds = 60; // an idle keep-alive connection is closed after this
   size_t max_body_bytes = 1 << 20;

@@ -20,7 +20,9 @@
 #include <unordered_set>
 #include <vector>
 
+#include "http/connection_slots.h"
 #include "http/exchange.h"
+#include "http/lingering_close.h"
 #include "http/request_id.h"
 #include "logging/logging.h"
 #include "http/response_writer.h"
@@ -35,6 +37,9 @@ using tcp = asio::ip::tcp;
 namespace {
 
 constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
+
+// Room for chunked framing beyond head and body: chunk-size lines, extensions and trailers.
+constexpr size_t kFramingMargin = 16 * 1024;
 
 }  // namespace
 
@@ -52,7 +57,10 @@ struct Server::Impl {
     std::thread thread;
   };
 
-  Impl(ServerOptions o, const Router& r) : options(std::move(o)), router(r) {
+  Impl(ServerOptions o, const Router& r)
+      : options(std::move(o)),
+        router(r),
+        slots(options.max_connections_per_ip, options.trusted_proxies) {
     for (int i = 0; i < std::max(1, options.io_threads); ++i) {
       workers.push_back(std::make_unique<Worker>());
     }
@@ -61,8 +69,9 @@ struct Server::Impl {
   asio::io_context& main_ctx() { return workers[0]->ctx; }
 
   asio::awaitable<void> AcceptLoop();
-  asio::awaitable<void> Serve(Worker& w, tcp::socket socket);
-  asio::awaitable<void> RefuseOverCapacity(tcp::socket socket);
+  asio::awaitable<void> Serve(Worker& w, tcp::socket socket, std::string client, std::string slot);
+  // Answers `status` to a connection over a cap, then closes it.
+  asio::awaitable<void> RefuseConnection(tcp::socket socket, int status, std::string_view detail);
   void BeginStop();
 
   ServerOptions options;
@@ -71,6 +80,7 @@ struct Server::Impl {
   std::optional<tcp::acceptor> acceptor;
   std::optional<asio::signal_set> signals;
   std::atomic<bool> stopping{false};
+  ConnectionSlots slots;
   std::atomic<int> connections{0};
   uint16_t bound_port = 0;
 
@@ -94,19 +104,33 @@ asio::awaitable<void> Server::Impl::AcceptLoop() {
       co_await backoff.async_wait(kAsTuple);
       continue;
     }
+    beast::error_code peer_ec;
+    std::string peer = socket.remote_endpoint(peer_ec).address().to_string();
     if (connections.fetch_add(1) >= options.max_connections) {
       connections.fetch_sub(1);
-      asio::co_spawn(w.ctx, RefuseOverCapacity(std::move(socket)), asio::detached);
+      asio::co_spawn(w.ctx, RefuseConnection(std::move(socket), 503, "Service temporarily unavailable."),
+                     asio::detached);
       continue;
     }
-    asio::co_spawn(w.ctx, Serve(w, std::move(socket)), asio::detached);
+    std::string slot;
+    if (!slots.Acquire(peer, slot)) {
+      connections.fetch_sub(1);
+      asio::co_spawn(w.ctx,
+                     RefuseConnection(std::move(socket), 429,
+                                      "Too many connections from this address."),
+                     asio::detached);
+      continue;
+    }
+    asio::co_spawn(w.ctx, Serve(w, std::move(socket), std::move(peer), std::move(slot)),
+                   asio::detached);
   }
 }
 
-asio::awaitable<void> Server::Impl::RefuseOverCapacity(tcp::socket socket) {
+asio::awaitable<void> Server::Impl::RefuseConnection(tcp::socket socket, int status,
+                                                     std::string_view detail) {
   beast::tcp_stream stream(std::move(socket));
   stream.expires_after(std::chrono::seconds(1));
-  Response r = ErrorAnswer(503, "Service temporarily unavailable.");
+  Response r = ErrorAnswer(status, detail);
   r.AddHeader("Retry-After", "1");
   const std::string bytes = SerializeResponse(r, {.keep_alive = false});
   co_await asio::async_write(stream, asio::buffer(bytes), kAsTuple);
@@ -114,12 +138,15 @@ asio::awaitable<void> Server::Impl::RefuseOverCapacity(tcp::socket socket) {
   stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
 }
 
-asio::awaitable<void> Server::Impl::Serve(Worker& w, tcp::socket socket) {
+asio::awaitable<void> Server::Impl::Serve(Worker& w, tcp::socket socket, std::string client,
+                                          std::string slot) {
   beast::error_code ec;
   socket.set_option(tcp::no_delay(true), ec);
-  std::string client = socket.remote_endpoint(ec).address().to_string();
   beast::tcp_stream stream(std::move(socket));
-  beast::flat_buffer buffer;
+  // Everything one request may make this connection buffer: its head, its body and the
+  // framing around them (chunk sizes, extensions, trailers), which Beast bounds by neither
+  // limit. Past this the read fails with buffer_overflow instead of growing without end.
+  beast::flat_buffer buffer(options.max_header_bytes + options.max_body_bytes + kFramingMargin);
 
   Connection self{&stream, true};
   w.connections.insert(&self);
@@ -127,25 +154,33 @@ asio::awaitable<void> Server::Impl::Serve(Worker& w, tcp::socket socket) {
     Impl* impl;
     Worker& w;
     Connection* self;
+    const std::string& slot;
     ~Leave() {
       w.connections.erase(self);
+      impl->slots.Release(slot);
       impl->connections.fetch_sub(1);
     }
-  } leave{this, w, &self};
+  } leave{this, w, &self, slot};
 
-  // Answers a transport-level error and ends the connection.
+  // Ends the connection after an answer; false when it has already gone (a timeout or a
+  // reset closed it), true when it still needs closing.
+  bool answered = false;
+  // Answers a transport-level error; the connection then closes.
   auto fail = [&](int status, std::string_view detail) -> asio::awaitable<void> {
     const std::string bytes = SerializeResponse(ErrorAnswer(status, detail), {.keep_alive = false});
     stream.expires_after(options.write_timeout);
-    co_await asio::async_write(stream, asio::buffer(bytes), kAsTuple);
+    auto [write_ec, written] = co_await asio::async_write(stream, asio::buffer(bytes), kAsTuple);
+    answered = !write_ec;
   };
 
   try {
+    bool first_request = true;
     while (!stopping) {
       if (buffer.size() == 0) {
-        // Idle between requests: only the keep-alive timeout applies.
+        // Waiting for a request. Until the first one is complete the header timeout applies,
+        // so sockets that never send anything are not held for the keep-alive timeout.
         self.idle = true;
-        stream.expires_after(options.keepalive_timeout);
+        stream.expires_after(first_request ? options.header_timeout : options.keepalive_timeout);
         auto [read_ec, n] = co_await stream.async_read_some(buffer.prepare(8192), kAsTuple);
         self.idle = false;
         if (read_ec) break;
@@ -158,7 +193,7 @@ asio::awaitable<void> Server::Impl::Serve(Worker& w, tcp::socket socket) {
       stream.expires_after(options.header_timeout);
       auto [head_ec, head_n] = co_await http::async_read_header(stream, buffer, parser, kAsTuple);
       if (head_ec) {
-        if (head_ec == http::error::header_limit) {
+        if (head_ec == http::error::header_limit || head_ec == http::error::buffer_overflow) {
           co_await fail(431, "Request header fields too large.");
         } else if (head_ec == beast::error::timeout) {
           // tcp_stream has already closed the socket; like nginx, a slow client gets no answer.
@@ -175,7 +210,8 @@ asio::awaitable<void> Server::Impl::Serve(Worker& w, tcp::socket socket) {
       if (auto refused = RefuseFraming(req)) {
         const std::string bytes = SerializeResponse(*refused, {.keep_alive = false});
         stream.expires_after(options.write_timeout);
-        co_await asio::async_write(stream, asio::buffer(bytes), kAsTuple);
+        auto [write_ec, written] = co_await asio::async_write(stream, asio::buffer(bytes), kAsTuple);
+        answered = !write_ec;
         break;
       }
       if (parser.content_length() && *parser.content_length() > options.max_body_bytes) {
@@ -189,7 +225,7 @@ asio::awaitable<void> Server::Impl::Serve(Worker& w, tcp::socket socket) {
         }
         auto [body_ec, body_n] = co_await http::async_read(stream, buffer, parser, kAsTuple);
         if (body_ec) {
-          if (body_ec == http::error::body_limit) {
+          if (body_ec == http::error::body_limit || body_ec == http::error::buffer_overflow) {
             co_await fail(413, "Request body too large.");
           } else if (body_ec != beast::error::timeout &&
                      body_ec != asio::error::operation_aborted) {
@@ -198,6 +234,7 @@ asio::awaitable<void> Server::Impl::Serve(Worker& w, tcp::socket socket) {
           break;
         }
       }
+      first_request = false;
       stream.expires_never();  // the handler may wait on the hashing pool
 
       const auto started = std::chrono::steady_clock::now();
@@ -225,13 +262,23 @@ asio::awaitable<void> Server::Impl::Serve(Worker& w, tcp::socket socket) {
                      .keep_alive = keep_alive});
       stream.expires_after(options.write_timeout);
       auto [write_ec, written] = co_await asio::async_write(stream, asio::buffer(bytes), kAsTuple);
-      if (write_ec || !keep_alive) break;
+      if (write_ec) break;
+      if (!keep_alive) {
+        answered = true;
+        break;
+      }
     }
   } catch (const std::exception& e) {
     spdlog::error("connection from {} failed: {}", client, e.what());
   }
-  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-  stream.socket().close(ec);
+  if (answered) {
+    // Stop() may cancel it like an idle connection: nothing of ours is left to deliver.
+    self.idle = true;
+    co_await LingeringClose(stream);
+  } else {
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream.socket().close(ec);
+  }
 }
 
 Server::Server(ServerOptions options, const Router& router)

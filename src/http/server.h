@@ -3,10 +3,13 @@
 // One io_context and thread per I/O worker; one acceptor hands each new connection to the
 // next worker, and the connection stays on that thread for life (no locks on the request path).
 // Limits, each with a JSON answer: head over 8 KiB -> 431, body over the limit -> 413 before it is
-// read, malformed or ambiguously framed (Content-Length together with
-// Transfer-Encoding) -> 400; each closes the connection. Over the connection cap, a new
-// connection gets 503 and is closed. A head or body that is not received within the header
-// timeout, and an idle keep-alive connection, are closed without an answer (as nginx does).
+// read (and a connection never buffers more than head + body + a small margin for chunked
+// framing, whatever the framing), malformed or ambiguously framed (Content-Length together
+// with Transfer-Encoding) -> 400; each closes the connection, lingering so the client reads
+// the answer (lingering_close.h). Over the connection cap a new connection gets 503, over
+// the cap per client address 429, and is closed. A head or body that is not received within
+// the header timeout, a new connection that sends no request within it, and an idle
+// keep-alive connection, are closed without an answer (as nginx does).
 //
 // Stop() (or SIGTERM/SIGINT after HandleSignals()) stops accepting, closes idle connections,
 // lets in-flight requests finish and be answered, and returns from Run() once all are done
@@ -30,6 +33,7 @@ struct ServerOptions {
   uint16_t port = 8000;  // 0 picks a free port; see Server::port()
   int io_threads = 1;
   int max_connections = 10000;
+  int max_connections_per_ip = 0;  // per client address (AddressGroup); 0: no cap
   std::chrono::seconds header_timeout{10};
   std::chrono::seconds keepalive_timeout{60};
   std::chrono::seconds write_timeout{30};

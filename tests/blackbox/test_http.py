@@ -1,5 +1,6 @@
 """The HTTP layer: limits, framing, timeouts, keep-alive, connection cap, graceful shutdown,
 and the hashing pool keeping the event loop free."""
+import json
 import socket
 import statistics
 import threading
@@ -119,6 +120,16 @@ def test_connection_cap(start_authd):
     assert requests.get(server.url("/nope/")).status_code == 404
 
 
+def wait_for_metric(server, line, timeout=10):
+    """Waits until GET /metrics shows `line` (an event to wait on, instead of a sleep)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if line in requests.get(server.url("/metrics"), timeout=5).text.splitlines():
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"/metrics never showed {line!r}")
+
+
 def test_graceful_shutdown_finishes_in_flight_requests(start_authd):
     # A hash slow enough (~1 s) that the request is surely in flight when SIGTERM arrives.
     server = start_authd({"AUTHD_ARGON2_MEMORY_KIB": "131072", "AUTHD_ARGON2_ITERATIONS": "6",
@@ -131,7 +142,7 @@ def test_graceful_shutdown_finishes_in_flight_requests(start_authd):
 
     t = threading.Thread(target=register)
     t.start()
-    time.sleep(0.3)  # the hash is now running
+    wait_for_metric(server, "authd_hash_pool_busy_threads 1")  # the hash is now running
     idle = socket.create_connection(("127.0.0.1", server.port))  # an idle keep-alive client
     assert server.stop() == 0
     t.join()
@@ -199,3 +210,94 @@ def test_a_full_hashing_queue_answers_503_not_an_unbounded_wait(start_authd):
     for code, retry_after, body in results:
         if code == 503:
             assert retry_after == "1" and body == {"detail": "Service temporarily unavailable."}
+
+
+def rss_kib(server):
+    with open(f"/proc/{server.proc.pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+
+
+def flood(server, head, total):
+    """Sends `head`, then `total` bytes of 'a' (no CRLF anywhere), then reads the answer; the
+    status and the server's peak RSS growth in KiB while it was sent."""
+    before = rss_kib(server)
+    peak = before
+    s = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+    try:
+        s.sendall(head)
+        junk = b"a" * (1 << 20)
+        try:
+            for _ in range(total >> 20):
+                s.sendall(junk)
+                peak = max(peak, rss_kib(server))
+        except OSError:
+            pass  # the server may have closed already
+        chunks = []
+        try:
+            while chunk := s.recv(65536):
+                chunks.append(chunk)
+        except OSError:
+            pass
+        return status_of(b"".join(chunks)), peak - before
+    finally:
+        s.close()
+
+
+def test_chunk_extensions_and_trailers_cannot_grow_memory(authd):
+    # Beast 1.81 bounds neither a chunk extension nor a trailer; the connection's buffer must.
+    # Before the bound, 32 MiB of either grew the server by at least as much.
+    head = (b"POST /api/token/verify/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Transfer-Encoding: chunked\r\n\r\n")
+    for framing in (b"1;a=", b"0\r\nX-A: "):
+        status, grown_kib = flood(authd, head + framing, 32 << 20)
+        assert status in (400, 413, 431), (framing, status)
+        assert grown_kib < 8 * 1024, (framing, grown_kib)
+    assert requests.get(authd.url("/nope/")).status_code == 404
+
+
+def test_a_client_that_writes_its_whole_body_first_reads_the_413(authd):
+    # urllib writes the whole body before reading; without a lingering close the server's
+    # close reset the connection and the client saw a broken pipe instead of the answer.
+    import urllib.error
+    import urllib.request
+    req = urllib.request.Request(authd.url("/register/"), data=b"a" * (20 << 20),
+                                 headers={"Content-Type": "application/json"})
+    try:
+        urllib.request.urlopen(req, timeout=30)
+        raise AssertionError("a 20 MB body was accepted")
+    except urllib.error.HTTPError as e:
+        assert e.code == 413
+        assert json.loads(e.read()) == {"detail": "Request body too large."}
+
+
+def test_a_new_connection_gets_the_header_timeout_not_the_keepalive_one(start_authd):
+    server = start_authd({"AUTHD_HEADER_TIMEOUT": "1", "AUTHD_KEEPALIVE_TIMEOUT": "60"})
+    t0 = time.monotonic()
+    assert raw(server, b"", read_timeout=30) == b""
+    assert time.monotonic() - t0 < 5  # before: held for the keep-alive timeout, 60 s
+
+
+def test_one_address_cannot_take_every_connection(start_authd):
+    server = start_authd({"AUTHD_MAX_CONNECTIONS_PER_IP": "3", "AUTHD_HEADER_TIMEOUT": "30"})
+    held = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(3)]
+    try:
+        for s in held:  # each slot is taken once the server has answered on it
+            s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert s.recv(65536).startswith(b"HTTP/1.1 200")
+        resp = raw(server, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert status_of(resp) == 429 and b"Retry-After: 1" in resp, resp
+        # Another address is served.
+        other = socket.create_connection(("127.0.0.1", server.port), source_address=("127.0.0.2", 0))
+        other.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert other.recv(65536).startswith(b"HTTP/1.1 200")
+        other.close()
+    finally:
+        for s in held:
+            s.close()
+    # Slots come back when connections close.
+    deadline = time.monotonic() + 5
+    while status_of(raw(server, b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")) != 200:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
