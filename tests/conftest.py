@@ -15,12 +15,10 @@ import requests
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 AUTHD_BIN = os.environ.get("AUTHD_BIN", str(ROOT / "build" / "authd"))
-# The original system: beside the repository (../shared/peers/django_seed), or where this
-# workplace keeps it for a clone made elsewhere (a CI checkout in /tmp, say).
-PEER_DIR = next((p for p in [pathlib.Path(os.environ.get("AUTHD_PEER_DIR", "/nonexistent")),
-                             ROOT.parent / "shared" / "peers" / "django_seed",
-                             pathlib.Path("/work/shared/peers/django_seed")]
-                 if (p / "run.sh").exists()), ROOT.parent / "shared" / "peers" / "django_seed")
+# The original system: AUTHD_PEER_DIR when set (ctest sets it), else beside the repository
+# (../shared/peers/django_seed). Nothing outside the checkout is looked up by absolute path.
+PEER_DIR = (pathlib.Path(os.environ["AUTHD_PEER_DIR"]) if os.environ.get("AUTHD_PEER_DIR")
+            else ROOT.parent / "shared" / "peers" / "django_seed")
 
 # Cheap hashing keeps the suites fast; tests about hashing cost set their own parameters.
 FAST_HASHING = {"AUTHD_ARGON2_MEMORY_KIB": "1024", "AUTHD_ARGON2_ITERATIONS": "1"}
@@ -236,9 +234,11 @@ def start_peer(tmp_path):
         deadline = time.monotonic() + 60
         while True:
             try:
-                requests.get(base + "/register/", timeout=1)
+                requests.get(base + "/register/", timeout=5)
                 return base
-            except requests.ConnectionError:
+            except requests.RequestException:
+                # Refused while it starts, or a first answer slower than the timeout (Django
+                # warming up on a loaded machine): either way, keep waiting until the deadline.
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(log_path.read_text())
                 time.sleep(0.2)
