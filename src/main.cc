@@ -2,6 +2,10 @@
 // The command line: serve, migrate, createsuperuser, changepassword, flushexpiredtokens,
 // keys generate, config, import-django, routes.
 #include <CLI/CLI.hpp>
+#include <unistd.h>  // environ
+
+#include <string_view>
+#include <vector>
 
 #include "cli/commands.h"
 #include "config/config_file.h"
@@ -66,7 +70,14 @@ int main(int argc, char** argv) {
   keys_generate->add_option("--bits", keys_args.rsa_bits, "RSA modulus size")
       ->check(CLI::Range(2048, 8192));
 
-  CLI11_PARSE(cli, argc, argv);
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version exit 0; every usage error exits 2, as the settings' errors do
+    // (CLI11's own codes, 105, 106..., mean nothing to a shell script).
+    const int code = cli.exit(e);
+    return code == 0 ? 0 : 2;
+  }
   // Generating a key needs no settings, so a half-configured environment cannot block it.
   if (*keys_generate) return RunKeysGenerate(keys_args);
 
@@ -79,6 +90,15 @@ int main(int argc, char** argv) {
       return 2;
     }
     file = std::move(read).value();
+  }
+  std::vector<std::string> names;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string_view entry(*e);
+    names.emplace_back(entry.substr(0, entry.find('=')));
+  }
+  if (Status st = CheckEnvironmentNames(names); !st.ok()) {
+    std::fprintf(stderr, "authd: invalid setting: %s\n", st.message().c_str());
+    return 2;
   }
   auto settings = LoadSettings(ProcessEnv(), file);
   if (settings.ok() && !listen.empty()) {

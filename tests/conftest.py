@@ -14,10 +14,15 @@ import pytest
 import requests
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-AUTHD_BIN = os.environ.get("AUTHD_BIN", str(ROOT / "build" / "authd"))
+# The test harness's own variables, not authd's: taken out of the environment that servers and
+# commands inherit, since authd refuses AUTHD_* names it does not know.
+HARNESS = {name: os.environ.pop(name) for name in
+           ("AUTHD_BIN", "AUTHD_PEER_DIR", "AUTHD_TEST_DATABASE", "AUTHD_TEST_PG_URL_FILE",
+            "AUTHD_UPDATE_SCREENSHOT") if name in os.environ}
+AUTHD_BIN = HARNESS.get("AUTHD_BIN", str(ROOT / "build" / "authd"))
 # The original system: AUTHD_PEER_DIR when set (ctest sets it), else beside the repository
 # (../shared/peers/django_seed). Nothing outside the checkout is looked up by absolute path.
-PEER_DIR = (pathlib.Path(os.environ["AUTHD_PEER_DIR"]) if os.environ.get("AUTHD_PEER_DIR")
+PEER_DIR = (pathlib.Path(HARNESS["AUTHD_PEER_DIR"]) if HARNESS.get("AUTHD_PEER_DIR")
             else ROOT.parent / "shared" / "peers" / "django_seed")
 
 # Cheap hashing keeps the suites fast; tests about hashing cost set their own parameters.
@@ -28,7 +33,7 @@ STRONG_PASSWORD = "correct-horse-battery-staple"
 # Which database the black-box suites run against: SQLite files (the default) or, with
 # AUTHD_TEST_DATABASE=postgresql, databases in the private PostgreSQL that ctest starts
 # (scripts/pg-test.sh; its superuser URL is in the file AUTHD_TEST_PG_URL_FILE names).
-BACKEND = os.environ.get("AUTHD_TEST_DATABASE", "sqlite")
+BACKEND = HARNESS.get("AUTHD_TEST_DATABASE", "sqlite")
 
 
 class Databases:
@@ -44,7 +49,7 @@ class Databases:
         path = str(path)
         if path not in self._pg:
             import psycopg2
-            admin = pathlib.Path(os.environ["AUTHD_TEST_PG_URL_FILE"]).read_text().strip()
+            admin = pathlib.Path(HARNESS["AUTHD_TEST_PG_URL_FILE"]).read_text().strip()
             name = f"bb_{os.getpid()}_{time.monotonic_ns()}"
             conn = psycopg2.connect(admin)
             conn.autocommit = True

@@ -48,13 +48,31 @@ App::App(Settings settings)
       policy_(PasswordPolicyOptions{.enabled = settings_.password_validation,
                                     .min_length = settings_.password_min_length}) {}
 
-StatusOr<std::unique_ptr<App>> App::Create(Settings settings) {
+StatusOr<std::unique_ptr<App>> App::Create(Settings settings, Database database) {
   std::unique_ptr<App> app(new App(std::move(settings)));
   const Settings& s = app->settings_;
 
-  auto store = OpenStore(s.database_url, StoreOptions{.pool_size = s.db_pool_size});
-  if (!store.ok()) return store.status();
+  // A command run from the wrong directory must not leave a fresh empty authd.db behind and
+  // report success on it ("Deleted 0").
+  const bool create = database == Database::kCreate;
+  auto store = OpenStore(s.database_url,
+                         StoreOptions{.pool_size = s.db_pool_size, .create_if_missing = create});
+  if (!store.ok()) {
+    if (store.status().code() == StatusCode::kNotFound) {
+      return FailedPrecondition(store.status().message());
+    }
+    return store.status();
+  }
   app->store_ = std::move(store).value();
+  if (!create) {
+    auto version = app->store_->SchemaVersion();
+    if (!version.ok()) return version.status();
+    if (*version == 0) {
+      return FailedPrecondition(
+          "the database " + RedactDatabaseUrl(s.database_url) +
+          " has no authd tables (run `authd migrate` first, or check AUTHD_DATABASE_URL)");
+    }
+  }
   AUTHD_RETURN_IF_ERROR(app->store_->Migrate());
 
   auto keys = LoadKeys(s, *app->store_, app->random_);

@@ -22,8 +22,14 @@ namespace authd {
 
 class App {
  public:
+  // What a command may do to the database it is pointed at.
+  enum class Database {
+    kCreate,    // serve and migrate: create it when missing, then migrate
+    kExisting,  // every other command: FailedPrecondition, naming it, unless authd made it
+  };
   // Opens and migrates the store, resolves the signing key, builds the hasher and token service.
-  static StatusOr<std::unique_ptr<App>> Create(Settings settings);
+  static StatusOr<std::unique_ptr<App>> Create(Settings settings,
+                                               Database database = Database::kExisting);
 
   Settings& settings() { return settings_; }
   Store& store() { return *store_; }

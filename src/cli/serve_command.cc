@@ -26,13 +26,16 @@ void RaiseFileLimit() {
 
 int RunServe(Settings settings) {
   RaiseFileLimit();
-  auto app = App::Create(std::move(settings));
+  auto app = App::Create(std::move(settings), App::Database::kCreate);
   if (!app.ok()) {
     spdlog::error("cannot start: {}", app.status().message());
     // A bad key file is a bad setting, like a bad AUTHD_* value.
     return app.status().code() == StatusCode::kInvalidArgument ? 2 : 1;
   }
   const Settings& s = (*app)->settings();
+  if (std::string warning = DatabaseFileWarning(s.database_url); !warning.empty()) {
+    spdlog::warn("{}", warning);
+  }
 
   auto proxies = TrustedProxies::Parse(s.trusted_proxies);
   if (!proxies.ok()) {
@@ -103,7 +106,10 @@ int RunServe(Settings settings) {
 }
 
 int RunRoutes(Settings settings) {
-  auto app = App::Create(std::move(settings));
+  // The routes need no data: an in-memory database, so the command touches no file.
+  settings.database_url = "sqlite://:memory:";
+  settings.db_pool_size = 1;
+  auto app = App::Create(std::move(settings), App::Database::kCreate);
   if (!app.ok()) {
     spdlog::error("{}", app.status().message());
     return 1;
@@ -117,7 +123,7 @@ int RunRoutes(Settings settings) {
 }
 
 int RunMigrate(Settings settings) {
-  auto app = App::Create(std::move(settings));  // Create migrates
+  auto app = App::Create(std::move(settings), App::Database::kCreate);  // Create migrates
   if (!app.ok()) {
     spdlog::error("migrate failed: {}", app.status().message());
     return 1;

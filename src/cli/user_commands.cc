@@ -139,7 +139,13 @@ int RunChangePassword(Settings settings, const std::string& username) {
   if (!password) return Fail("Aborting password change for user '" + username + "'.");
   Status st = app.store().users().SetPasswordHash(user->id, app.hasher().Hash(*password));
   if (!st.ok()) return Fail(st.message());
-  std::printf("Password changed successfully for user '%s'\n", username.c_str());
+  // As the API's password change and the admin's PATCH: an operator resetting a compromised
+  // account expects whoever holds its tokens to be logged out.
+  auto ended = app.sessions().EndAll(user->id, "password_changed");
+  if (!ended.ok()) return Fail("the password was changed, but its sessions were not ended: " +
+                               ended.status().message());
+  std::printf("Password changed successfully for user '%s'; %d session(s) ended.\n",
+              username.c_str(), *ended);
   return 0;
 }
 

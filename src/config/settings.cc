@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <thread>
 
+#include "util/database_url.h"
 #include "util/strings.h"
 
 namespace authd {
@@ -142,6 +143,7 @@ StatusOr<Settings> LoadSettings(const EnvLookup& env) {
       ReadInt(env, "AUTHD_KEEPALIVE_TIMEOUT", s.keepalive_timeout_seconds, 1, 86400));
   AUTHD_RETURN_IF_ERROR(ReadInt(env, "AUTHD_MAX_BODY_BYTES", s.max_body_bytes, 1, 1 << 30));
   AUTHD_RETURN_IF_ERROR(ReadString(env, "AUTHD_DATABASE_URL", s.database_url));
+  if (auto kind = ClassifyDatabaseUrl(s.database_url); !kind.ok()) return kind.status();
   AUTHD_RETURN_IF_ERROR(ReadInt(env, "AUTHD_DB_POOL_SIZE", s.db_pool_size, 1, 1024));
   if (auto v = env("AUTHD_ALGORITHM")) {
     if (*v != "HS256" && *v != "EdDSA" && *v != "ES256" && *v != "RS256") {
@@ -348,6 +350,59 @@ std::vector<std::string> DescribeSettings(const Settings& s) {
       fmt::format("AUTHD_LOG_FORMAT={}", s.log_format),
       fmt::format("AUTHD_METRICS_LISTEN={}", s.metrics_listen),
   };
+}
+
+const std::vector<std::string>& CommandVariableNames() {
+  static const std::vector<std::string> names = {"AUTHD_CONFIG", "AUTHD_SUPERUSER_USERNAME",
+                                                 "AUTHD_SUPERUSER_PASSWORD"};
+  return names;
+}
+
+namespace {
+
+// Levenshtein distance, for suggesting the setting a misspelled name meant.
+size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+Status CheckEnvironmentNames(const std::vector<std::string>& names) {
+  std::vector<std::string> known = SettingNames();
+  const auto& commands = CommandVariableNames();
+  known.insert(known.end(), commands.begin(), commands.end());
+  std::vector<std::string> unknown;
+  for (const std::string& name : names) {
+    if (!name.starts_with("AUTHD_")) continue;
+    if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+    std::string entry = name;
+    const std::string* closest = nullptr;
+    size_t best = 4;  // farther than this is not a typo
+    for (const std::string& k : known) {
+      const size_t d = EditDistance(name, k);
+      if (d < best) {
+        best = d;
+        closest = &k;
+      }
+    }
+    if (closest != nullptr) entry += " (did you mean " + *closest + "?)";
+    unknown.push_back(std::move(entry));
+  }
+  if (unknown.empty()) return Status::Ok();
+  std::sort(unknown.begin(), unknown.end());
+  return InvalidArgument(fmt::format("unknown variable{} in the environment: {}",
+                                     unknown.size() > 1 ? "s" : "", fmt::join(unknown, ", ")));
 }
 
 std::vector<std::string> SettingNames() {

@@ -114,4 +114,14 @@ std::vector<std::string> DescribeSettings(const Settings& s);
 // Every setting's variable name, in DescribeSettings' order (which is the one list of them).
 std::vector<std::string> SettingNames();
 
+// AUTHD_* variables that are not settings but are read by commands (AUTHD_CONFIG,
+// AUTHD_SUPERUSER_USERNAME, AUTHD_SUPERUSER_PASSWORD).
+const std::vector<std::string>& CommandVariableNames();
+
+// InvalidArgument naming every AUTHD_* name in `names` (the environment's variable names)
+// that is neither a setting nor a command's variable, with the closest known name: a
+// misspelled variable stops start-up as a misspelled key in the file does, instead of being
+// silently ignored.
+Status CheckEnvironmentNames(const std::vector<std::string>& names);
+
 }  // namespace authd

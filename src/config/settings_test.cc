@@ -156,5 +156,30 @@ TEST(Settings, DatabasePasswordsAreNeverShown) {
   for (const auto& line : DescribeSettings(*s)) EXPECT_EQ(line.find("hunter2"), std::string::npos);
 }
 
+
+TEST(CheckEnvironmentNames, RefusesUnknownAuthdNamesWithTheClosestSetting) {
+  EXPECT_TRUE(CheckEnvironmentNames({"PATH", "HOME", "AUTHD_LISTEN", "AUTHD_CONFIG",
+                                     "AUTHD_SUPERUSER_PASSWORD", "AUTHDX"})
+                  .ok());
+  Status st = CheckEnvironmentNames({"AUTHD_LISTEN", "AUTHD_ROTATE_REFRESH_TOKEN", "AUTHD_ZZZ"});
+  ASSERT_FALSE(st.ok());
+  EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(st.message().find("AUTHD_ROTATE_REFRESH_TOKEN (did you mean "
+                              "AUTHD_ROTATE_REFRESH_TOKENS?)"),
+            std::string::npos)
+      << st.message();
+  EXPECT_NE(st.message().find("AUTHD_ZZZ"), std::string::npos);
+  EXPECT_EQ(st.message().find("AUTHD_ZZZ ("), std::string::npos);  // nothing close: no guess
+}
+
+TEST(LoadSettings, RefusesADatabaseUrlServeCouldNotOpen) {
+  auto s = LoadSettings(Env({{"AUTHD_DATABASE_URL", "authd.db"}}));
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.status().message().find("unsupported database URL"), std::string::npos);
+  EXPECT_FALSE(LoadSettings(Env({{"AUTHD_DATABASE_URL", "sqlite://"}})).ok());
+  EXPECT_TRUE(LoadSettings(Env({{"AUTHD_DATABASE_URL", "postgresql://u@h/db"}})).ok());
+  EXPECT_TRUE(LoadSettings(Env({{"AUTHD_DATABASE_URL", "host=db dbname=authd"}})).ok());
+}
+
 }  // namespace
 }  // namespace authd

@@ -1,31 +1,35 @@
 // OpenStore: picks the backend from the database URL.
 #include <fmt/format.h>
+#include <sys/stat.h>
 
 #include "store/postgres/pg_store.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
+#include "util/database_url.h"
 
 namespace authd {
 
 StatusOr<std::unique_ptr<Store>> OpenStore(const std::string& url, const StoreOptions& options) {
-  constexpr std::string_view kSqlite = "sqlite://";
-  if (url.starts_with(kSqlite)) {
+  auto kind = ClassifyDatabaseUrl(url);
+  if (!kind.ok()) return kind.status();
+  if (*kind == DatabaseKind::kSqlite) {
     // sqlite://authd.db is relative to the working directory; sqlite:///abs/path.db is absolute.
-    std::string path = url.substr(kSqlite.size());
-    if (path.empty()) return InvalidArgument("AUTHD_DATABASE_URL: the SQLite URL has no path");
-    auto store = sqlite::SqliteStore::Open(path, options);
+    auto store = sqlite::SqliteStore::Open(url.substr(kSqliteScheme.size()), options);
     if (!store.ok()) return store.status();
     return std::unique_ptr<Store>(std::move(store).value());
   }
-  // libpq's URIs, and its key=value connection strings ("host=db dbname=authd").
-  if (url.starts_with("postgresql://") || url.starts_with("postgres://") ||
-      url.find('=') != std::string::npos) {
-    return std::unique_ptr<Store>(pg::PgStore::Open(url, options));
-  }
-  return InvalidArgument(fmt::format(
-      "AUTHD_DATABASE_URL: unsupported database URL '{}' (expected sqlite://PATH, "
-      "postgresql://USER:PASSWORD@HOST:PORT/DB or a libpq connection string)",
-      url));
+  return std::unique_ptr<Store>(pg::PgStore::Open(url, options));
+}
+
+std::string DatabaseFileWarning(const std::string& url) {
+  if (!url.starts_with(kSqliteScheme)) return {};
+  const std::string path = url.substr(kSqliteScheme.size());
+  struct stat st{};
+  if (::stat(path.c_str(), &st) != 0 || (st.st_mode & (S_IRWXG | S_IRWXO)) == 0) return {};
+  return fmt::format(
+      "the database file '{}' is readable by other users (mode {:04o}); it holds the signing "
+      "key and every password hash: chmod 600 it (and its -wal and -shm files)",
+      path, st.st_mode & 07777);
 }
 
 }  // namespace authd

@@ -3,6 +3,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "store/secret_store.h"
 #include "store/throttle_store.h"
@@ -19,6 +20,8 @@ inline constexpr int kSchemaVersion = 3;
 struct StoreOptions {
   int pool_size = 4;          // connections
   int busy_timeout_ms = 5000; // how long a writer waits for a lock before Unavailable
+  // A SQLite file that does not exist is created (mode 0600) when true, NotFound when false.
+  bool create_if_missing = true;
 };
 
 class Store {
@@ -44,5 +47,9 @@ class Store {
 // "sqlite://relative/path.db" or "sqlite:///absolute/path.db". InvalidArgument names what is
 // wrong with the URL; Unavailable when the database cannot be opened.
 StatusOr<std::unique_ptr<Store>> OpenStore(const std::string& url, const StoreOptions& options);
+
+// A warning for a SQLite database file that users other than its owner may read (it holds
+// the signing key and every password hash); empty when there is nothing to say.
+std::string DatabaseFileWarning(const std::string& url);
 
 }  // namespace authd

@@ -11,6 +11,8 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -156,7 +158,8 @@ StatusOr<std::shared_ptr<PkeyKey>> PkeyKey::FromPem(std::string_view pem) {
 
 StatusOr<std::shared_ptr<PkeyKey>> PkeyKey::FromFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return InvalidArgument("cannot read key file '" + path + "'");
+  // errno still holds why the open failed: "Permission denied", "No such file or directory".
+  if (!in) return InvalidArgument("cannot read key file '" + path + "': " + std::strerror(errno));
   std::stringstream text;
   text << in.rdbuf();
   auto key = FromPem(text.str());

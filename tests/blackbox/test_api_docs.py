@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 import requests
 
-from conftest import AUTHD_BIN, DATABASES, FAST_HASHING, ROOT, STRONG_PASSWORD
+from conftest import AUTHD_BIN, DATABASES, HARNESS, FAST_HASHING, ROOT, STRONG_PASSWORD
 
 LINTER_DIR = ROOT / "tests" / "openapi"  # package.json: @redocly/cli; redocly.yaml: its rules
 CHROMIUM = shutil.which("chromium")
@@ -146,5 +146,5 @@ def test_the_docs_page_lists_every_endpoint_in_a_real_browser(authd, tmp_path):
     subprocess.run(browser + ["--window-size=1280,1800", f"--screenshot={shot}", authd.url("/api/docs/")],
                    capture_output=True, timeout=120)
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 50_000
-    if os.environ.get("AUTHD_UPDATE_SCREENSHOT"):  # refreshes the copy kept in docs/
+    if HARNESS.get("AUTHD_UPDATE_SCREENSHOT"):  # refreshes the copy kept in docs/
         shutil.copy(shot, ROOT / "docs" / "api-docs.png")

@@ -15,7 +15,14 @@ def run(tmp_path, *args, env=None, stdin=""):
                           env=full_env, cwd=tmp_path, timeout=60)
 
 
+def migrated(tmp_path):
+    r = run(tmp_path, "migrate")
+    assert r.returncode == 0, r.stderr
+    return tmp_path
+
+
 def test_createsuperuser_noinput_makes_a_staff_superuser(tmp_path, start_authd):
+    migrated(tmp_path)
     r = run(tmp_path, "createsuperuser", "--username", "admin", "--email", "admin@example.com",
             "--noinput", env={"AUTHD_SUPERUSER_PASSWORD": STRONG_PASSWORD})
     assert r.returncode == 0, r.stderr
@@ -28,6 +35,7 @@ def test_createsuperuser_noinput_makes_a_staff_superuser(tmp_path, start_authd):
 
 
 def test_createsuperuser_refusals(tmp_path):
+    migrated(tmp_path)
     env = {"AUTHD_SUPERUSER_PASSWORD": STRONG_PASSWORD}
     assert run(tmp_path, "createsuperuser", "--username", "root", "--noinput", env=env).returncode == 0
     r = run(tmp_path, "createsuperuser", "--username", "root", "--noinput", env=env)
@@ -43,6 +51,7 @@ def test_createsuperuser_refusals(tmp_path):
 
 def test_createsuperuser_prompts_twice(tmp_path, start_authd):
     # A mismatch first, then a match: Django's loop.
+    migrated(tmp_path)
     stdin = f"one-password-here\nanother-password\n{STRONG_PASSWORD}\n{STRONG_PASSWORD}\n"
     r = run(tmp_path, "createsuperuser", "--username", "boss", stdin=stdin)
     assert r.returncode == 0, r.stderr
@@ -52,14 +61,19 @@ def test_createsuperuser_prompts_twice(tmp_path, start_authd):
 
 
 def test_changepassword(tmp_path, start_authd):
+    migrated(tmp_path)
     assert run(tmp_path, "createsuperuser", "--username", "carol", "--noinput",
                env={"AUTHD_SUPERUSER_PASSWORD": STRONG_PASSWORD}).returncode == 0
+    server = start_authd(db=tmp_path / "authd.db")
+    refresh = server.login("carol")["refresh"]
     new = "a-completely-new-passphrase"
     r = run(tmp_path, "changepassword", "carol", stdin=f"{new}\n{new}\n")
     assert r.returncode == 0, r.stderr
-    assert "Password changed successfully for user 'carol'" in r.stdout
-    server = start_authd(db=tmp_path / "authd.db")
+    assert "Password changed successfully for user 'carol'; 1 session(s) ended." in r.stdout
     assert server.post("/api/token/", data={"username": "carol", "password": STRONG_PASSWORD}).status_code == 401
+    # An operator resetting a compromised account logs out whoever holds its tokens.
+    r = server.post("/api/token/refresh/", data={"refresh": refresh})
+    assert r.status_code == 401 and r.json()["detail"] == "Token is blacklisted", r.text
     assert server.login("carol", new)["access"]
     r = run(tmp_path, "changepassword", "nobody", stdin="")
     assert r.returncode == 1 and "does not exist" in r.stderr
@@ -160,3 +174,80 @@ def test_config_file_errors_stop_start_up_and_name_the_keys(tmp_path):
     config.write_text('leeway = [\n')
     r = run(tmp_path, "serve", "--config", str(config))
     assert r.returncode == 2 and f"{config}:1:" in r.stderr, r.stderr
+
+
+def test_commands_refuse_a_database_that_does_not_exist(tmp_path):
+    # Run from the wrong directory, a command used to create a fresh authd.db and report
+    # success on it ("Deleted 0").
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {"AUTHD_DATABASE_URL": "sqlite://authd.db"}
+    for args in (["flushexpiredtokens"], ["changepassword", "alice"],
+                 ["createsuperuser", "--username", "root", "--noinput"]):
+        r = subprocess.run([AUTHD_BIN, *args], capture_output=True, text=True, cwd=elsewhere,
+                           env=dict(os.environ, **env, AUTHD_SUPERUSER_PASSWORD=STRONG_PASSWORD),
+                           timeout=60)
+        assert r.returncode == 1, (args, r.stdout, r.stderr)
+        assert "'authd.db' does not exist" in r.stderr and "authd migrate" in r.stderr, r.stderr
+        assert list(elsewhere.iterdir()) == [], args
+    # routes needs no database and leaves none.
+    r = subprocess.run([AUTHD_BIN, "routes"], capture_output=True, text=True, cwd=elsewhere,
+                       env=dict(os.environ, **env), timeout=60)
+    assert r.returncode == 0 and "/api/token/" in r.stdout
+    assert list(elsewhere.iterdir()) == []
+    # migrate makes it, owner-only.
+    r = subprocess.run([AUTHD_BIN, "migrate"], capture_output=True, text=True, cwd=elsewhere,
+                       env=dict(os.environ, **env), timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert run(elsewhere, "flushexpiredtokens", env=env).returncode == 0
+
+
+def test_the_database_file_is_readable_by_its_owner_only(tmp_path, start_authd):
+    # It holds the HS256 signing key: a 0644 file let any local user mint a superuser's token.
+    if BACKEND == "postgresql":
+        return
+    old = os.umask(0o022)
+    try:
+        server = start_authd(db=tmp_path / "private.db")
+        server.register("alice")
+    finally:
+        os.umask(old)
+    for name in ("private.db", "private.db-wal", "private.db-shm"):
+        mode = (tmp_path / name).stat().st_mode & 0o777
+        assert mode == 0o600, (name, oct(mode))
+    server.stop()
+    # A file someone made readable is named at start-up.
+    (tmp_path / "private.db").chmod(0o644)
+    server = start_authd(db=tmp_path / "private.db")
+    assert "readable by other users (mode 0644)" in server.log()
+
+
+def test_settings_refusals_name_their_cause(tmp_path):
+    # A misspelled variable stops start-up, as a misspelled key in the file does.
+    r = run(tmp_path, "serve", env={"AUTHD_ACESS_TOKEN_LIFETIME": "60"})
+    assert r.returncode == 2, r.stderr
+    assert "AUTHD_ACESS_TOKEN_LIFETIME (did you mean AUTHD_ACCESS_TOKEN_LIFETIME?)" in r.stderr
+    r = run(tmp_path, "config", env={"AUTHD_ACESS_TOKEN_LIFETIME": "60"})
+    assert r.returncode == 2
+    # config refuses what serve refuses.
+    for command in ("serve", "config"):
+        r = run(tmp_path, command, env={"AUTHD_DATABASE_URL": "authd.db"})
+        assert r.returncode == 2 and "unsupported database URL" in r.stderr, (command, r.stderr)
+    # Usage errors exit 2 (not CLI11's 105, 106, 109).
+    for args in (["no-such-command"], ["serve", "--no-such-flag"], ["changepassword"],
+                 ["keys", "generate", "--alg", "HS999", "--out", "x"], []):
+        r = run(tmp_path, *args)
+        assert r.returncode == 2, (args, r.returncode, r.stderr)
+    assert run(tmp_path, "--help").returncode == 0
+    # A key file that cannot be read says why.
+    key = tmp_path / "key.pem"
+    r = run(tmp_path, "serve", env={"AUTHD_ALGORITHM": "EdDSA", "AUTHD_SIGNING_KEY_FILE": str(key)})
+    assert r.returncode == 2 and "No such file or directory" in r.stderr, r.stderr
+    if os.geteuid() != 0:  # root reads any file
+        key.write_text("x")
+        key.chmod(0)
+        r = run(tmp_path, "serve", env={"AUTHD_ALGORITHM": "EdDSA", "AUTHD_SIGNING_KEY_FILE": str(key)})
+        assert "Permission denied" in r.stderr
+    # A database directory that is missing says so.
+    r = run(tmp_path, "serve", env={"AUTHD_DATABASE_URL": "sqlite:///no/such/dir/x.db"})
+    assert r.returncode == 1 and "its directory does not exist" in r.stderr, r.stderr

@@ -69,6 +69,10 @@ def make_django_database(start_peer, peer_env):
 def import_django(tmp_path, source, db):
     env = dict(os.environ, **FAST_HASHING, AUTHD_SIGNING_KEY=SHARED_KEY,
                AUTHD_DATABASE_URL=DATABASES.url(db))
+    # As the README says: the database is made by `authd migrate` (commands never make one).
+    migrated = subprocess.run([AUTHD_BIN, "migrate"], env=env, cwd=tmp_path, capture_output=True,
+                              text=True, timeout=60)
+    assert migrated.returncode == 0, migrated.stderr
     return subprocess.run([AUTHD_BIN, "import-django", "--from", source], env=env, cwd=tmp_path,
                           capture_output=True, text=True, timeout=120)
 

@@ -1,5 +1,12 @@
 #include "store/sqlite/sqlite_store.h"
 
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/user_rows.h"
 #include "util/clock.h"
@@ -205,8 +212,39 @@ StatusOr<std::string> SqliteSecretStore::GetOrCreate(std::string_view name,
   return read();
 }
 
+namespace {
+
+// Makes sure the database file exists before SQLite opens it, created 0600 whatever the
+// umask: it holds the signing key and every password hash. SQLite gives the -wal and -shm
+// files the database file's own permissions. In-memory and URI names are left to SQLite.
+Status PrepareFile(const std::string& path, bool create) {
+  if (path == ":memory:" || path.starts_with("file:")) return Status::Ok();
+  if (!create) {
+    if (::access(path.c_str(), F_OK) == 0) return Status::Ok();
+    return NotFound(fmt::format(
+        "the SQLite database '{}' does not exist (run `authd migrate` to create it, or check "
+        "AUTHD_DATABASE_URL and the working directory)",
+        path));
+  }
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd >= 0) {
+    ::close(fd);
+    return Status::Ok();
+  }
+  if (errno == EEXIST) return Status::Ok();
+  const int err = errno;
+  const char* hint = err == ENOENT  ? " (its directory does not exist)"
+                     : err == EACCES ? " (its directory is not writable by this user)"
+                                     : "";
+  return Unavailable(
+      fmt::format("cannot open SQLite database '{}': {}{}", path, std::strerror(err), hint));
+}
+
+}  // namespace
+
 StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
                                                          const StoreOptions& options) {
+  AUTHD_RETURN_IF_ERROR(PrepareFile(path, options.create_if_missing));
   auto pool = ConnectionPool::Open(path, options.pool_size, options.busy_timeout_ms);
   if (!pool.ok()) return pool.status();
   return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(pool).value()));
