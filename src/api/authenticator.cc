@@ -48,6 +48,13 @@ std::variant<User, ApiError> AuthenticateBearer(Request& request, Services& serv
     return FromStatus(user.status());
   }
   if (!user->is_active) return AuthenticationFailed("User is inactive", "user_inactive");
+  // Issued before the user's last "end every session" (a password change, a deactivation,
+  // log out everywhere): refused as simplejwt's CHECK_REVOKE_TOKEN refuses a token that
+  // predates a password change, instead of living out its lifetime.
+  if (IssuedBeforeCutoff(claims->iat, user->tokens_valid_after, /*recorded=*/true)) {
+    services.metrics.TokenRefused(TokenErrorName(TokenError::kBlacklisted));
+    return InvalidToken(TokenError::kBlacklisted, TokenSource::kAuthorizationHeader);
+  }
   request.user_id = user->id;
   return std::move(user).value();
 }

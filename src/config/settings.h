@@ -58,7 +58,12 @@ struct Settings {
   int64_t leeway = 0;
   bool rotate_refresh_tokens = false;     // simplejwt's ROTATE_REFRESH_TOKENS
   bool blacklist_after_rotation = true;   // retire rotated tokens (enables reuse detection)
-  int64_t rotation_grace_seconds = 0;     // a retired token may still refresh this long
+  // A retired token may still refresh this long after its rotation, without counting as
+  // reuse: two tabs (or a retry after a lost answer) refreshing the same token at once would
+  // otherwise log the user out. Within it, a thief who replays a stolen token also gets an
+  // answer; after it, any replay revokes the whole chain. 0: reuse detection from the first
+  // second.
+  int64_t rotation_grace_seconds = 10;
 
   // Passwords
   uint32_t argon2_memory_kib = 19456;

@@ -28,6 +28,12 @@ RefreshTokenRecord NewRecord(const TokenClaims& claims, std::string family,
 
 }  // namespace
 
+bool IssuedBeforeCutoff(std::optional<int64_t> iat, int64_t cutoff, bool recorded) {
+  if (cutoff <= 0) return false;
+  const int64_t issued = iat.value_or(0);  // a token without iat predates every cutoff
+  return issued < cutoff || (issued == cutoff && !recorded);
+}
+
 SessionService::SessionService(const TokenService& tokens, Store& store, const Clock& clock,
                                SessionPolicy policy)
     : tokens_(tokens), store_(store), clock_(clock), policy_(policy) {}
@@ -96,6 +102,11 @@ Result<RefreshAnswer, SessionFailure> SessionService::Refresh(std::string_view t
 
   // A refresh for a deleted or inactive user is refused (newer simplejwt's answer).
   if (!owner || !owner->is_active) return NoActiveAccount();
+  // Ended with every other session of the user, even if authd never recorded it (a token
+  // from a Django service sharing the key).
+  if (IssuedBeforeCutoff(claims->iat, owner->tokens_valid_after, found.has_value())) {
+    return TokenFailure(TokenError::kBlacklisted);
+  }
 
   auto record = found ? StatusOr<RefreshTokenRecord>(std::move(*found)) : RecordOf(*claims);
   if (!record.ok()) return StoreFailure(record.status());
@@ -167,11 +178,30 @@ Result<std::monostate, SessionFailure> SessionService::Blacklist(std::string_vie
 Result<TokenClaims, SessionFailure> SessionService::Verify(std::string_view token) {
   auto claims = tokens_.Verify(token, std::nullopt);
   if (!claims.ok()) return TokenFailure(claims.error());
-  if (claims->token_type != kRefreshType) return std::move(claims).value();
+  // Tokens of a user who has since ended every session are refused, of either type.
+  std::optional<User> owner;
+  if (claims->user_id) {
+    auto user = store_.users().FindById(*claims->user_id);
+    if (user.ok()) {
+      owner = std::move(user).value();
+    } else if (user.status().code() != StatusCode::kNotFound) {
+      return StoreFailure(user.status());
+    }
+  }
+  const bool refresh = claims->token_type == kRefreshType;
+  if (!refresh) {
+    if (owner && IssuedBeforeCutoff(claims->iat, owner->tokens_valid_after, true)) {
+      return TokenFailure(TokenError::kBlacklisted);
+    }
+    return std::move(claims).value();
+  }
   auto record = store_.tokens().Find(claims->jti);
   if (!record.ok()) {
-    if (record.status().code() == StatusCode::kNotFound) return std::move(claims).value();
-    return StoreFailure(record.status());
+    if (record.status().code() != StatusCode::kNotFound) return StoreFailure(record.status());
+    if (owner && IssuedBeforeCutoff(claims->iat, owner->tokens_valid_after, false)) {
+      return TokenFailure(TokenError::kBlacklisted);
+    }
+    return std::move(claims).value();
   }
   // Verification only looks: a retired token shown here does not trigger reuse revocation,
   // since whoever verifies may not be whoever holds it.

@@ -52,6 +52,13 @@ struct RefreshAnswer {
   std::optional<std::string> refresh;  // set under rotation
 };
 
+// Whether a token issued at `iat` falls before a user's tokens_valid_after (`cutoff`, set by
+// ending every session). Integer iat cannot order a token issued in the cutoff's own second:
+// such a token is refused only when authd holds no record of it, since authd records every
+// refresh token it issues and the same revocation ended the recorded ones that came first.
+// Access tokens are never recorded (`recorded` true: that second is given the benefit).
+bool IssuedBeforeCutoff(std::optional<int64_t> iat, int64_t cutoff, bool recorded);
+
 class SessionService {
  public:
   SessionService(const TokenService& tokens, Store& store, const Clock& clock,

@@ -217,5 +217,14 @@ TEST_P(SessionServiceTest, FlushRemovesOnlyExpiredRecords) {
   EXPECT_TRUE(store_->tokens().Find(fresh->refresh_claims.jti).ok());
 }
 
+TEST(IssuedBeforeCutoff, OrdersWholeSecondsAndGivesTheCutoffSecondToRecordedTokens) {
+  EXPECT_FALSE(IssuedBeforeCutoff(100, 0, false));  // never revoked
+  EXPECT_TRUE(IssuedBeforeCutoff(99, 100, true));
+  EXPECT_TRUE(IssuedBeforeCutoff(std::nullopt, 100, true));  // no iat: predates everything
+  EXPECT_FALSE(IssuedBeforeCutoff(100, 100, true));   // recorded: its record decides
+  EXPECT_TRUE(IssuedBeforeCutoff(100, 100, false));   // unrecorded: cannot be ordered, refused
+  EXPECT_FALSE(IssuedBeforeCutoff(101, 100, false));
+}
+
 }  // namespace
 }  // namespace authd

@@ -65,6 +65,8 @@ class TokenStore {
   // Revoke every not-yet-revoked token of a family, or of a user. The number newly revoked.
   virtual StatusOr<int> RevokeFamily(std::string_view family, int64_t now,
                                      std::string_view reason) = 0;
+  // RevokeUser also moves the user's tokens_valid_after forward to `now` (never back), in the
+  // same transaction, so tokens that were never recorded are refused too.
   virtual StatusOr<int> RevokeUser(int64_t user_id, int64_t now, std::string_view reason) = 0;
 
   // The user's tokens that are neither rotated, revoked nor expired at `now`, newest first.

@@ -117,8 +117,21 @@ TEST_P(TokenStoreTest, RevokesFamiliesAndUsers) {
   EXPECT_EQ(*tokens().RevokeFamily("a", 400, "again"), 0);  // already revoked: kept as it was
   EXPECT_EQ(tokens().Find("a")->revoke_reason, "reuse");
 
+  EXPECT_EQ(store_->users().FindById(user_id_)->tokens_valid_after, 0);
   EXPECT_EQ(*tokens().RevokeUser(user_id_, 500, "logout_all"), 1);
   EXPECT_FALSE(tokens().Find("x")->live());
+}
+
+TEST_P(TokenStoreTest, RevokingAUserMovesItsCutoffForwardOnly) {
+  // The cutoff refuses tokens the store never recorded; it moves with the revocation.
+  EXPECT_EQ(*tokens().RevokeUser(user_id_, 500, "logout_all"), 0);
+  EXPECT_EQ(store_->users().FindById(user_id_)->tokens_valid_after, 500);
+  EXPECT_EQ(*tokens().RevokeUser(user_id_, 400, "clock went back"), 0);
+  EXPECT_EQ(store_->users().FindById(user_id_)->tokens_valid_after, 500);
+  EXPECT_EQ(*tokens().RevokeUser(user_id_, 700, "again"), 0);
+  auto lookup = tokens().FindForRefresh("none", user_id_);
+  ASSERT_TRUE(lookup.ok() && lookup->owner);
+  EXPECT_EQ(lookup->owner->tokens_valid_after, 700);
 }
 
 TEST_P(TokenStoreTest, ListsOnlyLiveUnexpiredTokensNewestFirst) {

@@ -19,6 +19,10 @@ struct User {
   bool is_superuser = false;
   int64_t date_joined_us = 0;             // microseconds since the epoch, UTC
   std::optional<int64_t> last_login_us;   // unset until the first login
+  // Seconds since the epoch. Every token of this user issued before it is refused, whether
+  // authd recorded it or not: set by "end every session" (log out everywhere, a password
+  // change, a deactivation, an administrator's revoke).
+  int64_t tokens_valid_after = 0;
 };
 
 // What a new account is made of; the store assigns the id.

@@ -26,7 +26,8 @@ def free_port():
 def cluster(start_authd, tmp_path):
     """(balancer URL, instance a, instance b): rotation on, the key generated once and shared
     through the database, nginx trusted for X-Forwarded-For."""
-    env = {"AUTHD_ROTATE_REFRESH_TOKENS": "true", "AUTHD_TRUSTED_PROXIES": "127.0.0.1"}
+    env = {"AUTHD_ROTATE_REFRESH_TOKENS": "true", "AUTHD_ROTATION_GRACE_SECONDS": "0",
+           "AUTHD_TRUSTED_PROXIES": "127.0.0.1"}
     a = start_authd(env, db=tmp_path / "shared")
     b = start_authd(env, db=tmp_path / "shared")
     prefix = tmp_path / "nginx"

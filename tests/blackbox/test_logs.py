@@ -8,7 +8,8 @@ from conftest import SHARED_KEY, STRONG_PASSWORD
 
 def test_the_log_of_a_full_run_holds_no_secret(start_authd):
     server = start_authd({"AUTHD_SIGNING_KEY": SHARED_KEY, "AUTHD_LOG_LEVEL": "trace",
-                          "AUTHD_ROTATE_REFRESH_TOKENS": "true"})
+                          "AUTHD_ROTATE_REFRESH_TOKENS": "true",
+                          "AUTHD_ROTATION_GRACE_SECONDS": "0"})
     secrets = [SHARED_KEY, STRONG_PASSWORD]
 
     server.register("alice")

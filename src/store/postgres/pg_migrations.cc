@@ -68,6 +68,9 @@ constexpr Migration kMigrations[] = {
       );
       CREATE INDEX throttle_last_at ON throttle(last_at);
     )sql"},
+    {4, "tokens_valid_after", R"sql(
+      ALTER TABLE users ADD COLUMN tokens_valid_after BIGINT NOT NULL DEFAULT 0;
+    )sql"},
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion,

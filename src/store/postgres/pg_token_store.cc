@@ -106,7 +106,10 @@ StatusOr<int> PgTokenStore::RevokeFamily(std::string_view family, int64_t now,
 }
 
 StatusOr<int> PgTokenStore::RevokeUser(int64_t user_id, int64_t now, std::string_view reason) {
+  // One statement, so one transaction: the user's cutoff and the records move together.
   return Change(pool_,
+                "WITH cutoff AS (UPDATE users SET tokens_valid_after = "
+                "GREATEST(tokens_valid_after, $1) WHERE id = $3) "
                 "UPDATE refresh_tokens SET revoked_at = $1, revoke_reason = $2 "
                 "WHERE user_id = $3 AND revoked_at IS NULL",
                 Params().Add(now).Add(reason).Add(user_id), "revoke user tokens");

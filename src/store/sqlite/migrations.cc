@@ -66,6 +66,11 @@ constexpr Migration kMigrations[] = {
       );
       CREATE INDEX throttle_last_at ON throttle(last_at);
     )sql"},
+    {4, "tokens_valid_after", R"sql(
+      -- Seconds since the epoch: tokens of this user issued before it are refused, recorded
+      -- or not (TokenStore::RevokeUser moves it forward).
+      ALTER TABLE users ADD COLUMN tokens_valid_after INTEGER NOT NULL DEFAULT 0;
+    )sql"},
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion, "SQLite migrations end at kSchemaVersion");

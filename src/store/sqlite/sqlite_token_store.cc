@@ -117,11 +117,27 @@ StatusOr<int> SqliteTokenStore::RevokeFamily(std::string_view family, int64_t no
 
 StatusOr<int> SqliteTokenStore::RevokeUser(int64_t user_id, int64_t now,
                                            std::string_view reason) {
-  return Change(pool_,
-                "UPDATE refresh_tokens SET revoked_at = ?, revoke_reason = ? "
-                "WHERE user_id = ? AND revoked_at IS NULL",
-                "revoke user tokens",
-                [&](Statement& q) { q.Bind(1, now).Bind(2, reason).Bind(3, user_id); });
+  // One transaction: the user's cutoff and the records move together.
+  int revoked = 0;
+  Status s = rotations_.Run([&](Connection& conn) -> Status {
+    auto cutoff = conn.Prepare(
+        "UPDATE users SET tokens_valid_after = MAX(tokens_valid_after, ?) WHERE id = ?");
+    if (!cutoff.ok()) return cutoff.status();
+    Statement c(*cutoff);
+    c.Bind(1, now).Bind(2, user_id);
+    if (int rc = c.Step(); rc != SQLITE_DONE) return conn.Error(rc, "set tokens_valid_after");
+    auto stmt = conn.Prepare(
+        "UPDATE refresh_tokens SET revoked_at = ?, revoke_reason = ? "
+        "WHERE user_id = ? AND revoked_at IS NULL");
+    if (!stmt.ok()) return stmt.status();
+    Statement q(*stmt);
+    q.Bind(1, now).Bind(2, reason).Bind(3, user_id);
+    if (int rc = q.Step(); rc != SQLITE_DONE) return conn.Error(rc, "revoke user tokens");
+    revoked = conn.Changes();
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return revoked;
 }
 
 StatusOr<std::vector<RefreshTokenRecord>> SqliteTokenStore::ListLive(int64_t user_id,
