@@ -11,6 +11,7 @@ build_pkgs=(
   libboost1.81-dev libboost-json1.81-dev
   libssl-dev libargon2-dev libcrypt-dev libsqlite3-dev libpq-dev
   libcli11-dev libspdlog-dev libfmt-dev libtomlplusplus-dev
+  libicu-dev  # NFKC normalisation of usernames
   # Django's list of 20,000 common passwords is compiled into the binary (password policy).
   python3-django
 )

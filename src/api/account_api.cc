@@ -4,6 +4,7 @@
 #include "api/request_data.h"
 #include "api/routes.h"
 #include "api/user_json.h"
+#include "http/address_group.h"
 #include "users/user_rules.h"
 
 namespace authd {
@@ -62,6 +63,12 @@ asio::awaitable<Response> Register(Services& s, Request& request) {
   }
   if (!errors.empty()) co_return ToResponse(ValidationFailed(errors));
 
+  // As for logins: one address cannot take the whole hashing pool.
+  auto share = s.hashing_per_address.Acquire(AddressGroup(request.client_address));
+  if (!share.acquired()) {
+    s.metrics.Throttled("hashing");
+    co_return ToResponse(Throttled(1));
+  }
   auto hash = co_await s.hash_pool.Run([&] { return s.hasher.Hash(*password); });
   if (!hash) co_return ToResponse(Unavailable(1));
 

@@ -5,10 +5,12 @@
 #include "config/settings.h"
 #include "passwords/password_hasher.h"
 #include "passwords/password_policy.h"
+#include "passwords/verify_cost_floor.h"
 #include "runtime/blocking_pool.h"
 #include "sessions/session_service.h"
 #include "metrics/metrics.h"
 #include "store/store.h"
+#include "throttle/concurrency_limiter.h"
 #include "throttle/login_throttle.h"
 #include "throttle/rate_limiter.h"
 #include "tokens/token_service.h"
@@ -27,6 +29,10 @@ struct Services {
   BlockingPool& store_pool;  // writes that wait for a disk flush, so I/O threads keep serving
   const Clock& clock;
   LoginThrottle& login_throttle;
+  // Hashing jobs (running and queued) per client address, so one address cannot fill the pool.
+  ConcurrencyLimiter& hashing_per_address;
+  // Failed logins take as long as the slowest verification seen (passwords/verify_cost_floor.h).
+  VerifyCostFloor& failure_floor;
   RateLimiter* registration_limiter;  // null: registrations are not limited (the default)
   Metrics& metrics;
 };

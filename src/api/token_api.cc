@@ -3,11 +3,18 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <chrono>
 #include <mutex>
 
 #include "api/fields.h"
 #include "api/request_data.h"
 #include "api/routes.h"
+#include "http/address_group.h"
 #include "util/random.h"
 
 namespace authd {
@@ -65,13 +72,21 @@ asio::awaitable<Response> ObtainPair(Services& s, DummyHash& dummy, Request& req
   if (!errors.empty()) co_return ToResponse(ValidationFailed(errors));
 
   // Brute-force protection comes before the account is even looked up, and long before any
-  // hashing: a throttled guess costs one indexed read.
-  const std::string& address = request.client_address;
+  // hashing: a throttled guess costs one indexed read. Addresses count as groups (an IPv6
+  // client's /64), since one subscriber may hold a whole /64.
+  const std::string address = AddressGroup(request.client_address);
   auto attempt = s.login_throttle.Begin(*username, address);
   if (!attempt.ok()) co_return ToResponse(FromStatus(attempt.status()));
   if (attempt->blocked()) {
     s.metrics.Throttled("login");
     co_return ToResponse(Throttled(attempt->wait_seconds()));
+  }
+  // One address may have only so many hashing jobs under way, so it cannot deny logins to
+  // everyone else by filling the pool (random unknown names are never throttled per account).
+  auto share = s.hashing_per_address.Acquire(address);
+  if (!share.acquired()) {
+    s.metrics.Throttled("hashing");
+    co_return ToResponse(Throttled(1));
   }
 
   auto found = s.store.users().FindByUsername(*username);
@@ -84,18 +99,25 @@ asio::awaitable<Response> ObtainPair(Services& s, DummyHash& dummy, Request& req
   struct Check {
     bool valid = false;
     std::string rehashed;  // a new hash when the stored one used weaker parameters
+    std::chrono::microseconds cost{0};  // of the verification alone
   };
   auto check = co_await s.hash_pool.Run([&] {
     Check c;
-    if (!user) {
+    const auto started = std::chrono::steady_clock::now();
+    // No user, or one whose password can never match (Django's unusable "!..." passwords):
+    // verify against the dummy hash, so the work done is a real verification's.
+    if (!user || user->password_hash.empty() || user->password_hash.front() == '!') {
       (void)s.hasher.Verify(dummy.Get(s.hasher), *password);
-      return c;
+    } else {
+      c.valid = s.hasher.Verify(user->password_hash, *password);
     }
-    c.valid = s.hasher.Verify(user->password_hash, *password);
+    c.cost = std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now() - started);
     if (c.valid && s.hasher.NeedsRehash(user->password_hash)) c.rehashed = s.hasher.Hash(*password);
     return c;
   });
   if (!check) co_return ToResponse(Unavailable(1));
+  s.failure_floor.Observe(check->cost);
   // An inactive user is refused after the password check, so timing does not tell them apart.
   // An inactive account counts as a failure too: the throttle must not reveal that a password
   // was right.
@@ -104,6 +126,12 @@ asio::awaitable<Response> ObtainPair(Services& s, DummyHash& dummy, Request& req
         [&] { return s.login_throttle.RecordFailure(*username, address); });
     if (!counted) co_return ToResponse(Unavailable(1));
     if (!counted->ok()) co_return ToResponse(FromStatus(*counted));
+    // Every failure takes as long as the slowest verification seen (an imported legacy hash
+    // costs more than the dummy): a timer, not more hashing.
+    if (const auto pad = s.failure_floor.floor() - check->cost; pad.count() > 0) {
+      asio::steady_timer timer(co_await asio::this_coro::executor, pad);
+      co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
     s.metrics.LoginFailed();
     co_return ToResponse(
         AuthenticationFailed("No active account found with the given credentials", std::nullopt));

@@ -98,9 +98,12 @@ StatusOr<std::unique_ptr<App>> App::Create(Settings settings, Database database)
       LoginThrottleOptions{.enabled = s.login_throttle,
                            .free_attempts = s.login_free_attempts,
                            .account_threshold = s.login_account_threshold,
+                           .account_ceiling = s.login_account_ceiling,
+                           .address_threshold = s.login_address_threshold,
                            .backoff_base_seconds = s.login_backoff_base,
                            .backoff_max_seconds = s.login_backoff_max,
                            .window_seconds = s.login_failure_window});
+  app->hashing_per_address_ = std::make_unique<ConcurrencyLimiter>(s.max_hashing_per_ip);
   if (s.registration_rate) {
     app->registration_limiter_ = std::make_unique<RateLimiter>(
         app->store_->throttle(), app->clock_,
@@ -117,6 +120,8 @@ StatusOr<std::unique_ptr<App>> App::Create(Settings settings, Database database)
       .store_pool = *app->store_pool_,
       .clock = app->clock_,
       .login_throttle = *app->login_throttle_,
+      .hashing_per_address = *app->hashing_per_address_,
+      .failure_floor = app->failure_floor_,
       .registration_limiter = app->registration_limiter_.get(),
       .metrics = app->metrics_,
   });

@@ -9,9 +9,11 @@
 #include "passwords/argon2id_hasher.h"
 #include "passwords/migrating_hasher.h"
 #include "passwords/password_policy.h"
+#include "passwords/verify_cost_floor.h"
 #include "runtime/blocking_pool.h"
 #include "metrics/metrics.h"
 #include "store/store.h"
+#include "throttle/concurrency_limiter.h"
 #include "throttle/login_throttle.h"
 #include "throttle/rate_limiter.h"
 #include "tokens/token_service.h"
@@ -55,6 +57,9 @@ class App {
   std::unique_ptr<BlockingPool> hash_pool_;
   std::unique_ptr<BlockingPool> store_pool_;
   std::unique_ptr<LoginThrottle> login_throttle_;
+  std::unique_ptr<ConcurrencyLimiter> hashing_per_address_;
+  // A failed login is never answered sooner than 2 s of verification could take.
+  VerifyCostFloor failure_floor_{std::chrono::seconds(2)};
   std::unique_ptr<RateLimiter> registration_limiter_;
   Metrics metrics_;
   std::unique_ptr<Services> services_;

@@ -133,6 +133,8 @@ StatusOr<Settings> LoadSettings(const EnvLookup& env) {
   AUTHD_RETURN_IF_ERROR(ReadInt(env, "AUTHD_THREADS", s.io_threads, 1, 256));
   AUTHD_RETURN_IF_ERROR(ReadInt(env, "AUTHD_HASH_THREADS", s.hash_threads, 1, 256));
   AUTHD_RETURN_IF_ERROR(ReadInt(env, "AUTHD_HASH_QUEUE", s.hash_queue, 1, 1'000'000));
+  AUTHD_RETURN_IF_ERROR(
+      ReadInt(env, "AUTHD_MAX_HASHING_PER_IP", s.max_hashing_per_ip, 0, 1'000'000));
   AUTHD_RETURN_IF_ERROR(ReadInt(env, "AUTHD_STORE_THREADS", s.store_threads, 1, 1024));
   AUTHD_RETURN_IF_ERROR(ReadInt(env, "AUTHD_STORE_QUEUE", s.store_queue, 1, 1'000'000));
   AUTHD_RETURN_IF_ERROR(ReadInt(env, "AUTHD_MAX_CONNECTIONS", s.max_connections, 1, 1'000'000));
@@ -202,6 +204,10 @@ StatusOr<Settings> LoadSettings(const EnvLookup& env) {
       ReadInt(env, "AUTHD_LOGIN_FREE_ATTEMPTS", s.login_free_attempts, 1, 1000));
   AUTHD_RETURN_IF_ERROR(
       ReadInt(env, "AUTHD_LOGIN_ACCOUNT_THRESHOLD", s.login_account_threshold, 1, 1'000'000));
+  AUTHD_RETURN_IF_ERROR(
+      ReadInt(env, "AUTHD_LOGIN_ACCOUNT_CEILING", s.login_account_ceiling, 1, 1'000'000));
+  AUTHD_RETURN_IF_ERROR(
+      ReadInt(env, "AUTHD_LOGIN_ADDRESS_THRESHOLD", s.login_address_threshold, 1, 1'000'000));
   AUTHD_RETURN_IF_ERROR(ReadInt(env, "AUTHD_LOGIN_BACKOFF_BASE", s.login_backoff_base, 1, 3600));
   AUTHD_RETURN_IF_ERROR(ReadInt(env, "AUTHD_LOGIN_BACKOFF_MAX", s.login_backoff_max, 1, 86400));
   AUTHD_RETURN_IF_ERROR(
@@ -310,6 +316,7 @@ std::vector<std::string> DescribeSettings(const Settings& s) {
       fmt::format("AUTHD_THREADS={}", s.io_threads),
       fmt::format("AUTHD_HASH_THREADS={}", s.hash_threads),
       fmt::format("AUTHD_HASH_QUEUE={}", s.hash_queue),
+      fmt::format("AUTHD_MAX_HASHING_PER_IP={}", s.max_hashing_per_ip),
       fmt::format("AUTHD_STORE_THREADS={}", s.store_threads),
       fmt::format("AUTHD_STORE_QUEUE={}", s.store_queue),
       fmt::format("AUTHD_MAX_CONNECTIONS={}", s.max_connections),
@@ -341,6 +348,8 @@ std::vector<std::string> DescribeSettings(const Settings& s) {
       fmt::format("AUTHD_LOGIN_THROTTLE={}", s.login_throttle),
       fmt::format("AUTHD_LOGIN_FREE_ATTEMPTS={}", s.login_free_attempts),
       fmt::format("AUTHD_LOGIN_ACCOUNT_THRESHOLD={}", s.login_account_threshold),
+      fmt::format("AUTHD_LOGIN_ACCOUNT_CEILING={}", s.login_account_ceiling),
+      fmt::format("AUTHD_LOGIN_ADDRESS_THRESHOLD={}", s.login_address_threshold),
       fmt::format("AUTHD_LOGIN_BACKOFF_BASE={}", s.login_backoff_base),
       fmt::format("AUTHD_LOGIN_BACKOFF_MAX={}", s.login_backoff_max),
       fmt::format("AUTHD_LOGIN_FAILURE_WINDOW={}", s.login_failure_window),

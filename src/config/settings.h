@@ -30,6 +30,9 @@ struct Settings {
   int io_threads = 0;                 // 0: one per core
   int hash_threads = 0;               // 0: one per core
   int hash_queue = 256;               // hashing jobs waiting beyond this are answered 503
+  // Hashing jobs (running and queued) one client address may have at once; beyond, 429.
+  // 0: no cap.
+  int max_hashing_per_ip = 8;
   // Threads for store writes that wait on a disk flush (login, registration, rotation). They
   // mostly sleep; more of them lets more writes share one flush (group commit).
   int store_threads = 16;
@@ -80,6 +83,8 @@ struct Settings {
   bool login_throttle = true;
   int login_free_attempts = 5;          // per (account, address) before back-off
   int login_account_threshold = 20;     // per account before every address gets one free try
+  int login_account_ceiling = 100;      // per account before every attempt on it waits
+  int login_address_threshold = 100;    // per address, all accounts, before the address waits
   int64_t login_backoff_base = 1;       // seconds; doubles with each further failure
   int64_t login_backoff_max = 900;      // seconds
   int64_t login_failure_window = 3600;  // seconds without failures that reset a counter

@@ -6,6 +6,8 @@
 #include <boost/range/iterator_range.hpp>
 #include <spdlog/spdlog.h>
 
+#include "util/utf8.h"
+
 namespace authd {
 namespace http = boost::beast::http;
 
@@ -58,6 +60,11 @@ Request ViewRequest(const BeastRequest& req, const std::string& peer,
 }
 
 boost::asio::awaitable<Response> Dispatch(const Router& router, Request& request) {
+  // Path parameters and query values go to stores, and PostgreSQL refuses text that is not
+  // UTF-8 with an error: such a target never reaches a handler.
+  if (!IsValidUtf8(request.path) || !IsValidUtf8(request.query)) {
+    co_return ErrorAnswer(400, "The request target is not valid UTF-8.");
+  }
   Router::Match m = router.Find(request);
   switch (m.kind) {
     case Router::Match::Kind::kFound: {

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "util/utf8.h"
+
 namespace authd {
 namespace {
 
@@ -22,7 +24,9 @@ RefreshTokenRecord NewRecord(const TokenClaims& claims, std::string family,
           .family = std::move(family),
           .issued_at = claims.iat.value_or(0),
           .expires_at = claims.exp,
-          .user_agent = std::string(client.user_agent.substr(0, 512)),
+          // Shown in session lists and stored in databases that insist on UTF-8: a cut
+          // mid-character or a raw byte made invalid JSON on SQLite and a 500 on PostgreSQL.
+          .user_agent = SanitizeUtf8(client.user_agent, 512),
           .client_address = std::string(client.address)};
 }
 

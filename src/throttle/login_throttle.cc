@@ -37,6 +37,10 @@ std::string LoginThrottle::AccountKey(std::string_view username) {
   return "login:account:" + std::string(username);
 }
 
+std::string LoginThrottle::AddressKey(std::string_view address) {
+  return "login:address:" + std::string(address);
+}
+
 std::string LoginThrottle::PairKey(std::string_view username, std::string_view address) {
   // An address holds no space, so the split is unambiguous whatever the username holds.
   std::string key = "login:pair:";
@@ -71,12 +75,24 @@ StatusOr<LoginThrottle::Attempt> LoginThrottle::Begin(std::string_view username,
                                                       std::string_view address) {
   Attempt attempt;
   if (!Counted(username)) return attempt;
+  const int64_t now = clock_.NowMicros();
+  // The account's and the address's own waits hold for every pair they take part in.
+  for (const std::string& wide : {AccountKey(username), AddressKey(address)}) {
+    auto entry = store_.Find(wide);
+    if (!entry.ok()) return entry.status();
+    if (*entry && (*entry)->until > now) {
+      attempt.wait_seconds_ = std::max(attempt.wait_seconds_, CeilSeconds((*entry)->until - now));
+    }
+  }
   std::string key = PairKey(username, address);
   auto entry = store_.Find(key);
   if (!entry.ok()) return entry.status();
+  if (attempt.wait_seconds_ > 0) {
+    attempt.had_failures_ = entry->has_value();
+    return attempt;
+  }
   int64_t failures = 0;
   if (*entry) {
-    const int64_t now = clock_.NowMicros();
     attempt.had_failures_ = true;
     if ((*entry)->until > now) {
       attempt.wait_seconds_ = CeilSeconds((*entry)->until - now);
@@ -102,9 +118,19 @@ Status LoginThrottle::RecordFailure(std::string_view username, std::string_view 
   const int64_t now = clock_.NowMicros();
   const int64_t window = options_.window_seconds * kMicros;
   auto account = store_.Update(AccountKey(username), [&](const auto& current) {
-    return CountFailure(current, now, window);
+    ThrottleEntry next = CountFailure(current, now, window);
+    const int64_t wait = BackoffSeconds(next.count, options_.account_ceiling);
+    next.until = wait > 0 ? now + wait * kMicros : 0;
+    return next;
   });
   if (!account.ok()) return account.status();
+  auto by_address = store_.Update(AddressKey(address), [&](const auto& current) {
+    ThrottleEntry next = CountFailure(current, now, window);
+    const int64_t wait = BackoffSeconds(next.count, options_.address_threshold);
+    next.until = wait > 0 ? now + wait * kMicros : 0;
+    return next;
+  });
+  if (!by_address.ok()) return by_address.status();
   const int64_t free = account->count >= options_.account_threshold ? 1 : options_.free_attempts;
   auto pair = store_.Update(PairKey(username, address), [&](const auto& current) {
     ThrottleEntry next = CountFailure(current, now, window);

@@ -10,6 +10,14 @@
 // single free attempt instead of several, so a botnet gets one guess per address per back-off
 // while a user from a fresh address still gets in with the right password.
 //
+// Two ceilings stop what the pair counter cannot see. Past `account_ceiling` failures on one
+// account (from any number of addresses) every attempt on it waits, doubling as failures go on
+// and capped at the maximum back-off: 300 addresses no longer get 300 guesses, and the owner
+// is slowed, never locked out for good. Past `address_threshold` failures from one address
+// (across all accounts) that address waits before any further attempt: spraying one password
+// over many accounts is slowed as guessing many passwords on one is. Callers pass addresses
+// grouped as http/address_group.h does (an IPv6 client by its /64).
+//
 // Unknown usernames are counted like known ones: a 429 must not reveal whether an account
 // exists. Names longer than any account can have are not counted (no account to protect,
 // and no unbounded keys in the store).
@@ -34,6 +42,8 @@ struct LoginThrottleOptions {
   int free_attempts = 5;            // failures per (account, address) before back-off starts
   int account_threshold = 20;       // failures per account (all addresses) before each address
                                     // gets a single free attempt
+  int account_ceiling = 100;        // failures per account before every attempt on it waits
+  int address_threshold = 100;      // failures per address (all accounts) before it waits
   int64_t backoff_base_seconds = 1; // the first wait; each further failure doubles it
   int64_t backoff_max_seconds = 900;
   int64_t window_seconds = 3600;    // a counter restarts after this long without failures
@@ -66,8 +76,8 @@ class LoginThrottle {
     bool had_failures_ = false;
   };
 
-  // Whether `address` may try a password for `username` now: one read of the pair's counter.
-  // Hold the Attempt until the answer is decided.
+  // Whether `address` may try a password for `username` now: reads of the pair's, the
+  // account's and the address's counters. Hold the Attempt until the answer is decided.
   StatusOr<Attempt> Begin(std::string_view username, std::string_view address);
 
   // A wrong password (or an unknown or inactive account): counts it on the account and the
@@ -83,6 +93,7 @@ class LoginThrottle {
 
  private:
   static std::string AccountKey(std::string_view username);
+  static std::string AddressKey(std::string_view address);
   static std::string PairKey(std::string_view username, std::string_view address);
   bool Counted(std::string_view username) const;
 

@@ -94,6 +94,34 @@ TEST_P(LoginThrottleTest, ADistributedAttackLeavesEachAddressOneFreeAttempt) {
   EXPECT_EQ(Wait(t, "bob", "10.0.1.1"), 0);
 }
 
+TEST_P(LoginThrottleTest, PastTheAccountCeilingEveryAddressWaits) {
+  // 300 addresses used to get a guess each, and the right password then still worked at once.
+  auto t = Throttle({.free_attempts = 5, .account_threshold = 4, .account_ceiling = 6,
+                     .backoff_base_seconds = 2, .backoff_max_seconds = 60});
+  for (int i = 0; i < 6; ++i) EXPECT_EQ(Fail(t, "alice", "10.0.0." + std::to_string(i)), 0);
+  // A fresh address, never seen: waits too, for the account's back-off.
+  EXPECT_EQ(Wait(t, "alice", "10.9.9.9"), 2);
+  clock_.AdvanceSeconds(2);
+  EXPECT_EQ(Fail(t, "alice", "10.9.9.9"), 0);
+  EXPECT_EQ(Wait(t, "alice", "10.8.8.8"), 4);  // doubling...
+  for (int i = 0; i < 10; ++i) {
+    clock_.AdvanceSeconds(60);
+    EXPECT_EQ(Fail(t, "alice", "10.7.7." + std::to_string(i)), 0);
+  }
+  EXPECT_EQ(Wait(t, "alice", "10.6.6.6"), 60);  // ...up to the cap, never a permanent lock
+  clock_.AdvanceSeconds(60);
+  EXPECT_EQ(Wait(t, "alice", "10.6.6.6"), 0);
+  EXPECT_EQ(Wait(t, "bob", "10.6.6.6"), 0);  // other accounts are not affected
+}
+
+TEST_P(LoginThrottleTest, PastItsThresholdOneAddressWaitsOnEveryAccount) {
+  // Spraying: one guess on each of many accounts from one address.
+  auto t = Throttle({.free_attempts = 5, .address_threshold = 5, .backoff_base_seconds = 3});
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(Fail(t, "user" + std::to_string(i), "10.0.0.1"), 0);
+  EXPECT_EQ(Wait(t, "someone-else", "10.0.0.1"), 3);
+  EXPECT_EQ(Wait(t, "someone-else", "10.0.0.2"), 0);  // other addresses are not affected
+}
+
 TEST_P(LoginThrottleTest, SuccessClearsThePairAndQuietTimeResetsCounts) {
   auto t = Throttle({.free_attempts = 2, .window_seconds = 3600});
   Fail(t, "alice", "10.0.0.1");

@@ -1,6 +1,8 @@
 #include "util/unicode.h"
 
 #include <locale.h>
+#include <unicode/normalizer2.h>
+#include <unicode/unistr.h>
 #include <wctype.h>
 
 #include "util/utf8.h"
@@ -17,6 +19,22 @@ locale_t Utf8Locale() {
 }
 
 }  // namespace
+
+std::string NormalizeNfkc(std::string_view utf8) {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCInstance(status);
+  if (U_FAILURE(status)) return std::string(utf8);  // ICU's data is part of the library
+  const icu::UnicodeString in = icu::UnicodeString::fromUTF8(
+      icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
+  // Most names are already normal: a quick check spares the copy.
+  if (nfkc->isNormalized(in, status) && U_SUCCESS(status)) return std::string(utf8);
+  status = U_ZERO_ERROR;
+  const icu::UnicodeString out = nfkc->normalize(in, status);
+  if (U_FAILURE(status)) return std::string(utf8);
+  std::string result;
+  out.toUTF8String(result);
+  return result;
+}
 
 bool IsWordChar(char32_t c) {
   if (c < 0x80) {

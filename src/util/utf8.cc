@@ -1,5 +1,7 @@
 #include "util/utf8.h"
 
+#include <algorithm>
+
 namespace authd {
 
 bool IsValidUtf8(std::string_view s) {
@@ -40,6 +42,28 @@ char32_t NextCodePoint(std::string_view s, size_t& i) {
   }
   i += len;
   return cp;
+}
+
+std::string SanitizeUtf8(std::string_view s, size_t max_bytes) {
+  static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+  std::string out;
+  out.reserve(std::min(s.size(), max_bytes));
+  size_t i = 0;
+  while (i < s.size()) {
+    // The longest valid sequence starting here: 1 to 4 bytes, or 0 when none is.
+    size_t len = 0;
+    for (size_t n = 1; n <= 4 && i + n <= s.size(); ++n) {
+      if (IsValidUtf8(s.substr(i, n))) {
+        len = n;
+        break;
+      }
+    }
+    const std::string_view piece = len > 0 ? s.substr(i, len) : kReplacement;
+    if (out.size() + piece.size() > max_bytes) break;
+    out.append(piece);
+    i += len > 0 ? len : 1;
+  }
+  return out;
 }
 
 size_t CodePointCount(std::string_view s) {

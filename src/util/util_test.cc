@@ -57,6 +57,32 @@ TEST(Utf8, AcceptsValidAndRefusesInvalid) {
   EXPECT_EQ(CodePointCount("Jos\xc3\xa9"), 4u);
 }
 
+TEST(Utf8, SanitizeReplacesInvalidBytesAndCutsOnACharacterBoundary) {
+  EXPECT_EQ(SanitizeUtf8("plain", 512), "plain");
+  EXPECT_EQ(SanitizeUtf8("a\xFF" "b", 512), "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(SanitizeUtf8("\xC3", 512), "\xEF\xBF\xBD");         // truncated sequence
+  EXPECT_EQ(SanitizeUtf8("\xED\xA0\x80", 512),                    // a surrogate: 3 bytes
+            "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+  // 511 ASCII bytes and a two-byte character: the character would cross 512, so it goes.
+  const std::string ua = std::string(511, 'x') + "\xC3\xA9";
+  EXPECT_EQ(SanitizeUtf8(ua, 512), std::string(511, 'x'));
+  EXPECT_EQ(SanitizeUtf8(std::string(600, 'y'), 512), std::string(512, 'y'));
+  for (const std::string& in : {std::string("\xF0\x9F\x98"), std::string(513, '\xE9'), ua}) {
+    EXPECT_TRUE(IsValidUtf8(SanitizeUtf8(in, 512)));
+    EXPECT_LE(SanitizeUtf8(in, 512).size(), 512u);
+  }
+}
+
+TEST(Unicode, NfkcAsPythonsUnicodedata) {
+  EXPECT_EQ(NormalizeNfkc("admin"), "admin");
+  EXPECT_EQ(NormalizeNfkc("\xEF\xBD\x81\xEF\xBD\x84\xEF\xBD\x8D\xEF\xBD\x89\xEF\xBD\x8E"),
+            "admin");                                              // fullwidth ａｄｍｉｎ
+  EXPECT_EQ(NormalizeNfkc("\xF0\x9D\x90\x9A\xF0\x9D\x90\x9D"), "ad");   // bold 𝐚𝐝
+  EXPECT_EQ(NormalizeNfkc("\xE2\x84\xAA"), "K");               // KELVIN SIGN
+  EXPECT_EQ(NormalizeNfkc("e\xCC\x81"), "\xC3\xA9");          // e + combining acute -> é
+  EXPECT_EQ(NormalizeNfkc("\xEF\xAC\x81"), "fi");              // the ﬁ ligature
+}
+
 TEST(Unicode, WordCharactersFollowPython) {
   EXPECT_TRUE(IsWordChar('a'));
   EXPECT_TRUE(IsWordChar('_'));

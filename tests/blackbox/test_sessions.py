@@ -1,4 +1,6 @@
 """The signed-in user's sessions (list, end one, end all) and password change over HTTP."""
+import json
+
 from conftest import STRONG_PASSWORD, claims_of
 
 BLACKLISTED = {"detail": "Token is blacklisted", "code": "token_not_valid"}
@@ -131,3 +133,51 @@ def test_inactive_and_deleted_users_are_refused(authd):
     assert (r.status_code, r.json()) == (401, {"detail": "User not found", "code": "user_not_found"})
     r = authd.post("/api/token/refresh/", data={"refresh": pair["refresh"]})
     assert r.status_code == 401 and r.json()["code"] == "no_active_account"
+
+
+def raw_request(server, head):
+    """Sends raw head bytes (anything: raw non-ASCII too); (status, body bytes)."""
+    import socket
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+        s.sendall(head)
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+    head_end = data.index(b"\r\n\r\n")
+    return int(data.split(b" ", 2)[1]), data[head_end + 4:]
+
+
+def test_user_agents_are_stored_as_valid_utf8(authd):
+    # A 513-byte UTF-8 User-Agent used to be cut mid-character, and raw bytes stored as they
+    # came: the session list was invalid UTF-8 JSON on SQLite, and the login a 500 on
+    # PostgreSQL after the password was accepted.
+    authd.register("alice")
+    agents = [("x" * 511 + "é").encode(), b"curl/8 \xff\xfe raw", "ü".encode() * 300]
+    for agent in agents:
+        body = f"username=alice&password={STRONG_PASSWORD}".encode()
+        status, answer = raw_request(authd, b"POST /api/token/ HTTP/1.1\r\nHost: x\r\n"
+                                     b"User-Agent: " + agent + b"\r\nConnection: close\r\n"
+                                     b"Content-Type: application/x-www-form-urlencoded\r\n"
+                                     b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+        assert status == 200, answer
+    access = json.loads(answer)["access"]
+    status, listing = raw_request(authd, b"GET /api/sessions/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                                  b"Authorization: Bearer " + access.encode() + b"\r\n\r\n")
+    assert status == 200
+    stored = {s["user_agent"] for s in json.loads(listing.decode("utf-8"))}  # strict decode
+    assert "x" * 511 in stored                      # cut before the character, not inside it
+    assert "curl/8 \ufffd\ufffd raw" in stored      # raw bytes replaced
+    assert "ü" * 256 in stored                      # 512 bytes of two-byte characters
+    assert all(len(a.encode()) <= 512 for a in stored)
+
+
+def test_a_path_that_is_not_utf8_is_refused_before_any_store(authd):
+    authd.register("alice")
+    access = authd.login("alice")["access"]
+    for target in (b"/api/sessions/\xff/", b"/api/admin/users/\xc3/", b"/api/sessions/?current=\xff"):
+        method = b"GET" if b"?" in target else b"DELETE"
+        status, body = raw_request(authd, method + b" " + target + b" HTTP/1.1\r\nHost: x\r\n"
+                                   b"Connection: close\r\nAuthorization: Bearer " + access.encode() + b"\r\n\r\n")
+        assert status == 400, (target, status, body)
+        assert json.loads(body) == {"detail": "The request target is not valid UTF-8."}
+    assert authd.get("/api/sessions/", token=access).status_code == 200
