@@ -6,6 +6,7 @@
 #include "api/user_json.h"
 #include "http/address_group.h"
 #include "users/user_rules.h"
+#include "util/unicode.h"
 
 namespace authd {
 namespace {
@@ -32,6 +33,8 @@ asio::awaitable<Response> Register(Services& s, Request& request) {
   FieldErrors errors;
   auto username = ReadCharField(*data, "username", {.max_length = 150}, errors);
   if (username) {
+    // Django's normalize_username: the account is made (and checked) under the NFKC form.
+    username = NormalizeNfkc(*username);
     if (auto bad = CheckUsername(*username)) errors.Add("username", *bad);
   }
   auto password =

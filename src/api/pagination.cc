@@ -80,10 +80,13 @@ std::string PageLink(const Request& request, const json::object& query,
 Result<PageRequest, ApiError> ReadPageRequest(const json::object& query) {
   PageRequest p;
   if (const json::value* page = query.if_contains("page")) {
-    // DRF accepts "last" as the last page; we keep to numbers.
-    auto n = PositiveInt(page);
-    if (!n) return Err{InvalidPage()};
-    p.page = *n;
+    if (page->is_string() && page->get_string() == "last") {
+      p.last = true;  // DRF's last_page_strings
+    } else {
+      auto n = PositiveInt(page);
+      if (!n) return Err{InvalidPage()};
+      p.page = *n;
+    }
   }
   if (auto size = PositiveInt(query.if_contains("page_size"))) {
     p.size = std::min(*size, kMaxPageSize);
@@ -92,10 +95,14 @@ Result<PageRequest, ApiError> ReadPageRequest(const json::object& query) {
   return p;
 }
 
+int64_t LastPage(int64_t count, int64_t size) {
+  return std::max<int64_t>(1, (count + size - 1) / size);
+}
+
 Result<json::object, ApiError> PageResponse(const Request& request, const json::object& query,
                                             const PageRequest& page, int64_t count,
                                             json::array results) {
-  const int64_t pages = std::max<int64_t>(1, (count + page.size - 1) / page.size);
+  const int64_t pages = LastPage(count, page.size);
   if (page.page > pages) return Err{InvalidPage()};
   json::object body;
   body["count"] = count;

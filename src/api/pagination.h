@@ -19,6 +19,7 @@ inline constexpr int64_t kMaxPageSize = 200;
 
 struct PageRequest {
   int64_t page = 1;  // from 1
+  bool last = false;  // ?page=last (DRF's last_page_strings): the page is known once counted
   int64_t size = kDefaultPageSize;
   int64_t offset() const { return (page - 1) * size; }
 };
@@ -26,6 +27,9 @@ struct PageRequest {
 // The page asked for by `query` (already decoded). A malformed page is DRF's 404
 // {"detail": "Invalid page."}; a malformed or oversized page_size falls back as DRF does.
 Result<PageRequest, ApiError> ReadPageRequest(const boost::json::object& query);
+
+// The number of the last page of `count` items (1 when there are none).
+int64_t LastPage(int64_t count, int64_t size);
 
 // The answer for one page of `count` items. A page past the end (other than an empty first
 // page) is 404 "Invalid page.".

@@ -12,10 +12,12 @@
 #include <mutex>
 
 #include "api/fields.h"
+#include "api/login_name.h"
 #include "api/request_data.h"
 #include "api/routes.h"
 #include "http/address_group.h"
 #include "util/random.h"
+#include "util/unicode.h"
 
 namespace authd {
 namespace {
@@ -66,10 +68,12 @@ asio::awaitable<Response> ObtainPair(Services& s, DummyHash& dummy, Request& req
   auto data = RequestData(request);
   if (!data.ok()) co_return ToResponse(data.error());
   FieldErrors errors;
-  auto username = ReadCharField(*data, "username", {}, errors);
+  auto typed = ReadCharField(*data, "username", {}, errors);
   auto password =
       ReadCharField(*data, "password", {.max_bytes = s.settings.max_password_bytes}, errors);
   if (!errors.empty()) co_return ToResponse(ValidationFailed(errors));
+  // Counters are kept under the normal form, so "ａｄｍｉｎ" and "admin" share them.
+  const std::optional<std::string> username = NormalizeNfkc(*typed);
 
   // Brute-force protection comes before the account is even looked up, and long before any
   // hashing: a throttled guess costs one indexed read. Addresses count as groups (an IPv6
@@ -89,7 +93,7 @@ asio::awaitable<Response> ObtainPair(Services& s, DummyHash& dummy, Request& req
     co_return ToResponse(Throttled(1));
   }
 
-  auto found = s.store.users().FindByUsername(*username);
+  auto found = FindByLoginName(s.store.users(), *typed);
   if (!found.ok() && found.status().code() != StatusCode::kNotFound) {
     co_return ToResponse(FromStatus(found.status()));
   }

@@ -35,6 +35,9 @@ int RunImportDjango(Settings settings, const std::string& from) {
   for (const std::string& conflict : r.conflicts) {
     std::fprintf(stderr, "Conflict: %s\n", conflict.c_str());
   }
+  for (const std::string& collision : r.name_collisions) {
+    std::fprintf(stderr, "Name collision: %s\n", collision.c_str());
+  }
   if (!key_given) {
     std::fprintf(stderr,
                  "Note: tokens Django issued verify here only with its key: set AUTHD_SIGNING_KEY "

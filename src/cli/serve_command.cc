@@ -43,6 +43,12 @@ int RunServe(Settings settings) {
     return 2;
   }
 
+  auto cors = Cors::Parse(s.cors_allowed_origins);
+  if (!cors.ok()) {
+    spdlog::error("cannot start: {}", cors.status().message());
+    return 2;
+  }
+
   Router router;
   AddAllRoutes(router, (*app)->services());
 
@@ -57,6 +63,7 @@ int RunServe(Settings settings) {
           .keepalive_timeout = std::chrono::seconds(s.keepalive_timeout_seconds),
           .max_body_bytes = s.max_body_bytes,
           .trusted_proxies = std::move(proxies).value(),
+          .cors = std::move(cors).value(),
           .on_answer = [&metrics = (*app)->metrics()](const Request& request,
                                                       const Response& response,
                                                       std::chrono::microseconds elapsed) {

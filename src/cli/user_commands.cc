@@ -2,10 +2,12 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "api/login_name.h"
 #include "cli/app.h"
 #include "cli/commands.h"
 #include "cli/prompt.h"
 #include "users/user_rules.h"
+#include "util/unicode.h"
 #include "util/utf8.h"
 
 namespace authd {
@@ -72,6 +74,7 @@ int RunCreateSuperuser(Settings settings, const CreateSuperuserArgs& args) {
   }
   if (username.empty()) return Fail("This field cannot be blank.");
   if (!IsValidUtf8(username)) return Fail("The username is not valid UTF-8.");
+  username = NormalizeNfkc(username);  // as Django's createsuperuser (normalize_username)
   if (auto bad = CheckUsername(username)) return Fail(*bad);
   if (!args.email.empty()) {
     if (auto bad = CheckEmail(args.email)) return Fail(*bad);
@@ -124,7 +127,8 @@ int RunChangePassword(Settings settings, const std::string& username) {
   if (!created.ok()) return Fail(created.status().message());
   App& app = **created;
 
-  auto user = app.store().users().FindByUsername(username);
+  if (!IsValidUtf8(username)) return Fail("The username is not valid UTF-8.");
+  auto user = FindByLoginName(app.store().users(), username);
   if (!user.ok()) {
     if (user.status().code() == StatusCode::kNotFound) {
       return Fail("user '" + username + "' does not exist");

@@ -231,6 +231,7 @@ StatusOr<Settings> LoadSettings(const EnvLookup& env) {
     }
   }
   if (auto v = env("AUTHD_TRUSTED_PROXIES")) s.trusted_proxies = SplitList(*v);
+  if (auto v = env("AUTHD_CORS_ALLOWED_ORIGINS")) s.cors_allowed_origins = SplitList(*v);
   if (auto v = env("AUTHD_LOG_LEVEL")) {
     static constexpr std::string_view kLevels[] = {"trace", "debug", "info", "warn", "error", "off"};
     if (std::find(std::begin(kLevels), std::end(kLevels), *v) == std::end(kLevels)) {
@@ -355,6 +356,7 @@ std::vector<std::string> DescribeSettings(const Settings& s) {
       fmt::format("AUTHD_LOGIN_FAILURE_WINDOW={}", s.login_failure_window),
       fmt::format("AUTHD_REGISTRATION_RATE={}", DescribeRate(s.registration_rate)),
       fmt::format("AUTHD_TRUSTED_PROXIES={}", fmt::join(s.trusted_proxies, ",")),
+      fmt::format("AUTHD_CORS_ALLOWED_ORIGINS={}", fmt::join(s.cors_allowed_origins, ",")),
       fmt::format("AUTHD_LOG_LEVEL={}", s.log_level),
       fmt::format("AUTHD_LOG_FORMAT={}", s.log_format),
       fmt::format("AUTHD_METRICS_LISTEN={}", s.metrics_listen),

@@ -94,6 +94,9 @@ struct Settings {
   // Peers whose X-Forwarded-For is believed (addresses or CIDR blocks). Empty: the client
   // address is always the socket's peer.
   std::vector<std::string> trusted_proxies;
+  // Browser origins ("https://app.example") whose pages may call the API (http/cors.h).
+  // Empty: CORS is off.
+  std::vector<std::string> cors_allowed_origins;
 
   std::string log_level = "info";
   std::string log_format = "text";  // text | json (one object per line)

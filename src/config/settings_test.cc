@@ -62,7 +62,7 @@ TEST(Settings, TokenLifecycleAndKeys) {
   auto d = LoadSettings(Env({}));
   EXPECT_FALSE(d->rotate_refresh_tokens);
   EXPECT_TRUE(d->blacklist_after_rotation);
-  EXPECT_EQ(d->rotation_grace_seconds, 10)  // two tabs refreshing at once stay logged in;
+  EXPECT_EQ(d->rotation_grace_seconds, 10);  // two tabs refreshing at once stay logged in
   EXPECT_EQ(d->algorithm, "HS256");
   EXPECT_FALSE(d->issuer);
 

@@ -2,15 +2,46 @@
 
 #include <fmt/format.h>
 
+#include <optional>
+#include <unordered_map>
 #include <unordered_set>
+
+#include "util/unicode.h"
 
 namespace authd {
 namespace {
 
 constexpr std::string_view kRevokeReason = "django_blacklist";
 
+// Names of the import that collide under NFKC with another name, in the import or here.
+Status ReportNameCollisions(const std::vector<User>& users, UserStore& store,
+                            ImportReport& report) {
+  std::unordered_map<std::string, const User*> by_normal;
+  for (const User& user : users) by_normal.emplace(NormalizeNfkc(user.username), &user);
+  for (const User& user : users) {
+    const std::string normal = NormalizeNfkc(user.username);
+    if (normal == user.username) continue;
+    std::optional<std::string> other;
+    if (auto it = by_normal.find(normal); it != by_normal.end() && it->second != &user) {
+      other = fmt::format("user {} '{}'", it->second->id, it->second->username);
+    } else if (auto here = store.FindByUsername(normal); here.ok()) {
+      if (here->id != user.id) other = fmt::format("user {} '{}' here", here->id, here->username);
+    } else if (here.status().code() != StatusCode::kNotFound) {
+      return here.status();
+    }
+    if (other) {
+      report.name_collisions.push_back(fmt::format(
+          "user {} '{}' is '{}' under NFKC, as {} is: both are kept; '{}' logs in only by "
+          "its exact name",
+          user.id, user.username, normal, *other, user.username));
+    }
+  }
+  return Status::Ok();
+}
+
 Status ImportUsers(const std::vector<User>& users, UserStore& store, ImportReport& report,
                    std::unordered_set<int64_t>& here) {
+  AUTHD_RETURN_IF_ERROR(ReportNameCollisions(users, store, report));
   for (const User& user : users) {
     Status st = store.Import(user);
     if (st.ok()) {

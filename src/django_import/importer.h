@@ -26,6 +26,9 @@ struct ImportReport {
   int users_imported = 0;
   int users_already_here = 0;
   std::vector<std::string> conflicts;  // one line per user that could not be imported
+  // Names that are one name under NFKC (Django's normalize_username), e.g. "ａｄｍｉｎ" beside
+  // "admin": both accounts are imported, but the second logs in only by its exact name.
+  std::vector<std::string> name_collisions;
   int tokens_imported = 0;             // of which blacklisted: tokens_imported_revoked
   int tokens_imported_revoked = 0;
   int tokens_already_here = 0;

@@ -54,6 +54,8 @@ Request ViewRequest(const BeastRequest& req, const std::string& peer,
   }
   request.user_agent = req[http::field::user_agent];
   request.host = req[http::field::host];
+  request.origin = req[http::field::origin];
+  request.cors_request_method = req[http::field::access_control_request_method];
   request.body = req.body();
   request.client_address = trusted.empty() ? peer : trusted.ClientAddress(peer, ForwardedFor(req));
   return request;
@@ -88,7 +90,11 @@ boost::asio::awaitable<Response> Dispatch(const Router& router, Request& request
       co_return r;
     }
     case Router::Match::Kind::kRedirect: {
-      Response r = ErrorAnswer(301, "Moved permanently.");
+      // Django's APPEND_SLASH answers 301, which clients re-send as a GET without the body:
+      // every other method gets 308, which keeps the method and the body (RFC 9110 15.4.9).
+      const bool safe = request.method == "GET" || request.method == "HEAD";
+      Response r = safe ? ErrorAnswer(301, "Moved permanently.")
+                        : ErrorAnswer(308, "Permanent redirect.");
       r.AddHeader("Location", m.location);
       co_return r;
     }

@@ -21,6 +21,8 @@ struct Request {
   std::string_view authorization; // empty when absent
   std::string_view user_agent;
   std::string_view host;          // the Host header, as sent (untrusted)
+  std::string_view origin;        // the Origin header (CORS); empty when absent
+  std::string_view cors_request_method;  // Access-Control-Request-Method (a preflight)
   std::string_view body;
   std::string client_address;     // the peer's IP address
   std::vector<std::pair<std::string, std::string>> path_params;  // from "{name}" route segments

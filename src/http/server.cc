@@ -241,6 +241,7 @@ asio::awaitable<void> Server::Impl::Serve(Worker& w, tcp::socket socket, std::st
       Request request = ViewRequest(req, client, options.trusted_proxies);
       request.request_id = AcceptOrMakeRequestId(req["X-Request-ID"]);
       Response response = co_await Dispatch(router, request);
+      options.cors.Decorate(request, response);
       response.AddHeader("X-Request-ID", request.request_id);
       const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
           std::chrono::steady_clock::now() - started);

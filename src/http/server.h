@@ -22,6 +22,7 @@
 #include <memory>
 #include <string>
 
+#include "http/cors.h"
 #include "http/router.h"
 #include "http/trusted_proxies.h"
 #include "util/status.h"
@@ -41,6 +42,7 @@ struct ServerOptions {
   size_t max_header_bytes = 8192;
   size_t max_body_bytes = 1 << 20;
   TrustedProxies trusted_proxies;  // whose X-Forwarded-For names the client
+  Cors cors;                       // off unless origins are listed
   // Called with every dispatched request and its answer (for metrics), on the I/O thread.
   std::function<void(const Request&, const Response&, std::chrono::microseconds)> on_answer;
   bool access_log = true;  // one log line per request (the metrics listener has none)

@@ -63,6 +63,8 @@ class UserStore {
   // Deletes the user and, with them, their refresh-token records. NotFound when absent.
   virtual Status Delete(int64_t id) = 0;
   virtual StatusOr<UserPage> List(const UserQuery& query) = 0;
+  // How many users are both active and superusers (so the last one is not removed).
+  virtual StatusOr<int64_t> CountActiveSuperusers() = 0;
 };
 
 }  // namespace authd

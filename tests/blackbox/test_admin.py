@@ -67,6 +67,10 @@ def test_lists_pages_drf_style(admin):
     page3 = requests.get(page2["next"], headers=bearer(admin.admin_token)).json()
     assert [u["username"] for u in page3["results"]] == ["user4"] and page3["next"] is None
 
+    # DRF's ?page=last.
+    last = admin.get("/api/admin/users/?page_size=2&search=user&page=last", token=admin.admin_token).json()
+    assert [u["username"] for u in last["results"]] == ["user4"] and last["next"] is None
+    assert last["previous"] == f"http://127.0.0.1:{admin.port}/api/admin/users/?page=2&page_size=2&search=user"
     r = admin.get("/api/admin/users/?page=9", token=admin.admin_token)
     assert (r.status_code, r.json()) == (404, {"detail": "Invalid page."})
     r = admin.get("/api/admin/users/?page=zero", token=admin.admin_token)
@@ -159,3 +163,19 @@ def test_staff_cannot_manage_superusers_or_grant_staff(admin):
     assert r.status_code == 403
     r = requests.patch(admin.url(f"/api/admin/users/{bob_id}/"), json={"first_name": "Bob"}, headers=staff)
     assert r.status_code == 200 and r.json()["first_name"] == "Bob"
+
+
+def test_the_last_active_superuser_cannot_remove_itself(admin):
+    refused = {"detail": "The last active superuser cannot be deleted, deactivated or demoted."}
+    me = admin.get("/user_detail/", token=admin.admin_token).json()["id"]
+    url = admin.url(f"/api/admin/users/{me}/")
+    for change in ({"is_active": False}, {"is_staff": False}):
+        r = requests.patch(url, json=change, headers=bearer(admin.admin_token))
+        assert (r.status_code, r.json()) == (400, refused), change
+    r = requests.delete(url, headers=bearer(admin.admin_token))
+    assert (r.status_code, r.json()) == (400, refused)
+    assert admin.get("/user_detail/", token=admin.admin_token).status_code == 200
+    # With a second superuser, the first may go.
+    admin.register("second")
+    admin.sql("UPDATE users SET is_staff = TRUE, is_superuser = TRUE WHERE username = 'second'")
+    assert requests.delete(url, headers=bearer(admin.admin_token)).status_code == 204

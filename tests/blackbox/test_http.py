@@ -42,9 +42,15 @@ def test_unknown_paths_and_methods(authd):
     r = requests.get(authd.url("/register/"))
     assert r.status_code == 405 and r.json() == {"detail": 'Method "GET" not allowed.'}
     assert r.headers["Allow"] == "POST, OPTIONS"
+    # A GET missing its slash gets Django's 301; a POST gets 308, which clients follow with
+    # the same method and body (a 301 turned it into a GET without the body).
+    r = requests.get(authd.url("/user_detail?x=1"), allow_redirects=False)
+    assert r.status_code == 301 and r.headers["Location"] == "/user_detail/?x=1"
     r = requests.post(authd.url("/api/token"), allow_redirects=False)
-    assert r.status_code == 301 and r.headers["Location"] == "/api/token/"
+    assert r.status_code == 308 and r.headers["Location"] == "/api/token/"
     assert r.headers["X-Content-Type-Options"] == "nosniff"
+    r = requests.post(authd.url("/register"), data={"username": "slashless", "password": STRONG_PASSWORD})
+    assert r.status_code == 201 and r.json()["username"] == "slashless"  # followed, body kept
 
 
 def test_oversized_head_gets_431(authd):
@@ -301,3 +307,41 @@ def test_one_address_cannot_take_every_connection(start_authd):
     while status_of(raw(server, b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")) != 200:
         assert time.monotonic() < deadline
         time.sleep(0.05)
+
+
+def test_cors_is_off_by_default_and_exact_when_on(start_authd):
+    off = start_authd()
+    r = requests.get(off.url("/healthz"), headers={"Origin": "https://app.example"})
+    assert "Access-Control-Allow-Origin" not in r.headers
+    server = start_authd({"AUTHD_CORS_ALLOWED_ORIGINS": "https://app.example,http://localhost:3000"})
+    # A preflight from an allowed origin: the route's methods, the headers the API reads.
+    r = requests.options(server.url("/api/token/"), headers={
+        "Origin": "https://app.example", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type"})
+    assert r.status_code == 200
+    assert r.headers["Access-Control-Allow-Origin"] == "https://app.example"
+    assert r.headers["Access-Control-Allow-Methods"] == "POST, OPTIONS"
+    assert "Content-Type" in r.headers["Access-Control-Allow-Headers"]
+    assert "Authorization" in r.headers["Access-Control-Allow-Headers"]
+    assert "Origin" in r.headers["Vary"]
+    assert "Access-Control-Allow-Credentials" not in r.headers  # bearer tokens, no cookies
+    # The request itself.
+    r = requests.get(server.url("/healthz"), headers={"Origin": "http://localhost:3000"})
+    assert r.headers["Access-Control-Allow-Origin"] == "http://localhost:3000"
+    assert "X-Request-ID" in r.headers["Access-Control-Expose-Headers"]
+    # Another origin, or one that only looks alike, gets nothing (the browser then refuses).
+    for origin in ("https://evil.example", "https://app.example.evil.example", "null"):
+        r = requests.get(server.url("/healthz"), headers={"Origin": origin})
+        assert "Access-Control-Allow-Origin" not in r.headers, origin
+        assert "Origin" in r.headers["Vary"]
+
+
+def test_cors_refuses_a_wildcard(tmp_path):
+    import subprocess
+    from conftest import AUTHD_BIN, DATABASES
+    import os
+    for bad in ("*", "https://app.example/path", "app.example"):
+        r = subprocess.run([AUTHD_BIN, "serve"], capture_output=True, text=True, timeout=30, cwd=tmp_path,
+                           env=dict(os.environ, AUTHD_LISTEN="127.0.0.1:0", AUTHD_CORS_ALLOWED_ORIGINS=bad,
+                                    AUTHD_DATABASE_URL=DATABASES.url(tmp_path / "x.db")))
+        assert r.returncode == 2 and "AUTHD_CORS_ALLOWED_ORIGINS" in r.stderr, (bad, r.stderr)

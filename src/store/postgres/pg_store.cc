@@ -102,6 +102,15 @@ Status PgUserStore::Delete(int64_t id) {
   return ChangeOne(pool_, "DELETE FROM users WHERE id = $1", Params().Add(id), "delete user");
 }
 
+StatusOr<int64_t> PgUserStore::CountActiveSuperusers() {
+  auto conn = pool_.Acquire();
+  if (!conn.ok()) return conn.status();
+  auto r = (*conn)->Run("SELECT COUNT(*) FROM users WHERE is_active AND is_superuser", {},
+                        "count superusers");
+  if (!r.ok()) return r.status();
+  return r->Int(0, 0);
+}
+
 StatusOr<UserPage> PgUserStore::List(const UserQuery& query) {
   // One condition per search term, so the SQL is built per call. ILIKE is PostgreSQL's
   // case-insensitive LIKE (Django's icontains on PostgreSQL compares UPPER() of both sides).

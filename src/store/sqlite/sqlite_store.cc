@@ -135,6 +135,16 @@ Status SqliteUserStore::Delete(int64_t id) {
   return UpdateOne(pool_, "DELETE FROM users WHERE id = ?", [&](Statement& q) { q.Bind(1, id); });
 }
 
+StatusOr<int64_t> SqliteUserStore::CountActiveSuperusers() {
+  auto conn = pool_.Acquire();
+  auto stmt = conn->Prepare("SELECT COUNT(*) FROM users WHERE is_active AND is_superuser");
+  if (!stmt.ok()) return stmt.status();
+  Statement q(*stmt);
+  const int rc = q.Step();
+  if (rc != SQLITE_ROW) return conn->Error(rc, "count superusers");
+  return q.Int(0);
+}
+
 StatusOr<UserPage> SqliteUserStore::List(const UserQuery& query) {
   // The WHERE clause has one condition per search term, so this SQL is built per call.
   std::string where;

@@ -23,6 +23,7 @@ class SqliteUserStore final : public UserStore {
   StatusOr<User> Update(int64_t id, const UserUpdate& update) override;
   Status Delete(int64_t id) override;
   StatusOr<UserPage> List(const UserQuery& query) override;
+  StatusOr<int64_t> CountActiveSuperusers() override;
 
  private:
   ConnectionPool& pool_;
