@@ -9,6 +9,7 @@
 #include "cli/app.h"
 #include "cli/commands.h"
 #include "http/server.h"
+#include "sessions/pruner.h"
 
 namespace authd {
 namespace {
@@ -101,7 +102,9 @@ int RunServe(Settings settings) {
     spdlog::info("metrics listening on {}:{}", where.listen_host, metrics_server->port());
     metrics_thread = std::thread([&] { metrics_server->Run(); });
   }
+  Pruner pruner((*app)->sessions(), std::chrono::seconds(s.prune_interval_seconds));
   server.Run();
+  pruner.Stop();
   if (metrics_server) {
     metrics_server->Stop();
     metrics_thread.join();

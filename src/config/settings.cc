@@ -187,6 +187,10 @@ StatusOr<Settings> LoadSettings(const EnvLookup& env) {
   AUTHD_RETURN_IF_ERROR(
       ReadInt(env, "AUTHD_ROTATION_GRACE_SECONDS", s.rotation_grace_seconds, 0, 300));
   AUTHD_RETURN_IF_ERROR(
+      ReadInt(env, "AUTHD_MAX_SESSIONS_PER_USER", s.max_sessions_per_user, 0, 1'000'000));
+  AUTHD_RETURN_IF_ERROR(
+      ReadInt(env, "AUTHD_PRUNE_INTERVAL", s.prune_interval_seconds, 1, 7 * 86400));
+  AUTHD_RETURN_IF_ERROR(
       ReadInt(env, "AUTHD_ARGON2_MEMORY_KIB", s.argon2_memory_kib, 8, 4 * 1024 * 1024));
   AUTHD_RETURN_IF_ERROR(ReadInt(env, "AUTHD_ARGON2_ITERATIONS", s.argon2_iterations, 1, 64));
   AUTHD_RETURN_IF_ERROR(ReadInt(env, "AUTHD_ARGON2_PARALLELISM", s.argon2_parallelism, 1, 64));
@@ -339,6 +343,8 @@ std::vector<std::string> DescribeSettings(const Settings& s) {
       fmt::format("AUTHD_ROTATE_REFRESH_TOKENS={}", s.rotate_refresh_tokens),
       fmt::format("AUTHD_BLACKLIST_AFTER_ROTATION={}", s.blacklist_after_rotation),
       fmt::format("AUTHD_ROTATION_GRACE_SECONDS={}", s.rotation_grace_seconds),
+      fmt::format("AUTHD_MAX_SESSIONS_PER_USER={}", s.max_sessions_per_user),
+      fmt::format("AUTHD_PRUNE_INTERVAL={}", s.prune_interval_seconds),
       fmt::format("AUTHD_ARGON2_MEMORY_KIB={}", s.argon2_memory_kib),
       fmt::format("AUTHD_ARGON2_ITERATIONS={}", s.argon2_iterations),
       fmt::format("AUTHD_ARGON2_PARALLELISM={}", s.argon2_parallelism),

@@ -67,6 +67,8 @@ struct Settings {
   // answer; after it, any replay revokes the whole chain. 0: reuse detection from the first
   // second.
   int64_t rotation_grace_seconds = 10;
+  int max_sessions_per_user = 100;        // a login past it ends the user's oldest session
+  int64_t prune_interval_seconds = 600;   // expired token records are deleted this often
 
   // Passwords
   uint32_t argon2_memory_kib = 19456;

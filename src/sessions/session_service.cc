@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "util/utf8.h"
 
 namespace authd {
@@ -46,6 +48,21 @@ StatusOr<IssuedPair> SessionService::Login(int64_t user_id, const ClientInfo& cl
   IssuedPair pair = tokens_.IssuePair(user_id);
   const TokenClaims& c = pair.refresh_claims;
   AUTHD_RETURN_IF_ERROR(store_.tokens().Insert(NewRecord(c, c.jti, client)));
+  if (policy_.max_sessions_per_user > 0) {
+    // Each live token stands for one session (rotation retires the rest of its family).
+    // Past the limit the oldest sessions end, so a script logging in in a loop cannot grow
+    // one user's records without bound.
+    auto live = store_.tokens().ListLive(user_id, clock_.NowSeconds());  // newest first
+    if (!live.ok()) return live.status();
+    std::vector<std::string> ended;
+    for (size_t i = static_cast<size_t>(policy_.max_sessions_per_user); i < live->size(); ++i) {
+      const std::string& family = (*live)[i].family;
+      if (family == c.jti || std::find(ended.begin(), ended.end(), family) != ended.end()) continue;
+      auto revoked = store_.tokens().RevokeFamily(family, clock_.NowSeconds(), "session_limit");
+      if (!revoked.ok()) return revoked.status();
+      ended.push_back(family);
+    }
+  }
   return pair;
 }
 

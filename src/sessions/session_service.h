@@ -30,6 +30,8 @@ struct SessionPolicy {
   bool rotate = false;                   // a refresh also answers a new refresh token
   bool blacklist_after_rotation = true;  // ...and retires the old one (enables reuse detection)
   int64_t grace_seconds = 0;  // a retired token still refreshes this long after rotation
+  // Live sessions a user may have; a login past it ends the oldest. 0: no limit.
+  int max_sessions_per_user = 0;
 };
 
 // Where a token was issued to, kept with its record.

@@ -226,5 +226,23 @@ TEST(IssuedBeforeCutoff, OrdersWholeSecondsAndGivesTheCutoffSecondToRecordedToke
   EXPECT_FALSE(IssuedBeforeCutoff(101, 100, false));
 }
 
+TEST_P(SessionServiceTest, ALoginPastTheLimitEndsTheOldestSessions) {
+  auto s = Make({.max_sessions_per_user = 3});
+  std::vector<std::string> jtis;
+  for (int i = 0; i < 5; ++i) {
+    clock_.AdvanceSeconds(1);
+    auto pair = s.Login(user_id_, client_);
+    ASSERT_TRUE(pair.ok()) << pair.status().ToString();
+    jtis.push_back(pair->refresh_claims.jti);
+  }
+  auto live = s.List(user_id_);
+  ASSERT_TRUE(live.ok());
+  ASSERT_EQ(live->size(), 3u);
+  EXPECT_EQ((*live)[0].jti, jtis[4]);  // the newest three remain
+  EXPECT_EQ((*live)[2].jti, jtis[2]);
+  EXPECT_EQ(store_->tokens().Find(jtis[0])->revoke_reason, "session_limit");
+  EXPECT_EQ(store_->tokens().Find(jtis[1])->revoke_reason, "session_limit");
+}
+
 }  // namespace
 }  // namespace authd

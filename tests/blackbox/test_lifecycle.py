@@ -187,3 +187,30 @@ def test_flushexpiredtokens_removes_expired_records(start_authd, tmp_path):
                        timeout=30)
     assert r.returncode == 0, r.stderr
     assert "Deleted 1 expired refresh token record(s)." in r.stdout
+
+
+def test_expired_records_are_pruned_without_cron(start_authd):
+    # 1,397 rotations left 1,404 rows until someone ran flushexpiredtokens from cron.
+    server = start_authd({"AUTHD_PRUNE_INTERVAL": "1", "AUTHD_REFRESH_TOKEN_LIFETIME": "1"})
+    server.register("alice")
+    for _ in range(3):
+        server.login("alice")
+    assert len(server.sql("SELECT jti FROM refresh_tokens")) == 3
+    deadline = time.monotonic() + 10
+    while server.sql("SELECT jti FROM refresh_tokens"):
+        assert time.monotonic() < deadline, "expired records were never pruned"
+        time.sleep(0.2)
+
+
+def test_a_login_past_the_session_limit_ends_the_oldest(start_authd):
+    server = start_authd({"AUTHD_MAX_SESSIONS_PER_USER": "2"})
+    server.register("alice")
+    first, second, third = [], [], []
+    for holder in (first, second, third):  # whole seconds apart: "oldest" is by issue time
+        holder.append(server.login("alice"))
+        time.sleep(1.1)
+    first, second, third = first[0], second[0], third[0]
+    assert refresh(server, first["refresh"]).status_code == 401
+    assert refresh(server, second["refresh"]).status_code == 200
+    assert refresh(server, third["refresh"]).status_code == 200
+    assert len(server.get("/api/sessions/", token=third["access"]).json()) == 2
