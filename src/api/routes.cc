@@ -22,7 +22,9 @@ void AddAllRoutes(Router& router, Services& services) {
   }
   AddLivenessRoute(router);  // after the wrapping: never offloaded
   AddDocsRoutes(router);     // nor these: fixed bytes
-  if (services.settings.metrics_listen.empty()) AddMetricsRoute(router, services.metrics);
+  if (services.settings.metrics_listen.empty()) {
+    AddMetricsRoute(router, services.metrics, &services.metrics_allowed);
+  }
 }
 
 }  // namespace authd

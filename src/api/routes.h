@@ -3,6 +3,7 @@
 
 #include "api/services.h"
 #include "http/router.h"
+#include "http/trusted_proxies.h"
 
 namespace authd {
 
@@ -17,8 +18,12 @@ void AddSessionRoutes(Router& router, Services& services);
 // Staff and superusers: /api/admin/users/...
 void AddAdminRoutes(Router& router, Services& services);
 
-// Prometheus metrics, /metrics (on the main router, or alone on AUTHD_METRICS_LISTEN).
-void AddMetricsRoute(Router& router, const Metrics& metrics);
+// Prometheus metrics, /metrics (on the main router, or alone on AUTHD_METRICS_LISTEN). On the
+// main router only clients in `allowed` (AUTHD_METRICS_ALLOW; loopback by default) are
+// answered, both the socket's peer and the forwarded client: behind a proxy on the same host
+// every request comes from loopback. Others get 404, as if there were no such path.
+void AddMetricsRoute(Router& router, const Metrics& metrics,
+                     const TrustedProxies* allowed = nullptr);
 
 // Readiness, /readyz: the store answers at the schema this authd writes.
 void AddReadinessRoute(Router& router, Services& services);

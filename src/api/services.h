@@ -8,6 +8,7 @@
 #include "passwords/verify_cost_floor.h"
 #include "runtime/blocking_pool.h"
 #include "sessions/session_service.h"
+#include "http/trusted_proxies.h"
 #include "metrics/metrics.h"
 #include "store/store.h"
 #include "throttle/concurrency_limiter.h"
@@ -35,6 +36,7 @@ struct Services {
   VerifyCostFloor& failure_floor;
   RateLimiter* registration_limiter;  // null: registrations are not limited (the default)
   Metrics& metrics;
+  const TrustedProxies& metrics_allowed;  // who may read /metrics on the main listener
 };
 
 // Counts a refused token under its reason, for /metrics.

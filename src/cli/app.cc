@@ -104,6 +104,13 @@ StatusOr<std::unique_ptr<App>> App::Create(Settings settings, Database database)
                            .backoff_base_seconds = s.login_backoff_base,
                            .backoff_max_seconds = s.login_backoff_max,
                            .window_seconds = s.login_failure_window});
+  auto metrics_allowed = TrustedProxies::Parse(s.metrics_allow);
+  if (!metrics_allowed.ok()) {
+    return InvalidArgument("AUTHD_METRICS_ALLOW" +
+                           metrics_allowed.status().message().substr(
+                               std::string_view("AUTHD_TRUSTED_PROXIES").size()));
+  }
+  app->metrics_allowed_ = std::move(metrics_allowed).value();
   app->hashing_per_address_ = std::make_unique<ConcurrencyLimiter>(s.max_hashing_per_ip);
   if (s.registration_rate) {
     app->registration_limiter_ = std::make_unique<RateLimiter>(
@@ -125,6 +132,7 @@ StatusOr<std::unique_ptr<App>> App::Create(Settings settings, Database database)
       .failure_floor = app->failure_floor_,
       .registration_limiter = app->registration_limiter_.get(),
       .metrics = app->metrics_,
+      .metrics_allowed = app->metrics_allowed_,
   });
   // Pool depths: how much work waits for a hashing thread or a store thread right now.
   BlockingPool* hash = app->hash_pool_.get();

@@ -62,6 +62,7 @@ class App {
   VerifyCostFloor failure_floor_{std::chrono::seconds(2)};
   std::unique_ptr<RateLimiter> registration_limiter_;
   Metrics metrics_;
+  TrustedProxies metrics_allowed_;
   std::unique_ptr<Services> services_;
 };
 

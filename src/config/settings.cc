@@ -251,6 +251,7 @@ StatusOr<Settings> LoadSettings(const EnvLookup& env) {
     }
     s.metrics_listen = *v;
   }
+  if (auto v = env("AUTHD_METRICS_ALLOW")) s.metrics_allow = SplitList(*v);
   if (auto v = env("AUTHD_LOG_FORMAT")) {
     if (*v != "text" && *v != "json") return Bad("AUTHD_LOG_FORMAT", "text or json", *v);
     s.log_format = *v;
@@ -366,6 +367,7 @@ std::vector<std::string> DescribeSettings(const Settings& s) {
       fmt::format("AUTHD_LOG_LEVEL={}", s.log_level),
       fmt::format("AUTHD_LOG_FORMAT={}", s.log_format),
       fmt::format("AUTHD_METRICS_LISTEN={}", s.metrics_listen),
+      fmt::format("AUTHD_METRICS_ALLOW={}", fmt::join(s.metrics_allow, ",")),
   };
 }
 

@@ -105,6 +105,8 @@ struct Settings {
   // Where GET /metrics is served: empty for the main listener, or its own "HOST:PORT" (so it
   // can stay on an internal address while the API faces clients).
   std::string metrics_listen;
+  // Who may read /metrics on the main listener (addresses or CIDR blocks).
+  std::vector<std::string> metrics_allow = {"127.0.0.0/8", "::1"};
 };
 
 // Looks up one environment variable; nullopt when unset. Injected so tests need no real env.

@@ -57,6 +57,7 @@ Request ViewRequest(const BeastRequest& req, const std::string& peer,
   request.origin = req[http::field::origin];
   request.cors_request_method = req[http::field::access_control_request_method];
   request.body = req.body();
+  request.peer_address = peer;
   request.client_address = trusted.empty() ? peer : trusted.ClientAddress(peer, ForwardedFor(req));
   return request;
 }

@@ -24,7 +24,8 @@ struct Request {
   std::string_view origin;        // the Origin header (CORS); empty when absent
   std::string_view cors_request_method;  // Access-Control-Request-Method (a preflight)
   std::string_view body;
-  std::string client_address;     // the peer's IP address
+  std::string client_address;     // the client's IP address (X-Forwarded-For from a trusted proxy)
+  std::string_view peer_address;  // the socket's peer, whatever any header says
   std::vector<std::pair<std::string, std::string>> path_params;  // from "{name}" route segments
 
   bool has_authorization = false;

@@ -81,3 +81,22 @@ def test_metrics_on_their_own_listener(start_authd):
     assert sample(m, "authd_http_requests", "authd_http_requests_total", route="/register/",
                   method="POST", status="201") == 1
     assert "authd_http_requests_total" in requests.get(f"http://127.0.0.1:{port}/metrics").text
+
+
+def test_metrics_are_served_only_to_allowed_clients(start_authd):
+    import http.client
+    # Behind a proxy on the same host every request comes from loopback: the forwarded
+    # client must be allowed too. /metrics used to answer anyone who could reach the API.
+    server = start_authd({"AUTHD_TRUSTED_PROXIES": "127.0.0.1", "AUTHD_METRICS_ALLOW": "127.0.0.1"})
+
+    def status(source, headers=None):
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10, source_address=(source, 0))
+        try:
+            conn.request("GET", "/metrics", headers=headers or {})
+            return conn.getresponse().status
+        finally:
+            conn.close()
+
+    assert status("127.0.0.1") == 200
+    assert status("127.0.0.1", {"X-Forwarded-For": "203.0.113.9"}) == 404
+    assert status("127.0.0.2") == 404
