@@ -117,27 +117,21 @@ Status LoginThrottle::RecordFailure(std::string_view username, std::string_view 
   if (!Counted(username)) return Status::Ok();
   const int64_t now = clock_.NowMicros();
   const int64_t window = options_.window_seconds * kMicros;
-  auto account = store_.Update(AccountKey(username), [&](const auto& current) {
-    ThrottleEntry next = CountFailure(current, now, window);
-    const int64_t wait = BackoffSeconds(next.count, options_.account_ceiling);
-    next.until = wait > 0 ? now + wait * kMicros : 0;
-    return next;
-  });
+  // One more failure on `key`, which waits once past `free` failures.
+  auto count = [&](const std::string& key, int64_t free) {
+    return store_.Update(key, [&](const auto& current) {
+      ThrottleEntry next = CountFailure(current, now, window);
+      const int64_t wait = BackoffSeconds(next.count, free);
+      next.until = wait > 0 ? now + wait * kMicros : 0;
+      return next;
+    });
+  };
+  auto account = count(AccountKey(username), options_.account_ceiling);
   if (!account.ok()) return account.status();
-  auto by_address = store_.Update(AddressKey(address), [&](const auto& current) {
-    ThrottleEntry next = CountFailure(current, now, window);
-    const int64_t wait = BackoffSeconds(next.count, options_.address_threshold);
-    next.until = wait > 0 ? now + wait * kMicros : 0;
-    return next;
-  });
+  auto by_address = count(AddressKey(address), options_.address_threshold);
   if (!by_address.ok()) return by_address.status();
   const int64_t free = account->count >= options_.account_threshold ? 1 : options_.free_attempts;
-  auto pair = store_.Update(PairKey(username, address), [&](const auto& current) {
-    ThrottleEntry next = CountFailure(current, now, window);
-    const int64_t wait = BackoffSeconds(next.count, free);
-    next.until = wait > 0 ? now + wait * kMicros : 0;
-    return next;
-  });
+  auto pair = count(PairKey(username, address), free);
   if (!pair.ok()) return pair.status();
   if (failures_seen_.fetch_add(1, std::memory_order_relaxed) % kSweepEvery == kSweepEvery - 1) {
     auto swept = store_.DeleteIdle(now - window);
