@@ -11,7 +11,7 @@
 #include "http/trusted_proxies.h"
 #include "metrics/metrics.h"
 #include "store/store.h"
-#include "throttle/concurrency_limiter.h"
+#include "runtime/concurrency_limiter.h"
 #include "throttle/login_throttle.h"
 #include "throttle/rate_limiter.h"
 #include "tokens/token_service.h"

@@ -73,13 +73,13 @@ asio::awaitable<Response> ObtainPair(Services& s, DummyHash& dummy, Request& req
       ReadCharField(*data, "password", {.max_bytes = s.settings.max_password_bytes}, errors);
   if (!errors.empty()) co_return ToResponse(ValidationFailed(errors));
   // Counters are kept under the normal form, so "ａｄｍｉｎ" and "admin" share them.
-  const std::optional<std::string> username = NormalizeNfkc(*typed);
+  const std::string username = NormalizeNfkc(*typed);
 
   // Brute-force protection comes before the account is even looked up, and long before any
   // hashing: a throttled guess costs one indexed read. Addresses count as groups (an IPv6
   // client's /64), since one subscriber may hold a whole /64.
   const std::string address = AddressGroup(request.client_address);
-  auto attempt = s.login_throttle.Begin(*username, address);
+  auto attempt = s.login_throttle.Begin(username, address);
   if (!attempt.ok()) co_return ToResponse(FromStatus(attempt.status()));
   if (attempt->blocked()) {
     s.metrics.Throttled("login");
@@ -127,7 +127,7 @@ asio::awaitable<Response> ObtainPair(Services& s, DummyHash& dummy, Request& req
   // was right.
   if (!check->valid || !user->is_active) {
     auto counted = co_await s.store_pool.Run(
-        [&] { return s.login_throttle.RecordFailure(*username, address); });
+        [&] { return s.login_throttle.RecordFailure(username, address); });
     if (!counted) co_return ToResponse(Unavailable(1));
     if (!counted->ok()) co_return ToResponse(FromStatus(*counted));
     // Every failure takes as long as the slowest verification seen (an imported legacy hash
@@ -144,7 +144,7 @@ asio::awaitable<Response> ObtainPair(Services& s, DummyHash& dummy, Request& req
   const ClientInfo client = ClientOf(request);
   auto pair = co_await s.store_pool.Run([&]() -> StatusOr<IssuedPair> {
     if (attempt->had_failures()) {
-      AUTHD_RETURN_IF_ERROR(s.login_throttle.RecordSuccess(*username, address));
+      AUTHD_RETURN_IF_ERROR(s.login_throttle.RecordSuccess(username, address));
     }
     if (!check->rehashed.empty()) {
       AUTHD_RETURN_IF_ERROR(s.store.users().SetPasswordHash(user->id, check->rehashed));

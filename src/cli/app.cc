@@ -104,12 +104,8 @@ StatusOr<std::unique_ptr<App>> App::Create(Settings settings, Database database)
                            .backoff_base_seconds = s.login_backoff_base,
                            .backoff_max_seconds = s.login_backoff_max,
                            .window_seconds = s.login_failure_window});
-  auto metrics_allowed = TrustedProxies::Parse(s.metrics_allow);
-  if (!metrics_allowed.ok()) {
-    return InvalidArgument("AUTHD_METRICS_ALLOW" +
-                           metrics_allowed.status().message().substr(
-                               std::string_view("AUTHD_TRUSTED_PROXIES").size()));
-  }
+  auto metrics_allowed = TrustedProxies::Parse(s.metrics_allow, "AUTHD_METRICS_ALLOW");
+  if (!metrics_allowed.ok()) return metrics_allowed.status();
   app->metrics_allowed_ = std::move(metrics_allowed).value();
   app->hashing_per_address_ = std::make_unique<ConcurrencyLimiter>(s.max_hashing_per_ip);
   if (s.registration_rate) {

@@ -13,7 +13,7 @@
 #include "runtime/blocking_pool.h"
 #include "metrics/metrics.h"
 #include "store/store.h"
-#include "throttle/concurrency_limiter.h"
+#include "runtime/concurrency_limiter.h"
 #include "throttle/login_throttle.h"
 #include "throttle/rate_limiter.h"
 #include "tokens/token_service.h"

@@ -20,11 +20,12 @@
 #include <unordered_set>
 #include <vector>
 
-#include "http/connection_slots.h"
+#include "http/address_group.h"
 #include "http/exchange.h"
 #include "http/lingering_close.h"
 #include "http/request_id.h"
 #include "logging/logging.h"
+#include "runtime/concurrency_limiter.h"
 #include "http/response_writer.h"
 
 namespace authd {
@@ -60,7 +61,7 @@ struct Server::Impl {
   Impl(ServerOptions o, const Router& r)
       : options(std::move(o)),
         router(r),
-        slots(options.max_connections_per_ip, options.trusted_proxies) {
+        slots(options.max_connections_per_ip) {
     for (int i = 0; i < std::max(1, options.io_threads); ++i) {
       workers.push_back(std::make_unique<Worker>());
     }
@@ -69,7 +70,8 @@ struct Server::Impl {
   asio::io_context& main_ctx() { return workers[0]->ctx; }
 
   asio::awaitable<void> AcceptLoop();
-  asio::awaitable<void> Serve(Worker& w, tcp::socket socket, std::string client, std::string slot);
+  asio::awaitable<void> Serve(Worker& w, tcp::socket socket, std::string client,
+                              ConcurrencyLimiter::Slot slot);
   // Answers `status` to a connection over a cap, then closes it.
   asio::awaitable<void> RefuseConnection(tcp::socket socket, int status, std::string_view detail);
   void BeginStop();
@@ -80,7 +82,9 @@ struct Server::Impl {
   std::optional<tcp::acceptor> acceptor;
   std::optional<asio::signal_set> signals;
   std::atomic<bool> stopping{false};
-  ConnectionSlots slots;
+  // Connections per client address, counted by the socket's peer (X-Forwarded-For arrives
+  // only after the connection is taken); trusted proxies carry many clients and are exempt.
+  ConcurrencyLimiter slots;
   std::atomic<int> connections{0};
   uint16_t bound_port = 0;
 
@@ -112,8 +116,9 @@ asio::awaitable<void> Server::Impl::AcceptLoop() {
                      asio::detached);
       continue;
     }
-    std::string slot;
-    if (!slots.Acquire(peer, slot)) {
+    auto slot = options.trusted_proxies.Trusts(peer) ? ConcurrencyLimiter::Unlimited()
+                                                     : slots.Acquire(AddressGroup(peer));
+    if (!slot.acquired()) {
       connections.fetch_sub(1);
       asio::co_spawn(w.ctx,
                      RefuseConnection(std::move(socket), 429,
@@ -138,8 +143,9 @@ asio::awaitable<void> Server::Impl::RefuseConnection(tcp::socket socket, int sta
   stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
 }
 
+// `slot` is the connection's place under the per-address cap, held for the connection's life.
 asio::awaitable<void> Server::Impl::Serve(Worker& w, tcp::socket socket, std::string client,
-                                          std::string slot) {
+                                          [[maybe_unused]] ConcurrencyLimiter::Slot slot) {
   beast::error_code ec;
   socket.set_option(tcp::no_delay(true), ec);
   beast::tcp_stream stream(std::move(socket));
@@ -154,13 +160,11 @@ asio::awaitable<void> Server::Impl::Serve(Worker& w, tcp::socket socket, std::st
     Impl* impl;
     Worker& w;
     Connection* self;
-    const std::string& slot;
     ~Leave() {
       w.connections.erase(self);
-      impl->slots.Release(slot);
       impl->connections.fetch_sub(1);
     }
-  } leave{this, w, &self, slot};
+  } leave{this, w, &self};
 
   // Ends the connection after an answer; false when it has already gone (a timeout or a
   // reset closed it), true when it still needs closing.

@@ -23,7 +23,8 @@ bool ParseAddress(std::string_view text, ip::address& out) {
 
 }  // namespace
 
-StatusOr<TrustedProxies> TrustedProxies::Parse(const std::vector<std::string>& entries) {
+StatusOr<TrustedProxies> TrustedProxies::Parse(const std::vector<std::string>& entries,
+                                               std::string_view setting) {
   TrustedProxies t;
   for (const std::string& entry : entries) {
     boost::system::error_code ec;
@@ -31,7 +32,7 @@ StatusOr<TrustedProxies> TrustedProxies::Parse(const std::vector<std::string>& e
     ip::address single;
     if (entry.find('/') == std::string::npos) {
       if (!ParseAddress(entry, single)) {
-        return InvalidArgument("AUTHD_TRUSTED_PROXIES: '" + entry +
+        return InvalidArgument(std::string(setting) + ": '" + entry +
                                "' is not an IP address or CIDR block");
       }
       cidr = single.to_string() + (single.is_v4() ? "/32" : "/128");
@@ -44,7 +45,7 @@ StatusOr<TrustedProxies> TrustedProxies::Parse(const std::vector<std::string>& e
       if (!ec) t.v6_.push_back(net);
     }
     if (ec) {
-      return InvalidArgument("AUTHD_TRUSTED_PROXIES: '" + entry +
+      return InvalidArgument(std::string(setting) + ": '" + entry +
                              "' is not an IP address or CIDR block");
     }
   }

@@ -22,8 +22,10 @@ class TrustedProxies {
   TrustedProxies() = default;  // trusts no one
 
   // Addresses ("10.0.0.7", "::1") and CIDR blocks ("10.0.0.0/8", "fd00::/8").
-  // InvalidArgument names the first entry that is neither.
-  static StatusOr<TrustedProxies> Parse(const std::vector<std::string>& entries);
+  // InvalidArgument names `setting` and the first entry that is neither. (The same set of
+  // addresses serves other lists too: AUTHD_METRICS_ALLOW.)
+  static StatusOr<TrustedProxies> Parse(const std::vector<std::string>& entries,
+                                        std::string_view setting = "AUTHD_TRUSTED_PROXIES");
 
   bool empty() const { return v4_.empty() && v6_.empty(); }
 

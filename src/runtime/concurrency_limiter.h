@@ -1,8 +1,9 @@
-// At most N jobs under way (running or queued) per key, in this process: one client address
-// cannot take the whole hashing pool. 300 concurrent logins from one address used to fill the
-// pool's queue, so every other client's login got 503 while the attacker was never slowed.
+// At most N things under way per key, in this process. Per client address: hashing jobs
+// (running and queued), so one address cannot take the whole hashing pool (300 concurrent
+// logins from one address used to fill its queue, and every other login got 503), and
+// connections, so one address cannot take every connection slot.
 // Thread-safety: every method may be called from any thread at once (one mutex, taken twice
-// per job).
+// per slot).
 #pragma once
 
 #include <mutex>
@@ -37,8 +38,11 @@ class ConcurrencyLimiter {
     bool acquired_ = true;
   };
 
+  // A slot that counts against nothing (for a client no limit applies to).
+  static Slot Unlimited() { return Slot(nullptr, {}, true); }
+
   Slot Acquire(std::string key) {
-    if (per_key_ <= 0) return Slot(nullptr, {}, true);
+    if (per_key_ <= 0) return Unlimited();
     std::lock_guard lock(mu_);
     int& held = held_[key];
     if (held >= per_key_) return Slot(nullptr, {}, false);

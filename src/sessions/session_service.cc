@@ -199,35 +199,32 @@ Result<std::monostate, SessionFailure> SessionService::Blacklist(std::string_vie
 Result<TokenClaims, SessionFailure> SessionService::Verify(std::string_view token) {
   auto claims = tokens_.Verify(token, std::nullopt);
   if (!claims.ok()) return TokenFailure(claims.error());
-  // Tokens of a user who has since ended every session are refused, of either type.
-  std::optional<User> owner;
-  if (claims->user_id) {
-    auto user = store_.users().FindById(*claims->user_id);
-    if (user.ok()) {
-      owner = std::move(user).value();
-    } else if (user.status().code() != StatusCode::kNotFound) {
-      return StoreFailure(user.status());
-    }
-  }
   const bool refresh = claims->token_type == kRefreshType;
-  if (!refresh) {
-    if (owner && IssuedBeforeCutoff(claims->iat, owner->tokens_valid_after, true)) {
-      return TokenFailure(TokenError::kBlacklisted);
+  if (refresh) {
+    auto record = store_.tokens().Find(claims->jti);
+    if (record.ok()) {
+      // Its record decides: ending every session revoked it if it came first. Verification
+      // only looks: a retired token shown here does not trigger reuse revocation, since
+      // whoever verifies may not be whoever holds it.
+      if (record->revoked_at ||
+          (record->rotated_at && !RetiredButAccepted(*record, clock_.NowSeconds()))) {
+        return TokenFailure(TokenError::kBlacklisted);
+      }
+      return std::move(claims).value();
     }
-    return std::move(claims).value();
-  }
-  auto record = store_.tokens().Find(claims->jti);
-  if (!record.ok()) {
     if (record.status().code() != StatusCode::kNotFound) return StoreFailure(record.status());
-    if (owner && IssuedBeforeCutoff(claims->iat, owner->tokens_valid_after, false)) {
+  }
+  // An access token, or a refresh token authd never recorded: refused when it predates the
+  // user's last "end every session".
+  if (claims->user_id) {
+    auto owner = store_.users().FindById(*claims->user_id);
+    if (!owner.ok() && owner.status().code() != StatusCode::kNotFound) {
+      return StoreFailure(owner.status());
+    }
+    if (owner.ok() &&
+        IssuedBeforeCutoff(claims->iat, owner->tokens_valid_after, /*recorded=*/!refresh)) {
       return TokenFailure(TokenError::kBlacklisted);
     }
-    return std::move(claims).value();
-  }
-  // Verification only looks: a retired token shown here does not trigger reuse revocation,
-  // since whoever verifies may not be whoever holds it.
-  if (record->revoked_at || (record->rotated_at && !RetiredButAccepted(*record, clock_.NowSeconds()))) {
-    return TokenFailure(TokenError::kBlacklisted);
   }
   return std::move(claims).value();
 }
