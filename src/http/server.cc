@@ -166,16 +166,16 @@ asio::awaitable<void> Server::Impl::Serve(Worker& w, tcp::socket socket, std::st
     }
   } leave{this, w, &self};
 
-  // Ends the connection after an answer; false when it has already gone (a timeout or a
-  // reset closed it), true when it still needs closing.
+  // Whether a last answer was written: the close then lingers so the client can read it.
   bool answered = false;
-  // Answers a transport-level error; the connection then closes.
-  auto fail = [&](int status, std::string_view detail) -> asio::awaitable<void> {
-    const std::string bytes = SerializeResponse(ErrorAnswer(status, detail), {.keep_alive = false});
+  // Writes a last answer (a transport-level refusal); the connection then closes.
+  auto refuse = [&](Response answer) -> asio::awaitable<void> {  // by value: kept in its frame
+    const std::string bytes = SerializeResponse(answer, {.keep_alive = false});
     stream.expires_after(options.write_timeout);
     auto [write_ec, written] = co_await asio::async_write(stream, asio::buffer(bytes), kAsTuple);
     answered = !write_ec;
   };
+  auto fail = [&](int status, std::string_view detail) { return refuse(ErrorAnswer(status, detail)); };
 
   try {
     bool first_request = true;
@@ -212,10 +212,7 @@ asio::awaitable<void> Server::Impl::Serve(Worker& w, tcp::socket socket, std::st
 
       auto& req = parser.get();
       if (auto refused = RefuseFraming(req)) {
-        const std::string bytes = SerializeResponse(*refused, {.keep_alive = false});
-        stream.expires_after(options.write_timeout);
-        auto [write_ec, written] = co_await asio::async_write(stream, asio::buffer(bytes), kAsTuple);
-        answered = !write_ec;
+        co_await refuse(*refused);
         break;
       }
       if (parser.content_length() && *parser.content_length() > options.max_body_bytes) {
