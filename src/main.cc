@@ -108,6 +108,12 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "authd: invalid setting: %s\n", settings.status().message().c_str());
     return 2;
   }
+  if (*config || *serve) {
+    if (auto http = ParseHttpSettings(*settings); !http.ok()) {
+      std::fprintf(stderr, "authd: invalid setting: %s\n", http.status().message().c_str());
+      return 2;
+    }
+  }
   if (*config) {
     for (const auto& line : DescribeSettings(*settings)) std::printf("%s\n", line.c_str());
     return 0;

@@ -65,7 +65,9 @@ std::string PageLink(const Request& request, const json::object& query,
   }
   params.erase("page");
   if (page) params["page"] = std::to_string(*page);
-  std::string url = "http://" + SafeHost(request.host) + std::string(request.path);
+  std::string url = request.public_url.empty() ? "http://" + SafeHost(request.host)
+                                               : std::string(request.public_url);
+  url += request.path;
   char sep = '?';
   for (const auto& [k, v] : params) {
     url += sep;

@@ -5,8 +5,21 @@
 #include <string>
 
 #include "config/settings.h"
+#include "http/allowed_hosts.h"
+#include "http/cors.h"
+#include "http/trusted_proxies.h"
+#include "util/status.h"
 
 namespace authd {
+
+// The settings `serve` hands its HTTP server, parsed: InvalidArgument names the first bad
+// entry. `authd config` checks them too, so it refuses exactly what `serve` refuses.
+struct HttpSettings {
+  TrustedProxies trusted_proxies;
+  Cors cors;
+  AllowedHosts allowed_hosts;
+};
+StatusOr<HttpSettings> ParseHttpSettings(const Settings& settings);
 
 int RunServe(Settings settings);
 int RunMigrate(Settings settings);

@@ -25,6 +25,20 @@ void RaiseFileLimit() {
 
 }  // namespace
 
+StatusOr<HttpSettings> ParseHttpSettings(const Settings& s) {
+  HttpSettings http;
+  auto proxies = TrustedProxies::Parse(s.trusted_proxies);
+  if (!proxies.ok()) return proxies.status();
+  http.trusted_proxies = std::move(proxies).value();
+  auto cors = Cors::Parse(s.cors_allowed_origins);
+  if (!cors.ok()) return cors.status();
+  http.cors = std::move(cors).value();
+  auto hosts = AllowedHosts::Parse(s.allowed_hosts);
+  if (!hosts.ok()) return hosts.status();
+  http.allowed_hosts = std::move(hosts).value();
+  return http;
+}
+
 int RunServe(Settings settings) {
   RaiseFileLimit();
   auto app = App::Create(std::move(settings), App::Database::kCreate);
@@ -38,15 +52,9 @@ int RunServe(Settings settings) {
     spdlog::warn("{}", warning);
   }
 
-  auto proxies = TrustedProxies::Parse(s.trusted_proxies);
-  if (!proxies.ok()) {
-    spdlog::error("cannot start: {}", proxies.status().message());
-    return 2;
-  }
-
-  auto cors = Cors::Parse(s.cors_allowed_origins);
-  if (!cors.ok()) {
-    spdlog::error("cannot start: {}", cors.status().message());
+  auto http = ParseHttpSettings(s);
+  if (!http.ok()) {
+    spdlog::error("cannot start: {}", http.status().message());
     return 2;
   }
 
@@ -63,8 +71,10 @@ int RunServe(Settings settings) {
           .header_timeout = std::chrono::seconds(s.header_timeout_seconds),
           .keepalive_timeout = std::chrono::seconds(s.keepalive_timeout_seconds),
           .max_body_bytes = s.max_body_bytes,
-          .trusted_proxies = std::move(proxies).value(),
-          .cors = std::move(cors).value(),
+          .trusted_proxies = std::move(http->trusted_proxies),
+          .cors = std::move(http->cors),
+          .allowed_hosts = std::move(http->allowed_hosts),
+          .public_url = s.public_url,
           .on_answer = [&metrics = (*app)->metrics()](const Request& request,
                                                       const Response& response,
                                                       std::chrono::microseconds elapsed) {

@@ -70,6 +70,24 @@ Status ReadString(const EnvLookup& env, const char* name, std::string& out) {
   return Status::Ok();
 }
 
+// "http(s)://host[:port][/path]": printable ASCII without spaces, no query, fragment or
+// user information, since it is pasted in front of paths in links.
+bool IsPublicUrl(std::string_view url) {
+  size_t rest = 0;
+  if (url.starts_with("https://")) {
+    rest = 8;
+  } else if (url.starts_with("http://")) {
+    rest = 7;
+  } else {
+    return false;
+  }
+  const std::string_view after = url.substr(rest);
+  if (after.empty() || after.front() == '/' || after.front() == ':') return false;
+  return std::all_of(after.begin(), after.end(), [](unsigned char c) {
+    return c > 0x20 && c < 0x7f && c != '?' && c != '#' && c != '@' && c != '\\';
+  });
+}
+
 }  // namespace
 
 std::optional<RateSetting> ParseRate(std::string_view text) {
@@ -236,6 +254,15 @@ StatusOr<Settings> LoadSettings(const EnvLookup& env) {
   }
   if (auto v = env("AUTHD_TRUSTED_PROXIES")) s.trusted_proxies = SplitList(*v);
   if (auto v = env("AUTHD_CORS_ALLOWED_ORIGINS")) s.cors_allowed_origins = SplitList(*v);
+  if (auto v = env("AUTHD_ALLOWED_HOSTS")) s.allowed_hosts = SplitList(*v);
+  if (auto v = env("AUTHD_PUBLIC_URL")) {
+    std::string url = *v;
+    while (url.ends_with('/')) url.pop_back();
+    if (!url.empty() && !IsPublicUrl(url)) {
+      return Bad("AUTHD_PUBLIC_URL", "http(s)://host[:port][/path], without query or fragment", *v);
+    }
+    s.public_url = std::move(url);
+  }
   if (auto v = env("AUTHD_LOG_LEVEL")) {
     static constexpr std::string_view kLevels[] = {"trace", "debug", "info", "warn", "error", "off"};
     if (std::find(std::begin(kLevels), std::end(kLevels), *v) == std::end(kLevels)) {
@@ -364,6 +391,8 @@ std::vector<std::string> DescribeSettings(const Settings& s) {
       fmt::format("AUTHD_REGISTRATION_RATE={}", DescribeRate(s.registration_rate)),
       fmt::format("AUTHD_TRUSTED_PROXIES={}", fmt::join(s.trusted_proxies, ",")),
       fmt::format("AUTHD_CORS_ALLOWED_ORIGINS={}", fmt::join(s.cors_allowed_origins, ",")),
+      fmt::format("AUTHD_ALLOWED_HOSTS={}", fmt::join(s.allowed_hosts, ",")),
+      fmt::format("AUTHD_PUBLIC_URL={}", s.public_url),
       fmt::format("AUTHD_LOG_LEVEL={}", s.log_level),
       fmt::format("AUTHD_LOG_FORMAT={}", s.log_format),
       fmt::format("AUTHD_METRICS_LISTEN={}", s.metrics_listen),

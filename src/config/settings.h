@@ -99,6 +99,13 @@ struct Settings {
   // Browser origins ("https://app.example") whose pages may call the API (http/cors.h).
   // Empty: CORS is off.
   std::vector<std::string> cors_allowed_origins;
+  // Host headers answered, as Django's ALLOWED_HOSTS (http/allowed_hosts.h); others get 400.
+  // Empty: every host.
+  std::vector<std::string> allowed_hosts;
+  // The address clients reach authd at ("https://auth.example.com", perhaps with a path
+  // prefix), without a trailing slash: the base of every link authd hands out. Empty: links
+  // are built from the request's Host header.
+  std::string public_url;
 
   std::string log_level = "info";
   std::string log_format = "text";  // text | json (one object per line)

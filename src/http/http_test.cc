@@ -4,6 +4,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include "http/allowed_hosts.h"
 #include "http/body_decoder.h"
 #include "http/response_writer.h"
 #include "http/router.h"
@@ -236,6 +237,30 @@ TEST(TrustedProxies, NobodyByDefaultAndBadEntriesAreNamed) {
   EXPECT_TRUE(t->Trusts("127.0.0.1"));
   EXPECT_TRUE(t->Trusts("::1"));
   EXPECT_FALSE(t->Trusts("127.0.0.2"));
+}
+
+TEST(AllowedHosts, MatchesLikeDjangosAllowedHosts) {
+  AllowedHosts every;
+  EXPECT_TRUE(every.Allows("anything.example"));
+  auto h = AllowedHosts::Parse({"auth.example.com", ".corp.example", "[::1]", "LOCALHOST"});
+  ASSERT_TRUE(h.ok()) << h.status().ToString();
+  for (const char* ok : {"auth.example.com", "AUTH.Example.com:8443", "auth.example.com.",
+                         "corp.example", "a.b.corp.example:80", "[::1]:8000", "localhost"}) {
+    EXPECT_TRUE(h->Allows(ok)) << ok;
+  }
+  for (const char* no : {"", "evil.example", "auth.example.com.evil", "xcorp.example",
+                         "auth.example.com:", "auth.example.com:http", "auth.example.com:123456",
+                         "auth.example.com@evil", "auth example.com", "[::2]", "127.0.0.1"}) {
+    EXPECT_FALSE(h->Allows(no)) << no;
+  }
+  auto star = AllowedHosts::Parse({"auth.example.com", "*"});
+  ASSERT_TRUE(star.ok());
+  EXPECT_TRUE(star->Allows("evil.example"));
+  for (const char* bad : {"https://auth.example.com", "auth.example.com:443", "..example", "a/b", "[::1"}) {
+    auto r = AllowedHosts::Parse({bad});
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.status().message().find(bad), std::string::npos);
+  }
 }
 
 }  // namespace

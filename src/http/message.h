@@ -20,7 +20,8 @@ struct Request {
   std::string_view content_type;  // empty when absent
   std::string_view authorization; // empty when absent
   std::string_view user_agent;
-  std::string_view host;          // the Host header, as sent (untrusted)
+  std::string_view host;          // the Host header, as sent (untrusted unless AUTHD_ALLOWED_HOSTS)
+  std::string_view public_url;    // AUTHD_PUBLIC_URL: the base of links; empty when unset
   std::string_view origin;        // the Origin header (CORS); empty when absent
   std::string_view cors_request_method;  // Access-Control-Request-Method (a preflight)
   std::string_view body;

@@ -241,7 +241,13 @@ asio::awaitable<void> Server::Impl::Serve(Worker& w, tcp::socket socket, std::st
       const auto started = std::chrono::steady_clock::now();
       Request request = ViewRequest(req, client, options.trusted_proxies);
       request.request_id = AcceptOrMakeRequestId(req["X-Request-ID"]);
-      Response response = co_await Dispatch(router, request);
+      request.public_url = options.public_url;
+      Response response;
+      if (options.allowed_hosts.Allows(request.host)) {
+        response = co_await Dispatch(router, request);
+      } else {
+        response = ErrorAnswer(400, "Invalid Host header.");
+      }
       options.cors.Decorate(request, response);
       response.AddHeader("X-Request-ID", request.request_id);
       const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(

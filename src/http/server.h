@@ -5,7 +5,7 @@
 // Limits, each with a JSON answer: head over 8 KiB -> 431, body over the limit -> 413 before it is
 // read (and a connection never buffers more than head + body + a small margin for chunked
 // framing, whatever the framing), malformed or ambiguously framed (Content-Length together
-// with Transfer-Encoding) -> 400; each closes the connection, lingering so the client reads
+// with Transfer-Encoding) or naming a host that is not allowed -> 400; each closes the connection, lingering so the client reads
 // the answer (lingering_close.h). Over the connection cap a new connection gets 503, over
 // the cap per client address 429, and is closed. A head or body that is not received within
 // the header timeout, a new connection that sends no request within it, and an idle
@@ -22,6 +22,7 @@
 #include <memory>
 #include <string>
 
+#include "http/allowed_hosts.h"
 #include "http/cors.h"
 #include "http/router.h"
 #include "http/trusted_proxies.h"
@@ -43,6 +44,8 @@ struct ServerOptions {
   size_t max_body_bytes = 1 << 20;
   TrustedProxies trusted_proxies;  // whose X-Forwarded-For names the client
   Cors cors;                       // off unless origins are listed
+  AllowedHosts allowed_hosts;      // other Host headers get 400; every host by default
+  std::string public_url;          // the base of links handed out; empty: from the Host header
   // Called with every dispatched request and its answer (for metrics), on the I/O thread.
   std::function<void(const Request&, const Response&, std::chrono::microseconds)> on_answer;
   bool access_log = true;  // one log line per request (the metrics listener has none)

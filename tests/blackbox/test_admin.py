@@ -79,6 +79,44 @@ def test_lists_pages_drf_style(admin):
     assert admin.get("/api/admin/users/", token=admin.admin_token).json()["count"] == 6
 
 
+def test_links_follow_the_public_url_and_other_hosts_are_refused(start_authd):
+    """Issue 14 item 12: with AUTHD_PUBLIC_URL a forged Host cannot steer the links authd hands
+    out, and with AUTHD_ALLOWED_HOSTS a request naming another host is refused before any
+    handler (Django's ALLOWED_HOSTS)."""
+    server = start_authd({"AUTHD_PUBLIC_URL": "https://auth.example.com/idp/",
+                          "AUTHD_ALLOWED_HOSTS": "auth.example.com,.internal.example,127.0.0.1"})
+    env = dict(server.env, AUTHD_SUPERUSER_PASSWORD=STRONG_PASSWORD)
+    r = subprocess.run([AUTHD_BIN, "createsuperuser", "--noinput", "--username", "root"],
+                       env=env, capture_output=True, text=True, timeout=30)
+    assert r.returncode == 0, r.stderr
+    token = server.login("root")["access"]
+    for i in range(3):
+        server.register(f"user{i}")
+    for host in ["auth.example.com", "AUTH.example.com:8443", "node1.internal.example", f"127.0.0.1:{server.port}"]:
+        r = server.get("/api/admin/users/?page_size=2", token=token, headers={"Host": host})
+        assert r.status_code == 200, (host, r.text)
+        assert r.json()["next"] == "https://auth.example.com/idp/api/admin/users/?page=2&page_size=2", host
+    for host in ["evil.example", "auth.example.com.evil.example", "internal.example.evil", "auth.example.com:x"]:
+        for method, path in [("GET", "/api/admin/users/?page_size=2"), ("POST", "/api/token/"), ("GET", "/healthz")]:
+            r = requests.request(method, server.url(path), headers={"Host": host, **bearer(token)}, timeout=30)
+            assert (r.status_code, r.json()) == (400, {"detail": "Invalid Host header."}), (host, method, path)
+    # Both are checked where `serve` and `config` read them.
+    for name, bad in [("AUTHD_ALLOWED_HOSTS", "https://auth.example.com"), ("AUTHD_ALLOWED_HOSTS", "auth.example.com:443"),
+                      ("AUTHD_PUBLIC_URL", "auth.example.com"), ("AUTHD_PUBLIC_URL", "https://auth.example.com/?next=x"),
+                      ("AUTHD_PUBLIC_URL", "https://user@auth.example.com")]:
+        for command in ["config", "serve"]:
+            r = subprocess.run([AUTHD_BIN, command], env=dict(server.env, **{name: bad}),
+                               capture_output=True, text=True, timeout=30)
+            assert r.returncode == 2 and name in r.stderr, (command, name, bad, r.stderr)
+
+
+def test_without_a_public_url_links_follow_an_allowed_host(admin):
+    admin.register("a")
+    admin.register("b")
+    r = admin.get("/api/admin/users/?page_size=1", token=admin.admin_token, headers={"Host": "id.example:81"})
+    assert r.json()["next"] == "http://id.example:81/api/admin/users/?page=2&page_size=1"
+
+
 def test_search_matches_username_and_email_case_insensitively(admin):
     admin.register("alice", email="alice@corp.example")
     admin.register("bob", email="bob@home.example")
