@@ -1,7 +1,9 @@
 // Whole HTTP requests through the server's own path: Beast's parser with the server's limits,
 // the framing checks, the router and every real handler, on a real (temporary) SQLite store
-// with one user. Several requests in one input are served one after another, as pipelined
-// requests on one connection are.
+// with one user, or on the PostgreSQL database FUZZ_HTTP_DATABASE_URL names (scripts/fuzz.sh
+// runs it on both: PostgreSQL refuses bytes SQLite stores, such as text that is not UTF-8, and
+// each of its refusals must still map to a client's 4xx, never a 500). Several requests in one
+// input are served one after another, as pipelined requests on one connection are.
 //
 // Beyond crashes and sanitizer reports, one property is checked: a client's request is never
 // answered 500. Whatever the bytes, the answer is a clean 4xx (or a success).
@@ -48,7 +50,8 @@ struct Service {
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
     authd::Settings s;
-    s.database_url = "sqlite://" + (dir / "fuzz.db").string();
+    const char* postgres = std::getenv("FUZZ_HTTP_DATABASE_URL");
+    s.database_url = postgres != nullptr ? postgres : "sqlite://" + (dir / "fuzz.db").string();
     s.signing_key = kKey;
     s.argon2_memory_kib = 8;  // the cheapest Argon2id: the fuzzer wants requests, not hashes
     s.argon2_iterations = 1;
@@ -64,6 +67,7 @@ struct Service {
     }
     app = std::move(created).value();
     auto hash = app->hasher().Hash("correct-horse-battery-staple");
+    // A database used before already has the user; the corpus's tokens name id 1 either way.
     (void)app->store().users().Create(
         {.username = "fuzzer", .password_hash = hash, .is_active = true, .is_staff = true,
          .is_superuser = true, .date_joined_us = 1'000'000});

@@ -14,6 +14,7 @@ build_pkgs=(
   libicu-dev  # NFKC normalisation of usernames
   # Django's list of 20,000 common passwords is compiled into the binary (password policy).
   python3-django
+  gzip brotli  # the docs page's files are compressed once, at build time (cmake/embed_files.cmake)
 )
 # Node.js and npm, for the docs page's Swagger UI (web/package.json). A machine of this kind
 # has them; Debian's own packages otherwise.

@@ -8,6 +8,8 @@
 #include "http/body_decoder.h"
 #include "http/response_writer.h"
 #include "http/router.h"
+#include "http/static_asset.h"
+#include "runtime/byte_budget.h"
 #include "http/trusted_proxies.h"
 
 namespace authd {
@@ -150,7 +152,7 @@ TEST(ResponseWriter, WritesAnAnswerBeastReadsBack) {
   r.status = 401;
   r.body = R"({"detail":"x"})";
   r.AddHeader("WWW-Authenticate", R"(Bearer realm="api")");
-  std::string bytes = SerializeResponse(r, {});
+  std::string bytes = SerializeResponse(r, {}).head;
   EXPECT_EQ(bytes.rfind("HTTP/1.1 401 Unauthorized\r\n", 0), 0u) << bytes;
   Parsed p = ParseResponse(bytes);
   ASSERT_TRUE(p.complete);
@@ -167,7 +169,7 @@ TEST(ResponseWriter, NoContentHasNoBodyTypeOrLength) {
   Response r;
   r.status = 204;
   r.body = "ignored";
-  std::string bytes = SerializeResponse(r, {});
+  std::string bytes = SerializeResponse(r, {}).head;
   EXPECT_EQ(bytes.find("\r\nContent-"), std::string::npos) << bytes;
   EXPECT_EQ(bytes.substr(bytes.size() - 4), "\r\n\r\n");
   EXPECT_TRUE(ParseResponse(bytes).complete);
@@ -176,7 +178,7 @@ TEST(ResponseWriter, NoContentHasNoBodyTypeOrLength) {
 TEST(ResponseWriter, HeadSendsGetsLengthWithoutTheBody) {
   Response r;
   r.body = R"({"id":1})";
-  std::string bytes = SerializeResponse(r, {.head_only = true});
+  std::string bytes = SerializeResponse(r, {.head_only = true}).head;
   EXPECT_NE(bytes.find("Content-Length: 8\r\n"), std::string::npos) << bytes;
   EXPECT_EQ(bytes.substr(bytes.size() - 4), "\r\n\r\n");
   EXPECT_TRUE(ParseResponse(bytes, /*head_request=*/true).complete);
@@ -185,13 +187,13 @@ TEST(ResponseWriter, HeadSendsGetsLengthWithoutTheBody) {
 TEST(ResponseWriter, ConnectionHeaderFollowsTheVersionsDefault) {
   Response r;
   r.body = "{}";
-  EXPECT_FALSE(ParseResponse(SerializeResponse(r, {.keep_alive = false})).message.keep_alive());
-  auto http10 = ParseResponse(SerializeResponse(r, {.version = 10, .keep_alive = true}));
+  EXPECT_FALSE(ParseResponse(SerializeResponse(r, {.keep_alive = false}).head).message.keep_alive());
+  auto http10 = ParseResponse(SerializeResponse(r, {.version = 10, .keep_alive = true}).head);
   EXPECT_EQ(http10.message.version(), 10u);
   EXPECT_TRUE(http10.message.keep_alive());
   EXPECT_FALSE(
-      ParseResponse(SerializeResponse(r, {.version = 10, .keep_alive = false})).message.keep_alive());
-  EXPECT_EQ(SerializeResponse(r, {}).find("Connection"), std::string::npos);
+      ParseResponse(SerializeResponse(r, {.version = 10, .keep_alive = false}).head).message.keep_alive());
+  EXPECT_EQ(SerializeResponse(r, {}).head.find("Connection"), std::string::npos);
 }
 
 TEST(ResponseWriter, LeavesOutHeadersThatCouldSplitTheResponse) {
@@ -199,7 +201,7 @@ TEST(ResponseWriter, LeavesOutHeadersThatCouldSplitTheResponse) {
   r.body = "{}";
   r.AddHeader("Location", "/a\r\nSet-Cookie: evil=1");
   r.AddHeader("X-Ok", "fine");
-  std::string bytes = SerializeResponse(r, {});
+  std::string bytes = SerializeResponse(r, {}).head;
   EXPECT_EQ(bytes.find("evil"), std::string::npos) << bytes;
   EXPECT_EQ(ParseResponse(bytes).message["X-Ok"], "fine");
 }
@@ -261,6 +263,111 @@ TEST(AllowedHosts, MatchesLikeDjangosAllowedHosts) {
     ASSERT_FALSE(r.ok()) << bad;
     EXPECT_NE(r.status().message().find(bad), std::string::npos);
   }
+}
+
+TEST(ResponseWriter, StaticBodiesAreLeftWhereTheyAre) {
+  static constexpr std::string_view kBytes = "console.log('compiled in');";
+  Response r;
+  r.static_body = kBytes;
+  r.content_type = "application/javascript";
+  WireAnswer wire = SerializeResponse(r, {});
+  EXPECT_EQ(wire.tail.data(), kBytes.data());  // not a copy
+  EXPECT_EQ(wire.size(), wire.head.size() + kBytes.size());
+  Parsed p = ParseResponse(wire.head + std::string(wire.tail));
+  ASSERT_TRUE(p.complete);
+  EXPECT_EQ(p.message.body(), kBytes);
+  // HEAD: the static body's length, none of its bytes.
+  wire = SerializeResponse(r, {.head_only = true});
+  EXPECT_TRUE(wire.tail.empty());
+  EXPECT_NE(wire.head.find("Content-Length: " + std::to_string(kBytes.size())), std::string::npos);
+  // 304: neither body nor length.
+  r.status = 304;
+  wire = SerializeResponse(r, {});
+  EXPECT_TRUE(wire.tail.empty());
+  EXPECT_EQ(wire.head.find("\r\nContent-"), std::string::npos) << wire.head;
+}
+
+TEST(StaticAsset, ChoosesTheEncodingTheClientPrefers) {
+  using E = ContentEncoding;
+  EXPECT_EQ(ChooseEncoding("", true, true), E::kIdentity);
+  EXPECT_EQ(ChooseEncoding("gzip, deflate, br", true, true), E::kBrotli);  // browsers
+  EXPECT_EQ(ChooseEncoding("gzip, deflate, br", true, false), E::kGzip);
+  EXPECT_EQ(ChooseEncoding("gzip, deflate", true, true), E::kGzip);         // Python requests
+  EXPECT_EQ(ChooseEncoding("GZIP", true, true), E::kGzip);
+  EXPECT_EQ(ChooseEncoding("x-gzip", true, true), E::kGzip);
+  EXPECT_EQ(ChooseEncoding("br;q=0.5, gzip;q=0.8", true, true), E::kGzip);
+  EXPECT_EQ(ChooseEncoding("br;q=0, gzip;q=0", true, true), E::kIdentity);
+  EXPECT_EQ(ChooseEncoding("*", true, true), E::kBrotli);
+  EXPECT_EQ(ChooseEncoding("*;q=0.5, identity", true, true), E::kIdentity);
+  EXPECT_EQ(ChooseEncoding("identity", true, true), E::kIdentity);
+  EXPECT_EQ(ChooseEncoding("deflate", true, true), E::kIdentity);
+  EXPECT_EQ(ChooseEncoding("br;q=2, gzip;q=x, gzip;q=0.1", true, true), E::kGzip);  // bad q ignored
+  EXPECT_EQ(ChooseEncoding(" br ; q=1.000 ,gzip", true, true), E::kBrotli);
+}
+
+TEST(StaticAsset, AnswersWithAnETagPerEncodingAnd304WhenItMatches) {
+  static constexpr std::string_view kPlain = "body { color: red }";
+  static constexpr std::string_view kGzip = "(gzip bytes)";
+  StaticAsset asset({kPlain, kGzip, {}}, "text/css", kVersionedUrl);
+  EXPECT_EQ(asset.version().size(), 16u);
+  auto header = [](const Response& r, std::string_view name) {
+    for (const auto& [n, v] : r.headers) {
+      if (n == name) return v;
+    }
+    return std::string();
+  };
+  Request request;
+  Response plain = asset.Answer(request);
+  EXPECT_EQ(plain.status, 200);
+  EXPECT_EQ(plain.static_body.data(), kPlain.data());
+  EXPECT_EQ(header(plain, "Content-Encoding"), "");
+  EXPECT_EQ(header(plain, "Vary"), "Accept-Encoding");
+  EXPECT_EQ(header(plain, "Cache-Control"), "public, max-age=300");
+  const std::string plain_tag = header(plain, "ETag");
+  EXPECT_EQ(plain_tag, "\"" + asset.version() + "\"");
+
+  request.accept_encoding = "gzip, br";
+  Response gzip = asset.Answer(request);
+  EXPECT_EQ(gzip.static_body, kGzip);
+  EXPECT_EQ(header(gzip, "Content-Encoding"), "gzip");
+  const std::string gzip_tag = header(gzip, "ETag");
+  EXPECT_NE(gzip_tag, plain_tag);
+
+  // The URL naming the current version may be cached for a year; any other, briefly.
+  const std::string query = "v=" + asset.version();
+  request.query = query;
+  EXPECT_EQ(header(asset.Answer(request), "Cache-Control"), "public, max-age=31536000, immutable");
+  request.query = "v=0123456789abcdef";
+  EXPECT_EQ(header(asset.Answer(request), "Cache-Control"), "public, max-age=300");
+
+  // If-None-Match: the current tag of the chosen encoding (weak comparison, lists, "*").
+  for (std::string inm : {gzip_tag, "W/" + gzip_tag, "\"other\", " + gzip_tag, std::string("*")}) {
+    request.if_none_match = inm;
+    Response r = asset.Answer(request);
+    EXPECT_EQ(r.status, 304) << inm;
+    EXPECT_TRUE(r.static_body.empty());
+    EXPECT_EQ(header(r, "ETag"), gzip_tag);
+  }
+  request.if_none_match = plain_tag;  // another encoding's tag
+  EXPECT_EQ(asset.Answer(request).status, 200);
+}
+
+TEST(ByteBudget, RefusesWhatWouldPassTheLimitAndTakesBackWhatIsReleased) {
+  ByteBudget budget(100);
+  {
+    auto a = budget.Reserve(60);
+    ASSERT_TRUE(a.ok());
+    auto b = budget.Reserve(50);
+    EXPECT_FALSE(b.ok());
+    auto c = budget.Reserve(40);
+    EXPECT_TRUE(c.ok());
+    EXPECT_EQ(budget.used(), 100u);
+    EXPECT_FALSE(budget.Reserve(1).ok());
+    EXPECT_FALSE(budget.Reserve(SIZE_MAX).ok());
+  }
+  EXPECT_EQ(budget.used(), 0u);
+  EXPECT_TRUE(budget.Reserve(100).ok());
+  EXPECT_TRUE(ByteBudget::Reservation::None().ok());
 }
 
 }  // namespace

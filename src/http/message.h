@@ -24,6 +24,8 @@ struct Request {
   std::string_view public_url;    // AUTHD_PUBLIC_URL: the base of links; empty when unset
   std::string_view origin;        // the Origin header (CORS); empty when absent
   std::string_view cors_request_method;  // Access-Control-Request-Method (a preflight)
+  std::string_view accept_encoding;  // for compiled-in files (http/static_asset.h)
+  std::string_view if_none_match;
   std::string_view body;
   std::string client_address;     // the client's IP address (X-Forwarded-For from a trusted proxy)
   std::string_view peer_address;  // the socket's peer, whatever any header says
@@ -40,6 +42,9 @@ struct Request {
 struct Response {
   int status = 200;
   std::string body;  // JSON text, unless content_type says otherwise
+  // Instead of `body`: bytes with static storage (compiled into the binary), written from
+  // where they are, never copied into the answer.
+  std::string_view static_body;
   std::string_view content_type = "application/json";  // static text
   std::vector<std::pair<std::string, std::string>> headers;  // beyond Content-Type/Length
 

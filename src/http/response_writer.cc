@@ -25,10 +25,15 @@ void AppendHeader(std::string& out, std::string_view name, std::string_view valu
 
 }  // namespace
 
-std::string SerializeResponse(const Response& r, const WriteOptions& o) {
-  const bool has_body = r.status != 204;  // No Content: no body, type or length (RFC 9110 8.6)
-  std::string out;
-  out.reserve(192 + r.headers.size() * 48 + (has_body && !o.head_only ? r.body.size() : 0));
+WireAnswer SerializeResponse(const Response& r, const WriteOptions& o) {
+  // No Content and Not Modified: no body, type or length (RFC 9110 8.6, 15.4.5).
+  const bool has_body = r.status != 204 && r.status != 304;
+  const bool is_static = !r.static_body.empty();
+  const size_t body_size = is_static ? r.static_body.size() : r.body.size();
+  WireAnswer wire;
+  std::string& out = wire.head;
+  out.reserve(192 + r.headers.size() * 48 +
+              (has_body && !o.head_only && !is_static ? r.body.size() : 0));
 
   out.append(o.version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ");
   AppendNumber(out, static_cast<size_t>(r.status));
@@ -43,15 +48,21 @@ std::string SerializeResponse(const Response& r, const WriteOptions& o) {
   if (has_body) {
     AppendHeader(out, "Content-Type", r.content_type);
     out.append("Content-Length: ");
-    AppendNumber(out, r.body.size());
+    AppendNumber(out, body_size);
     out.append("\r\n");
   }
   // HTTP/1.1 keeps the connection unless told; HTTP/1.0 closes it unless told (RFC 9112 9.3).
   if (o.version == 10 && o.keep_alive) AppendHeader(out, "Connection", "keep-alive");
   if (o.version != 10 && !o.keep_alive) AppendHeader(out, "Connection", "close");
   out.append("\r\n");
-  if (has_body && !o.head_only) out.append(r.body);
-  return out;
+  if (has_body && !o.head_only) {
+    if (is_static) {
+      wire.tail = r.static_body;
+    } else {
+      out.append(r.body);
+    }
+  }
+  return wire;
 }
 
 }  // namespace authd

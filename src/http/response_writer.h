@@ -19,8 +19,16 @@ struct WriteOptions {
   bool keep_alive = true;
 };
 
+// An answer as bytes to send: `head`, then `tail`. The head holds the status line, the headers
+// and an owned body; the tail is a static body (Response::static_body), left where it is.
+struct WireAnswer {
+  std::string head;
+  std::string_view tail;
+  size_t size() const { return head.size() + tail.size(); }
+};
+
 // A header name or value holding CR, LF or NUL is left out: handlers never build one from raw
 // client input, and this keeps a mistake from becoming response splitting.
-std::string SerializeResponse(const Response& response, const WriteOptions& options);
+WireAnswer SerializeResponse(const Response& response, const WriteOptions& options);
 
 }  // namespace authd

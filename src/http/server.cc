@@ -12,6 +12,7 @@
 #include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
@@ -25,6 +26,7 @@
 #include "http/lingering_close.h"
 #include "http/request_id.h"
 #include "logging/logging.h"
+#include "runtime/byte_budget.h"
 #include "runtime/concurrency_limiter.h"
 #include "http/response_writer.h"
 
@@ -41,6 +43,11 @@ constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
 
 // Room for chunked framing beyond head and body: chunk-size lines, extensions and trailers.
 constexpr size_t kFramingMargin = 16 * 1024;
+// Answers up to this size are bounded by the connection cap alone (10,000 x 16 KiB); larger
+// ones draw on ServerOptions::max_unsent_bytes.
+constexpr size_t kUnbudgetedAnswerBytes = 16 * 1024;
+// A read buffer grown past this by a large request is given back once the request is done.
+constexpr size_t kIdleBufferBytes = 16 * 1024;
 
 }  // namespace
 
@@ -61,7 +68,8 @@ struct Server::Impl {
   Impl(ServerOptions o, const Router& r)
       : options(std::move(o)),
         router(r),
-        slots(options.max_connections_per_ip) {
+        slots(options.max_connections_per_ip),
+        unsent(options.max_unsent_bytes) {
     for (int i = 0; i < std::max(1, options.io_threads); ++i) {
       workers.push_back(std::make_unique<Worker>());
     }
@@ -85,6 +93,7 @@ struct Server::Impl {
   // Connections per client address, counted by the socket's peer (X-Forwarded-For arrives
   // only after the connection is taken); trusted proxies carry many clients and are exempt.
   ConcurrencyLimiter slots;
+  ByteBudget unsent;  // bytes of large answers written but not yet read by their clients
   std::atomic<int> connections{0};
   uint16_t bound_port = 0;
 
@@ -137,8 +146,8 @@ asio::awaitable<void> Server::Impl::RefuseConnection(tcp::socket socket, int sta
   stream.expires_after(std::chrono::seconds(1));
   Response r = ErrorAnswer(status, detail);
   r.AddHeader("Retry-After", "1");
-  const std::string bytes = SerializeResponse(r, {.keep_alive = false});
-  co_await asio::async_write(stream, asio::buffer(bytes), kAsTuple);
+  const WireAnswer wire = SerializeResponse(r, {.keep_alive = false});
+  co_await asio::async_write(stream, asio::buffer(wire.head), kAsTuple);
   beast::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
 }
@@ -148,6 +157,12 @@ asio::awaitable<void> Server::Impl::Serve(Worker& w, tcp::socket socket, std::st
                                           [[maybe_unused]] ConcurrencyLimiter::Slot slot) {
   beast::error_code ec;
   socket.set_option(tcp::no_delay(true), ec);
+  // The kernel would grow each send buffer to 4 MiB for a client that does not read (Linux's
+  // tcp_wmem); a few hundred such clients pushed the whole host into TCP memory pressure and
+  // every other connection stalled. A fixed buffer stops the growth.
+  if (options.socket_send_buffer > 0) {
+    socket.set_option(asio::socket_base::send_buffer_size(options.socket_send_buffer), ec);
+  }
   beast::tcp_stream stream(std::move(socket));
   // Everything one request may make this connection buffer: its head, its body and the
   // framing around them (chunk sizes, extensions, trailers), which Beast bounds by neither
@@ -170,9 +185,9 @@ asio::awaitable<void> Server::Impl::Serve(Worker& w, tcp::socket socket, std::st
   bool answered = false;
   // Writes a last answer (a transport-level refusal); the connection then closes.
   auto refuse = [&](Response answer) -> asio::awaitable<void> {  // by value: kept in its frame
-    const std::string bytes = SerializeResponse(answer, {.keep_alive = false});
+    const WireAnswer wire = SerializeResponse(answer, {.keep_alive = false});  // no static body
     stream.expires_after(options.write_timeout);
-    auto [write_ec, written] = co_await asio::async_write(stream, asio::buffer(bytes), kAsTuple);
+    auto [write_ec, written] = co_await asio::async_write(stream, asio::buffer(wire.head), kAsTuple);
     answered = !write_ec;
   };
   auto fail = [&](int status, std::string_view detail) { return refuse(ErrorAnswer(status, detail)); };
@@ -263,13 +278,28 @@ asio::awaitable<void> Server::Impl::Serve(Worker& w, tcp::socket socket, std::st
                    .client = request.client_address});
       }
 
-      const bool keep_alive = req.keep_alive() && !stopping;
-      const std::string bytes = SerializeResponse(
-          response, {.version = req.version() == 10 ? 10u : 11u,
-                     .head_only = req.method() == http::verb::head,
-                     .keep_alive = keep_alive});
+      bool keep_alive = req.keep_alive() && !stopping;
+      const WriteOptions how{.version = req.version() == 10 ? 10u : 11u,
+                             .head_only = req.method() == http::verb::head,
+                             .keep_alive = keep_alive};
+      WireAnswer wire = SerializeResponse(response, how);
+      // A large answer the client does not read stays in memory until the write times out:
+      // past a small size it must fit in the budget all connections share, or the client gets
+      // 503 instead (static bodies are not in the head: they stay in the binary, unpinned).
+      auto held = wire.head.size() > kUnbudgetedAnswerBytes ? unsent.Reserve(wire.head.size())
+                                                            : ByteBudget::Reservation::None();
+      if (!held.ok()) {
+        Response busy = ErrorAnswer(503, "Service temporarily unavailable.");
+        busy.AddHeader("Retry-After", "1");
+        busy.AddHeader("X-Request-ID", request.request_id);
+        wire = SerializeResponse(busy, {.version = how.version, .keep_alive = false});
+        keep_alive = false;
+      }
+      // The request's bytes are done with: a connection keeps no large buffer while idle.
+      if (buffer.size() == 0 && buffer.capacity() > kIdleBufferBytes) buffer.shrink_to_fit();
       stream.expires_after(options.write_timeout);
-      auto [write_ec, written] = co_await asio::async_write(stream, asio::buffer(bytes), kAsTuple);
+      const std::array<asio::const_buffer, 2> bytes{asio::buffer(wire.head), asio::buffer(wire.tail)};
+      auto [write_ec, written] = co_await asio::async_write(stream, bytes, kAsTuple);
       if (write_ec) break;
       if (!keep_alive) {
         answered = true;

@@ -42,6 +42,11 @@ struct ServerOptions {
   std::chrono::seconds shutdown_grace{10};
   size_t max_header_bytes = 8192;
   size_t max_body_bytes = 1 << 20;
+  // Answers over 16 KiB waiting for slow clients to read them may hold this much in total;
+  // past it a request gets 503 (compiled-in files are sent from the binary and never count).
+  size_t max_unsent_bytes = 64 << 20;
+  // SO_SNDBUF of each connection (the kernel doubles it); 0: the kernel's autotuning.
+  int socket_send_buffer = 64 << 10;
   TrustedProxies trusted_proxies;  // whose X-Forwarded-For names the client
   Cors cors;                       // off unless origins are listed
   AllowedHosts allowed_hosts;      // other Host headers get 400; every host by default

@@ -148,3 +148,59 @@ def test_the_docs_page_lists_every_endpoint_in_a_real_browser(authd, tmp_path):
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 50_000
     if HARNESS.get("AUTHD_UPDATE_SCREENSHOT"):  # refreshes the copy kept in docs/
         shutil.copy(shot, ROOT / "docs" / "api-docs.png")
+
+
+def brotli_decompress(data):
+    """Debian's brotli tool (the build compresses with it) decodes for the test."""
+    r = subprocess.run(["brotli", "-d", "-c"], input=data, capture_output=True, timeout=30)
+    assert r.returncode == 0, r.stderr
+    return r.stdout
+
+
+def get_raw(server, path, **headers):
+    """GET without requests' transparent decoding: (response, undecoded body bytes)."""
+    r = requests.get(server.url(path), headers=headers, stream=True, timeout=30)
+    return r, r.raw.read(decode_content=False)
+
+
+def test_the_pages_files_are_compressed_versioned_and_revalidated(authd):
+    """Issue 14 item 2: compiled-in files sent compressed as the client accepts (made once, at
+    build time), with an ETag per encoding, 304 on If-None-Match, and a year of caching for
+    URLs that carry the file's version."""
+    import gzip
+    import re
+    page = authd.get("/api/docs/")
+    assert page.status_code == 200 and "ETag" in page.headers
+    links = dict(re.findall(r'(?:src|href)="([a-z.-]+)\?v=([0-9a-f]{16})"', page.text))
+    assert set(links) == {"swagger-ui-bundle.js", "swagger-ui.css", "init.js"}, page.text
+
+    for name, version in links.items():
+        path = f"/api/docs/{name}?v={version}"
+        plain, plain_bytes = get_raw(authd, path, **{"Accept-Encoding": "identity"})
+        assert plain.status_code == 200 and "Content-Encoding" not in plain.headers
+        assert len(plain_bytes) == int(plain.headers["Content-Length"])
+        assert plain.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+        assert plain.headers["Vary"] == "Accept-Encoding"
+        tags = {plain.headers["ETag"]}
+        for coding, decode in [("gzip", gzip.decompress), ("br", brotli_decompress)]:
+            r, body = get_raw(authd, path, **{"Accept-Encoding": f"{coding}, identity;q=0.5"})
+            assert r.headers["Content-Encoding"] == coding, (name, coding)
+            assert len(body) == int(r.headers["Content-Length"]) and decode(body) == plain_bytes, (name, coding)
+            if name != "init.js":  # a few hundred bytes compress little
+                assert len(body) < len(plain_bytes) * 0.5, (name, coding, len(body))
+            tags.add(r.headers["ETag"])
+            # The client's cached copy is still current: 304, no body.
+            again, again_body = get_raw(authd, path, **{"Accept-Encoding": coding, "If-None-Match": r.headers["ETag"]})
+            assert (again.status_code, again_body) == (304, b""), (name, coding)
+            assert again.headers["ETag"] == r.headers["ETag"]
+        assert len(tags) == 3, tags  # one per encoding
+        # Without the version (or with another) the answer is cached briefly, then revalidated.
+        r = authd.get(f"/api/docs/{name}")
+        assert r.headers["Cache-Control"] == "public, max-age=300"
+        r = requests.head(authd.url(path), headers={"Accept-Encoding": "br"})
+        assert r.status_code == 200 and r.content == b"" and int(r.headers["Content-Length"]) > 0
+
+    schema, body = get_raw(authd, "/api/schema/", **{"Accept-Encoding": "br"})
+    assert schema.headers["Content-Encoding"] == "br"
+    assert json.loads(brotli_decompress(body))["openapi"].startswith("3.1.")
+    assert authd.get("/api/docs/nothing.js").status_code == 404

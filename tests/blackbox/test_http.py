@@ -265,6 +265,38 @@ def test_chunk_extensions_and_trailers_cannot_grow_memory(authd):
     assert requests.get(authd.url("/nope/")).status_code == 404
 
 
+def test_clients_that_never_read_a_large_file_pin_no_memory(authd):
+    """Issue 14 item 2: 3,000 connections asking for Swagger UI's 1.4 MB script with a tiny
+    receive window took RSS to 6.4 GiB, since each answer was copied twice and held until the
+    write timed out, and /healthz took 5 s meanwhile. The file is now sent from the binary."""
+    before = rss_kib(authd)
+    request = b"GET /api/docs/swagger-ui-bundle.js HTTP/1.1\r\nHost: x\r\n\r\n"  # identity: the largest
+    held = []
+    try:
+        # 50 per source address (the per-address connection cap is 256).
+        for i in range(400):
+            s = socket.socket()
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1024)
+            s.bind((f"127.0.0.{2 + i // 50}", 0))
+            s.connect(("127.0.0.1", authd.port))
+            s.sendall(request)
+            held.append(s)
+        time.sleep(1.0)  # every answer has been built and is waiting on its reader
+        grown_mib = (rss_kib(authd) - before) / 1024
+        t0 = time.monotonic()
+        assert requests.get(authd.url("/healthz"), timeout=10).status_code == 200
+        took = time.monotonic() - t0
+        # Before: 400 x 2 copies x 1.4 MB = 1.1 GiB.
+        assert grown_mib < 64, grown_mib
+        assert took < 1.0, took
+    finally:
+        for s in held:
+            s.close()
+    # The answers really were being sent, and are whole: a reader gets every byte.
+    r = requests.get(authd.url("/api/docs/swagger-ui-bundle.js"), headers={"Accept-Encoding": "identity"})
+    assert r.status_code == 200 and len(r.content) == int(r.headers["Content-Length"]) > 1_000_000
+
+
 def test_a_client_that_writes_its_whole_body_first_reads_the_413(authd):
     # urllib writes the whole body before reading; without a lingering close the server's
     # close reset the connection and the client saw a broken pipe instead of the answer.
