@@ -9,6 +9,7 @@
 #include "cli/app.h"
 #include "cli/commands.h"
 #include "http/server.h"
+#include "logging/access_log.h"
 #include "sessions/pruner.h"
 
 namespace authd {
@@ -114,6 +115,7 @@ int RunServe(Settings settings) {
   }
   Pruner pruner((*app)->sessions(), std::chrono::seconds(s.prune_interval_seconds));
   server.Run();
+  FlushAccessLog();  // every answered request's line, before the process may be gone
   pruner.Stop();
   if (metrics_server) {
     metrics_server->Stop();

@@ -6,18 +6,16 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <ctime>
 #include <memory>
 
+#include "logging/access_log.h"
 #include "util/time_format.h"
 
 namespace authd {
 namespace {
 
 std::atomic<LogFormat> g_format{LogFormat::kText};
-
-// Payloads of access lines in JSON mode start with this marker and carry their fields as
-// JSON members; the formatter puts them at the top level of the line's object.
-constexpr std::string_view kFieldsMarker = "\x1e";
 
 class JsonFormatter final : public spdlog::formatter {
  public:
@@ -27,12 +25,8 @@ class JsonFormatter final : public spdlog::formatter {
     const std::string_view payload(msg.payload.data(), msg.payload.size());
     fmt::format_to(std::back_inserter(dest), R"({{"time":"{}","level":"{}",)",
                    FormatIsoUtc(micros), spdlog::level::to_string_view(msg.level));
-    if (payload.starts_with(kFieldsMarker)) {
-      dest.append(payload.substr(kFieldsMarker.size()));
-    } else {
-      const std::string quoted = JsonQuote(payload);
-      fmt::format_to(std::back_inserter(dest), R"("message":{})", quoted);
-    }
+    const std::string quoted = JsonQuote(payload);
+    fmt::format_to(std::back_inserter(dest), R"("message":{})", quoted);
     dest.append(std::string_view("}\n"));
   }
   std::unique_ptr<spdlog::formatter> clone() const override {
@@ -65,29 +59,63 @@ void SetUpLogging(LogFormat format, std::string_view level) {
   if (format == LogFormat::kJson) {
     logger->set_formatter(std::make_unique<JsonFormatter>());
   } else {
-    logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
+    // UTC, as the access lines (which are formatted by TextTime below).
+    logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v", spdlog::pattern_time_type::utc);
   }
   spdlog::set_default_logger(logger);
   spdlog::set_level(spdlog::level::from_str(std::string(level)));
 }
 
+namespace {
+
+// "2026-11-30T10:56:03.230+00:00", spdlog's text pattern in UTC; the seconds are formatted
+// once a second per thread.
+void AppendTextTime(std::string& out, std::chrono::system_clock::time_point now) {
+  thread_local time_t cached_second = -1;
+  thread_local char cached[24];
+  const auto millis =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+  const time_t second = static_cast<time_t>(millis / 1000);
+  if (second != cached_second) {
+    std::tm tm{};
+    gmtime_r(&second, &tm);
+    std::strftime(cached, sizeof cached, "%Y-%m-%dT%H:%M:%S", &tm);
+    cached_second = second;
+  }
+  out.append(cached);
+  fmt::format_to(std::back_inserter(out), ".{:03}+00:00", millis % 1000);
+}
+
+}  // namespace
+
 void LogAccess(const AccessRecord& r) {
   if (!spdlog::should_log(spdlog::level::info)) return;
   const double ms = static_cast<double>(r.duration.count()) / 1000.0;
   const std::string_view route = r.route.empty() ? "-" : r.route;
-  if (g_format.load() == LogFormat::kJson) {
-    std::string fields = fmt::format(
-        R"("event":"access","request_id":{},"method":{},"route":{},"status":{},"duration_ms":{:.3f},"user_id":{},"client":{})",
-        JsonQuote(r.request_id), JsonQuote(r.method), JsonQuote(route), r.status, ms,
-        r.user_id ? std::to_string(*r.user_id) : "null", JsonQuote(r.client));
-    spdlog::info("{}{}", kFieldsMarker, fields);
+  const auto now = std::chrono::system_clock::now();
+  thread_local std::string line;  // keeps its capacity: no allocation per request
+  line.clear();
+  auto out = std::back_inserter(line);
+  if (g_format.load(std::memory_order_relaxed) == LogFormat::kJson) {
+    const auto micros =
+        std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
+    fmt::format_to(
+        out,
+        R"({{"time":"{}","level":"info","event":"access","request_id":{},"method":{},"route":{},"status":{},"duration_ms":{:.3f},"user_id":{},"client":{}}})"
+        "\n",
+        FormatIsoUtc(micros), JsonQuote(r.request_id), JsonQuote(r.method), JsonQuote(route),
+        r.status, ms, r.user_id ? std::to_string(*r.user_id) : "null", JsonQuote(r.client));
   } else {
     // The method is Beast-validated token characters and the route is ours, so no value
     // here can hold a space or a line break.
-    spdlog::info("access request_id={} method={} route={} status={} duration_ms={:.3f} user_id={} client={}",
-                 r.request_id, r.method, route, r.status, ms,
-                 r.user_id ? std::to_string(*r.user_id) : "-", r.client);
+    AppendTextTime(line, now);
+    fmt::format_to(out,
+                   " info access request_id={} method={} route={} status={} duration_ms={:.3f} "
+                   "user_id={} client={}\n",
+                   r.request_id, r.method, route, r.status, ms,
+                   r.user_id ? std::to_string(*r.user_id) : "-", r.client);
   }
+  AppendAccessLine(line);
 }
 
 }  // namespace authd

@@ -1,7 +1,8 @@
 // Where authd's log lines go and how they look: AUTHD_LOG_FORMAT=text (the default, for
 // people) or json (one object per line, for collectors), at AUTHD_LOG_LEVEL. The access log is
 // one line per request, with the request id, method, route, status, duration, user id when
-// known, and client address; never a header, body, token or password.
+// known, and client address; never a header, body, token or password. Access lines are
+// written in batches off the I/O threads (access_log.h); other lines as they are logged.
 #pragma once
 
 #include <chrono>
@@ -27,7 +28,8 @@ struct AccessRecord {
   std::string_view client;
 };
 
-// Writes one access-log line at info level, in the format SetUpLogging chose.
+// Formats one access-log line at info level, in the format SetUpLogging chose, and queues it
+// (access_log.h): no lock and no system call.
 void LogAccess(const AccessRecord& record);
 
 // A JSON string literal for `text` (quotes included), escaped as RFC 8259 requires.

@@ -1,5 +1,7 @@
 #include "metrics/metrics.h"
 
+#include "logging/access_log.h"
+
 #include <dirent.h>
 #include <fmt/format.h>
 #include <unistd.h>
@@ -106,6 +108,11 @@ void Metrics::AddGauge(std::string name, std::string help, std::function<double(
   gauges_.push_back({std::move(name), std::move(help), std::move(read)});
 }
 
+void Metrics::AddCounter(std::string name, std::string help, std::function<double()> read) {
+  std::unique_lock lock(mu_);
+  gauges_.push_back({std::move(name), std::move(help), std::move(read), "counter"});
+}
+
 std::string Metrics::Render() const {
   std::string out;
   auto it = std::back_inserter(out);
@@ -148,13 +155,16 @@ std::string Metrics::Render() const {
   family("authd_throttled_total", "what", "Requests answered 429 by brute-force protection or a rate limit.",
          throttled_);
   for (const auto& g : gauges_) {
-    Header(out, g.name, "gauge", g.help);
+    Header(out, g.name, g.type, g.help);
     fmt::format_to(it, "{} {}\n", g.name, g.read());
   }
   return out;
 }
 
 void AddProcessGauges(Metrics& metrics) {
+  metrics.AddCounter("authd_log_lines_dropped_total",
+                   "Access-log lines dropped because the log could not keep up.",
+                   [] { return static_cast<double>(DroppedAccessLines()); });
   metrics.AddGauge("process_resident_memory_bytes", "Resident memory size in bytes.", [] {
     long pages = 0, resident = 0;
     if (FILE* f = std::fopen("/proc/self/statm", "r")) {

@@ -31,6 +31,8 @@ class Metrics {
 
   // A value read when /metrics is scraped (pool depths, process memory).
   void AddGauge(std::string name, std::string help, std::function<double()> read);
+  // A counter kept elsewhere (the log's dropped lines), likewise read at scrape time.
+  void AddCounter(std::string name, std::string help, std::function<double()> read);
 
   // The exposition text.
   std::string Render() const;
@@ -68,6 +70,7 @@ class Metrics {
   struct Gauge {
     std::string name, help;
     std::function<double()> read;
+    const char* type = "gauge";
   };
   std::vector<Gauge> gauges_;  // GUARDED_BY(mu_)
   std::atomic<uint64_t> logins_ok_{0};
