@@ -8,6 +8,7 @@
 
 #include <cstdio>
 #include <mutex>
+#include <thread>
 
 namespace authd {
 namespace {
@@ -32,25 +33,88 @@ void Header(std::string& out, std::string_view name, std::string_view type, std:
 
 }  // namespace
 
-std::atomic<uint64_t>& Metrics::Counter(
-    std::map<std::string, std::unique_ptr<std::atomic<uint64_t>>, std::less<>>& family,
-    std::string_view label) {
-  {
-    std::shared_lock lock(mu_);
-    if (auto it = family.find(label); it != family.end()) return *it->second;
-  }
-  std::unique_lock lock(mu_);
-  auto& slot = family[std::string(label)];
-  if (!slot) slot = std::make_unique<std::atomic<uint64_t>>(0);
-  return *slot;
-}
+namespace {
 
-std::atomic<uint64_t>* Metrics::FindOutcome(const RouteStats& r, std::string_view method,
-                                            int status) {
-  for (const auto& o : r.outcomes) {
-    if (o.status == status && o.method == method) return o.count.get();
+// A count written by one thread only: a plain load and store, no locked instruction. Atomic
+// so that a scrape may read it meanwhile.
+class Cell {
+ public:
+  void Add(uint64_t n) { v_.store(v_.load(std::memory_order_relaxed) + n, std::memory_order_relaxed); }
+  uint64_t Get() const { return v_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<uint64_t> v_{0};
+};
+
+std::atomic<uint64_t> g_next_id{1};
+
+}  // namespace
+
+struct Metrics::Shard {
+  struct Outcome {
+    Outcome(std::string_view m, int s) : method(m), status(s) {}
+    std::string method;
+    int status;
+    Cell count;
+  };
+  struct Route {
+    std::vector<std::unique_ptr<Outcome>> outcomes;
+    std::array<Cell, kBuckets.size() + 1> buckets;  // the last is +Inf
+    Cell count;
+    Cell sum_micros;
+  };
+
+  // Its thread looks up without the lock (only its thread inserts, and it inserts under the
+  // lock); a scrape reads under the lock.
+  std::mutex mu;
+  std::thread::id thread;
+  std::map<std::string, std::unique_ptr<Route>, std::less<>> routes;
+  std::array<std::map<std::string, std::unique_ptr<Cell>, std::less<>>, kFamilies> families;
+  Cell logins_ok, logins_failed;
+
+  Route& RouteFor(std::string_view name) {
+    if (auto it = routes.find(name); it != routes.end()) return *it->second;
+    std::lock_guard lock(mu);
+    return *routes.emplace(std::string(name), std::make_unique<Route>()).first->second;
   }
-  return nullptr;
+  Cell& OutcomeFor(Route& route, std::string_view method, int status) {
+    for (const auto& o : route.outcomes) {
+      if (o->status == status && o->method == method) return o->count;
+    }
+    std::lock_guard lock(mu);
+    route.outcomes.push_back(std::make_unique<Outcome>(method, status));
+    return route.outcomes.back()->count;
+  }
+  Cell& CellFor(Family family, std::string_view label) {
+    auto& cells = families[family];
+    if (auto it = cells.find(label); it != cells.end()) return *it->second;
+    std::lock_guard lock(mu);
+    return *cells.emplace(std::string(label), std::make_unique<Cell>()).first->second;
+  }
+};
+
+Metrics::Metrics() : id_(g_next_id.fetch_add(1)) {}
+Metrics::~Metrics() = default;
+
+Metrics::Shard& Metrics::Local() {
+  thread_local uint64_t cached_id = 0;
+  thread_local Shard* cached = nullptr;
+  if (cached_id == id_) return *cached;
+  std::lock_guard lock(mu_);
+  const std::thread::id me = std::this_thread::get_id();
+  Shard* shard = nullptr;
+  for (const auto& s : shards_) {
+    // A thread id is reused only after its thread ended, so the shard has no other writer.
+    if (s->thread == me) shard = s.get();
+  }
+  if (shard == nullptr) {
+    shards_.push_back(std::make_unique<Shard>());
+    shard = shards_.back().get();
+    shard->thread = me;
+  }
+  cached_id = id_;
+  cached = shard;
+  return *shard;
 }
 
 void Metrics::RecordRequest(std::string_view route, std::string_view method, int status,
@@ -63,97 +127,99 @@ void Metrics::RecordRequest(std::string_view route, std::string_view method, int
   bool standard = false;
   for (std::string_view m : kMethods) standard = standard || m == method;
   if (!standard) method = "other";
-  RouteStats* stats = nullptr;
-  std::atomic<uint64_t>* outcome = nullptr;
-  {
-    std::shared_lock lock(mu_);
-    if (auto it = routes_.find(name); it != routes_.end()) {
-      stats = it->second.get();
-      outcome = FindOutcome(*stats, method, status);
-    }
-  }
-  if (outcome == nullptr) {  // first time for this route, method and status
-    std::unique_lock lock(mu_);
-    auto& slot = routes_[std::string(name)];
-    if (!slot) slot = std::make_unique<RouteStats>();
-    stats = slot.get();
-    outcome = FindOutcome(*stats, method, status);
-    if (outcome == nullptr) {
-      stats->outcomes.push_back({std::string(method), status,
-                                 std::make_unique<std::atomic<uint64_t>>(0)});
-      outcome = stats->outcomes.back().count.get();
-    }
-  }
-  outcome->fetch_add(1, std::memory_order_relaxed);
+  Shard& shard = Local();
+  Shard::Route& stats = shard.RouteFor(name);
+  shard.OutcomeFor(stats, method, status).Add(1);
   const double seconds = static_cast<double>(duration.count()) / 1e6;
   size_t b = 0;
   while (b < kBuckets.size() && seconds > kBuckets[b]) ++b;
-  stats->buckets[b].fetch_add(1, std::memory_order_relaxed);
-  stats->count.fetch_add(1, std::memory_order_relaxed);
-  stats->sum_micros.fetch_add(static_cast<uint64_t>(duration.count()), std::memory_order_relaxed);
+  stats.buckets[b].Add(1);
+  stats.count.Add(1);
+  stats.sum_micros.Add(static_cast<uint64_t>(duration.count()));
 }
 
-void Metrics::Throttled(std::string_view what) {
-  Counter(throttled_, what).fetch_add(1, std::memory_order_relaxed);
-}
-void Metrics::TokenIssued(std::string_view type) {
-  Counter(issued_, type).fetch_add(1, std::memory_order_relaxed);
-}
-void Metrics::TokenRefused(std::string_view reason) {
-  Counter(refused_, reason).fetch_add(1, std::memory_order_relaxed);
-}
+void Metrics::Count(Family family, std::string_view label) { Local().CellFor(family, label).Add(1); }
+void Metrics::LoginSucceeded() { Local().logins_ok.Add(1); }
+void Metrics::LoginFailed() { Local().logins_failed.Add(1); }
+void Metrics::Throttled(std::string_view what) { Count(kThrottled, what); }
+void Metrics::TokenIssued(std::string_view type) { Count(kIssued, type); }
+void Metrics::TokenRefused(std::string_view reason) { Count(kRefused, reason); }
 
 void Metrics::AddGauge(std::string name, std::string help, std::function<double()> read) {
-  std::unique_lock lock(mu_);
+  std::lock_guard lock(mu_);
   gauges_.push_back({std::move(name), std::move(help), std::move(read)});
 }
 
 void Metrics::AddCounter(std::string name, std::string help, std::function<double()> read) {
-  std::unique_lock lock(mu_);
+  std::lock_guard lock(mu_);
   gauges_.push_back({std::move(name), std::move(help), std::move(read), "counter"});
 }
 
 std::string Metrics::Render() const {
+  // Every shard summed, in a stable order.
+  struct RouteTotals {
+    std::map<std::pair<std::string, int>, uint64_t> outcomes;
+    std::array<uint64_t, kBuckets.size() + 1> buckets{};
+    uint64_t count = 0, sum_micros = 0;
+  };
+  std::map<std::string, RouteTotals> routes;
+  std::array<std::map<std::string, uint64_t>, kFamilies> families;
+  uint64_t logins_ok = 0, logins_failed = 0;
+  std::lock_guard lock(mu_);
+  for (const auto& shard : shards_) {
+    std::lock_guard shard_lock(shard->mu);
+    for (const auto& [name, r] : shard->routes) {
+      RouteTotals& t = routes[name];
+      for (const auto& o : r->outcomes) t.outcomes[{o->method, o->status}] += o->count.Get();
+      for (size_t b = 0; b < t.buckets.size(); ++b) t.buckets[b] += r->buckets[b].Get();
+      t.count += r->count.Get();
+      t.sum_micros += r->sum_micros.Get();
+    }
+    for (size_t f = 0; f < kFamilies; ++f) {
+      for (const auto& [label, cell] : shard->families[f]) families[f][label] += cell->Get();
+    }
+    logins_ok += shard->logins_ok.Get();
+    logins_failed += shard->logins_failed.Get();
+  }
+
   std::string out;
   auto it = std::back_inserter(out);
-  std::shared_lock lock(mu_);
-
   Header(out, "authd_http_requests_total", "counter", "HTTP requests answered, by route, method and status.");
-  for (const auto& [route, r] : routes_) {
-    for (const auto& o : r->outcomes) {
+  for (const auto& [route, t] : routes) {
+    for (const auto& [key, n] : t.outcomes) {
       fmt::format_to(it, "authd_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{}\"}} {}\n",
-                     Label(route), Label(o.method), o.status, o.count->load());
+                     Label(route), Label(key.first), key.second, n);
     }
   }
   Header(out, "authd_http_request_duration_seconds", "histogram",
          "Time from a request's arrival to its answer, by route.");
-  for (const auto& [route, l] : routes_) {
+  for (const auto& [route, t] : routes) {
     uint64_t cumulative = 0;
     for (size_t b = 0; b <= kBuckets.size(); ++b) {
-      cumulative += l->buckets[b].load();
+      cumulative += t.buckets[b];
       const std::string le = b < kBuckets.size() ? fmt::format("{}", kBuckets[b]) : "+Inf";
       fmt::format_to(it, "authd_http_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n",
                      Label(route), le, cumulative);
     }
     fmt::format_to(it, "authd_http_request_duration_seconds_sum{{route=\"{}\"}} {}\n", Label(route),
-                   static_cast<double>(l->sum_micros.load()) / 1e6);
+                   static_cast<double>(t.sum_micros) / 1e6);
     fmt::format_to(it, "authd_http_request_duration_seconds_count{{route=\"{}\"}} {}\n",
-                   Label(route), l->count.load());
+                   Label(route), t.count);
   }
   Header(out, "authd_logins_total", "counter", "Password logins, by result.");
-  fmt::format_to(it, "authd_logins_total{{result=\"success\"}} {}\n", logins_ok_.load());
-  fmt::format_to(it, "authd_logins_total{{result=\"failure\"}} {}\n", logins_failed_.load());
+  fmt::format_to(it, "authd_logins_total{{result=\"success\"}} {}\n", logins_ok);
+  fmt::format_to(it, "authd_logins_total{{result=\"failure\"}} {}\n", logins_failed);
   auto family = [&](std::string_view name, std::string_view label, std::string_view help,
-                    const auto& values) {
+                    const std::map<std::string, uint64_t>& values) {
     Header(out, name, "counter", help);
     for (const auto& [v, n] : values) {
-      fmt::format_to(it, "{}{{{}=\"{}\"}} {}\n", name, label, Label(v), n->load());
+      fmt::format_to(it, "{}{{{}=\"{}\"}} {}\n", name, label, Label(v), n);
     }
   };
-  family("authd_tokens_issued_total", "type", "Tokens issued, by type.", issued_);
-  family("authd_tokens_refused_total", "reason", "Tokens refused, by reason.", refused_);
+  family("authd_tokens_issued_total", "type", "Tokens issued, by type.", families[kIssued]);
+  family("authd_tokens_refused_total", "reason", "Tokens refused, by reason.", families[kRefused]);
   family("authd_throttled_total", "what", "Requests answered 429 by brute-force protection or a rate limit.",
-         throttled_);
+         families[kThrottled]);
   for (const auto& g : gauges_) {
     Header(out, g.name, g.type, g.help);
     fmt::format_to(it, "{} {}\n", g.name, g.read());

@@ -1,6 +1,8 @@
-// The numbers /metrics exposes, in Prometheus' text format (version 0.0.4). Counters are
-// atomics, so recording is a few uncontended instructions on the request path; the per-route
-// series are created on first use under a lock and never removed (routes are a fixed set).
+// The numbers /metrics exposes, in Prometheus' text format (version 0.0.4). Each thread counts
+// in its own shard, summed when /metrics is scraped: recording takes no lock and no locked
+// instruction, and two I/O threads never write the same cache line. A thread's series are
+// created on its first use of a label (under its shard's lock) and never removed (routes,
+// methods and statuses are small fixed sets).
 // Thread-safety: everything may be called from any thread at once.
 #pragma once
 
@@ -11,7 +13,7 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <shared_mutex>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,11 +22,16 @@ namespace authd {
 
 class Metrics {
  public:
+  Metrics();
+  ~Metrics();
+  Metrics(const Metrics&) = delete;
+  Metrics& operator=(const Metrics&) = delete;
+
   // One answered request. `route` is the matched pattern ("" when none matched).
   void RecordRequest(std::string_view route, std::string_view method, int status,
                      std::chrono::microseconds duration);
-  void LoginSucceeded() { logins_ok_.fetch_add(1, std::memory_order_relaxed); }
-  void LoginFailed() { logins_failed_.fetch_add(1, std::memory_order_relaxed); }
+  void LoginSucceeded();
+  void LoginFailed();
   void Throttled(std::string_view what);           // "login" or "register"
   void TokenIssued(std::string_view type);         // "access" or "refresh"
   void TokenRefused(std::string_view reason);      // TokenErrorName(), or "blacklisted", ...
@@ -34,7 +41,7 @@ class Metrics {
   // A counter kept elsewhere (the log's dropped lines), likewise read at scrape time.
   void AddCounter(std::string name, std::string help, std::function<double()> read);
 
-  // The exposition text.
+  // The exposition text: every thread's counts summed.
   std::string Render() const;
 
  private:
@@ -42,39 +49,22 @@ class Metrics {
   static constexpr std::array<double, 14> kBuckets = {0.0001, 0.00025, 0.0005, 0.001, 0.0025,
                                                       0.005,  0.01,    0.025,  0.05,  0.1,
                                                       0.25,   0.5,     1.0,    2.5};
-  // Everything recorded for one route: found by the route alone (a string_view lookup, no
-  // allocation), then its few (method, status) pairs by a short scan.
-  struct RouteStats {
-    struct Outcome {
-      std::string method;
-      int status;
-      std::unique_ptr<std::atomic<uint64_t>> count;
-    };
-    std::vector<Outcome> outcomes;  // GUARDED_BY(Metrics::mu_) for insertion
-    std::array<std::atomic<uint64_t>, kBuckets.size() + 1> buckets{};  // the last is +Inf
-    std::atomic<uint64_t> count{0};
-    std::atomic<uint64_t> sum_micros{0};
-  };
-  static std::atomic<uint64_t>* FindOutcome(const RouteStats& r, std::string_view method,
-                                            int status);
+  struct Shard;  // one thread's counts (metrics.cc)
+  enum Family { kIssued, kRefused, kThrottled, kFamilies };
 
-  std::atomic<uint64_t>& Counter(std::map<std::string, std::unique_ptr<std::atomic<uint64_t>>,
-                                          std::less<>>& family,
-                                 std::string_view label);
+  // The calling thread's shard, found through a thread-local cache after the first call.
+  Shard& Local();
+  void Count(Family family, std::string_view label);
 
-  mutable std::shared_mutex mu_;
-  std::map<std::string, std::unique_ptr<RouteStats>, std::less<>> routes_;  // GUARDED_BY(mu_)
-  std::map<std::string, std::unique_ptr<std::atomic<uint64_t>>, std::less<>> issued_;
-  std::map<std::string, std::unique_ptr<std::atomic<uint64_t>>, std::less<>> refused_;
-  std::map<std::string, std::unique_ptr<std::atomic<uint64_t>>, std::less<>> throttled_;
+  const uint64_t id_;  // tells this Metrics from others in the threads' caches
+  mutable std::mutex mu_;
+  std::vector<std::unique_ptr<Shard>> shards_;  // GUARDED_BY(mu_)
   struct Gauge {
     std::string name, help;
     std::function<double()> read;
     const char* type = "gauge";
   };
   std::vector<Gauge> gauges_;  // GUARDED_BY(mu_)
-  std::atomic<uint64_t> logins_ok_{0};
-  std::atomic<uint64_t> logins_failed_{0};
 };
 
 // Adds the process gauges every service exposes: resident memory and open descriptors.
