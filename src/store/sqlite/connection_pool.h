@@ -1,12 +1,21 @@
-// A fixed set of SQLite connections to one file, lent out one thread at a time.
-// SQLite in WAL mode lets readers proceed beside one writer, so a few connections let
-// request threads read without queueing behind each other.
+// SQLite connections to one file, lent out one thread at a time. SQLite in WAL mode lets
+// readers proceed beside one writer, so several connections let request threads read without
+// queueing behind each other.
+//
+// Each thread that asks gets a connection of its own, opened on its first Acquire and kept
+// for the pool's life: the request path then takes no lock (a shared list behind a mutex cost
+// a futex call on most requests under load). The shared list of `size` connections serves a
+// thread that asks again while it already holds its own (a nested lease).
 // Thread-safety: Acquire may be called from any thread at once.
 #pragma once
 
 #include <condition_variable>
+#include <cstddef>
 #include <memory>
+#include <cstdint>
 #include <mutex>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "store/sqlite/connection.h"
@@ -17,31 +26,52 @@ class ConnectionPool {
  public:
   class Lease {
    public:
-    Lease(ConnectionPool* pool, std::unique_ptr<Connection> c) : pool_(pool), conn_(std::move(c)) {}
-    ~Lease() { if (conn_) pool_->Release(std::move(conn_)); }
-    Lease(Lease&&) = default;
+    // A connection from the shared list, given back when the lease ends.
+    Lease(ConnectionPool* pool, std::unique_ptr<Connection> c)
+        : pool_(pool), owned_(std::move(c)), conn_(owned_.get()) {}
+    // The thread's own connection; `*busy` is true while leased.
+    Lease(Connection* own, bool* busy) : conn_(own), busy_(busy) {}
+    ~Lease() {
+      if (owned_) pool_->Release(std::move(owned_));
+      if (busy_ != nullptr) *busy_ = false;
+    }
+    Lease(Lease&& other) noexcept
+        : pool_(other.pool_),
+          owned_(std::move(other.owned_)),
+          conn_(other.conn_),
+          busy_(std::exchange(other.busy_, nullptr)) {}
     Lease& operator=(Lease&&) = delete;
-    Connection* operator->() { return conn_.get(); }
+    Connection* operator->() { return conn_; }
     Connection& operator*() { return *conn_; }
 
    private:
-    ConnectionPool* pool_;
-    std::unique_ptr<Connection> conn_;
+    ConnectionPool* pool_ = nullptr;
+    std::unique_ptr<Connection> owned_;
+    Connection* conn_;
+    bool* busy_ = nullptr;
   };
 
   static StatusOr<std::unique_ptr<ConnectionPool>> Open(const std::string& path, int size,
                                                         int busy_timeout_ms);
 
-  // Waits until a connection is free.
+  // The calling thread's own connection; while that is leased (or could not be opened), one
+  // from the shared list, waiting until one is free.
   Lease Acquire();
 
  private:
-  ConnectionPool() = default;
+  ConnectionPool();
   void Release(std::unique_ptr<Connection> c);
+  Lease AcquireShared();
 
+  const uint64_t id_;  // tells this pool from others in the threads' caches
+  std::string path_;
+  int busy_timeout_ms_ = 0;
+  bool per_thread_enabled_ = true;
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<std::unique_ptr<Connection>> idle_;  // GUARDED_BY(mu_)
+  // The threads' own connections, owned here so they close with the pool.
+  std::vector<std::unique_ptr<Connection>> per_thread_;  // GUARDED_BY(mu_)
 };
 
 // Runs one statement that changes rows (`sql` static, as for Connection::Prepare) on a pooled
