@@ -2,12 +2,11 @@
 # bytes into <target> with the assembler's .incbin, fast even for megabytes (a C++ array
 # literal of Swagger UI's 1.4 MB bundle would take the compiler minutes). Each file becomes
 #   extern "C" const char authd_embed_<symbol>[], authd_embed_<symbol>_end[];
-function(authd_embed_files target)
+# _authd_named_files(<names_var> <files_var> NAME <symbol> FILE <path> ...): the pairs as two lists.
+function(_authd_named_files names_var files_var)
   set(args ${ARGN})
-  list(GET args 1 first)
-  set(asm "${AUTHD_GENERATED_DIR}/${target}_${first}_embedded.S")  # one per call
-  set(text "")
-  set(deps "")
+  set(names "")
+  set(files "")
   list(LENGTH args n)
   math(EXPR last "${n} - 1")
   foreach(i RANGE 0 ${last} 4)
@@ -15,6 +14,20 @@ function(authd_embed_files target)
     math(EXPR file_i "${i} + 3")
     list(GET args ${name_i} name)
     list(GET args ${file_i} file)
+    list(APPEND names "${name}")
+    list(APPEND files "${file}")
+  endforeach()
+  set(${names_var} "${names}" PARENT_SCOPE)
+  set(${files_var} "${files}" PARENT_SCOPE)
+endfunction()
+
+function(authd_embed_files target)
+  _authd_named_files(names files ${ARGN})
+  list(GET names 0 first)
+  set(asm "${AUTHD_GENERATED_DIR}/${target}_${first}_embedded.S")  # one per call
+  set(text "")
+  set(deps "")
+  foreach(name file IN ZIP_LISTS names files)
     if(NOT EXISTS "${file}" AND NOT file MATCHES "^${AUTHD_GENERATED_DIR}/")
       message(FATAL_ERROR "${file} is missing: run 'make deps' (scripts/install-deps.sh), which installs web/'s npm packages")
     endif()
@@ -37,15 +50,9 @@ endfunction()
 # (authd_embed_<symbol>_br) compressions, made once at build time with the best settings of
 # Debian's gzip and brotli (http/static_asset.h serves whichever the client accepts).
 function(authd_embed_compressed target)
-  set(args ${ARGN})
+  _authd_named_files(names files ${ARGN})
   set(embed "")
-  list(LENGTH args n)
-  math(EXPR last "${n} - 1")
-  foreach(i RANGE 0 ${last} 4)
-    math(EXPR name_i "${i} + 1")
-    math(EXPR file_i "${i} + 3")
-    list(GET args ${name_i} name)
-    list(GET args ${file_i} file)
+  foreach(name file IN ZIP_LISTS names files)
     set(gz "${AUTHD_GENERATED_DIR}/static/${name}.gz")
     set(br "${AUTHD_GENERATED_DIR}/static/${name}.br")
     add_custom_command(
