@@ -79,6 +79,13 @@ class Server:
                 total += int(fields[11]) + int(fields[12])  # utime, stime
         return total / tick
 
+    def rss_mb(self):
+        try:
+            text = pathlib.Path(f"/proc/{self.proc.pid}/status").read_text()
+            return int(re.search(r"VmRSS:\s+(\d+) kB", text).group(1)) / 1024
+        except (OSError, AttributeError):
+            return None
+
     def peak_rss_mb(self):
         try:
             text = pathlib.Path(f"/proc/{self.proc.pid}/status").read_text()
@@ -123,7 +130,7 @@ def authd_db(workdir, name):
     return workdir / f"{name}.db"
 
 
-def start_authd(workdir, name, extra_env=None):
+def start_authd(workdir, name, extra_env=None, database_url=None):
     """build/authd on the SQLite file authd_db(workdir, name), created if missing, as
     `authd serve` runs with its defaults: the access log on, written to a file (as under
     systemd). Beyond the database and the key, two settings that do not change what a request
@@ -131,7 +138,7 @@ def start_authd(workdir, name, extra_env=None):
     the per-address hashing share is off (below)."""
     port = free_port()
     env = dict(os.environ, AUTHD_LISTEN=f"127.0.0.1:{port}", AUTHD_SIGNING_KEY=KEY,
-               AUTHD_DATABASE_URL=f"sqlite://{authd_db(workdir, name)}",
+               AUTHD_DATABASE_URL=database_url or f"sqlite://{authd_db(workdir, name)}",
                AUTHD_ACCESS_TOKEN_LIFETIME="3600",
                # wrk's 64 connections all come from one address: the per-address hashing
                # share (8 by default) is for one client among many, and would turn the login
@@ -222,3 +229,37 @@ def bearer_token_script(workdir, name, path, tokens):
     """GET `path` with Authorization: Bearer token, a different token each request."""
     return cycling_script(workdir, name, tokens,
                           f'wrk.format("GET", "{path}", {{["Authorization"] = "Bearer " .. t}})')
+
+
+def start_postgres(workdir):
+    """A private PostgreSQL (scripts/pg-test.sh); its URL. stop_postgres(workdir) ends it."""
+    subprocess.run([str(ROOT / "scripts" / "pg-test.sh"), "start", str(workdir / "pg")], check=True,
+                   capture_output=True, timeout=120)
+    return (workdir / "pg" / "url").read_text().strip()
+
+
+def stop_postgres(workdir):
+    subprocess.run([str(ROOT / "scripts" / "pg-test.sh"), "stop", str(workdir / "pg")], capture_output=True,
+                   timeout=120)
+
+
+def hold_idle_connections(url, count):
+    """`count` keep-alive connections to `url`, each having made one request (so the server
+    keeps it for its keep-alive timeout, not its header timeout), then left idle; spread over
+    127.0.0.x source addresses, 200 each, under the per-address connection cap."""
+    import resource
+    import socket
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, count + 1024)), hard))
+    host, port = url.split("//")[1].split(":")
+    held = []
+    for i in range(count):
+        s = socket.socket()
+        s.bind((f"127.0.{1 + i // 50000}.{2 + (i // 200) % 250}", 0))
+        s.connect((host, int(port)))
+        s.sendall(b"GET /healthz HTTP/1.1\r\nHost: bench\r\n\r\n")
+        held.append(s)
+    for s in held:
+        s.settimeout(30)
+        assert s.recv(4096).startswith(b"HTTP/1.1 200"), "an idle connection was refused"
+    return held

@@ -37,7 +37,7 @@ struct Settings {
   // mostly sleep; more of them lets more writes share one flush (group commit).
   int store_threads = 16;
   int store_queue = 4096;             // store jobs waiting beyond this are answered 503
-  int max_connections = 10000;
+  int max_connections = 16384;
   // Per client address (an IPv6 client's /64), counted by the socket's peer; trusted proxies
   // are exempt. 0: no cap.
   int max_connections_per_ip = 256;

@@ -34,7 +34,7 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 8000;  // 0 picks a free port; see Server::port()
   int io_threads = 1;
-  int max_connections = 10000;
+  int max_connections = 16384;
   int max_connections_per_ip = 0;  // per client address (AddressGroup); 0: no cap
   std::chrono::seconds header_timeout{10};
   std::chrono::seconds keepalive_timeout{60};
