@@ -79,19 +79,19 @@ class Server:
                 total += int(fields[11]) + int(fields[12])  # utime, stime
         return total / tick
 
-    def rss_mb(self):
+    def _status_mb(self, field):
+        """A memory figure of /proc/PID/status ("VmRSS", "VmHWM") in MB; None once gone."""
         try:
             text = pathlib.Path(f"/proc/{self.proc.pid}/status").read_text()
-            return int(re.search(r"VmRSS:\s+(\d+) kB", text).group(1)) / 1024
+            return int(re.search(rf"{field}:\s+(\d+) kB", text).group(1)) / 1024
         except (OSError, AttributeError):
             return None
 
+    def rss_mb(self):
+        return self._status_mb("VmRSS")
+
     def peak_rss_mb(self):
-        try:
-            text = pathlib.Path(f"/proc/{self.proc.pid}/status").read_text()
-            return int(re.search(r"VmHWM:\s+(\d+) kB", text).group(1)) / 1024
-        except (OSError, AttributeError):
-            return None
+        return self._status_mb("VmHWM")
 
     def stop(self):
         if self.proc.poll() is None:

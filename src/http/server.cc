@@ -43,9 +43,16 @@ constexpr auto kAsTuple = asio::as_tuple(asio::use_awaitable);
 
 // Room for chunked framing beyond head and body: chunk-size lines, extensions and trailers.
 constexpr size_t kFramingMargin = 16 * 1024;
-// Answers up to this size are bounded by the connection cap alone (10,000 x 16 KiB); larger
-// ones draw on ServerOptions::max_unsent_bytes.
+// Answers up to this size are bounded by the connection cap alone (max_connections x 16 KiB);
+// larger ones draw on ServerOptions::max_unsent_bytes.
 constexpr size_t kUnbudgetedAnswerBytes = 16 * 1024;
+
+// A refusal for want of room (a cap or the budget): the client may try again in a second.
+Response RetryLater(int status, std::string_view detail) {
+  Response r = ErrorAnswer(status, detail);
+  r.AddHeader("Retry-After", "1");
+  return r;
+}
 
 }  // namespace
 
@@ -142,9 +149,7 @@ asio::awaitable<void> Server::Impl::RefuseConnection(tcp::socket socket, int sta
                                                      std::string_view detail) {
   beast::tcp_stream stream(std::move(socket));
   stream.expires_after(std::chrono::seconds(1));
-  Response r = ErrorAnswer(status, detail);
-  r.AddHeader("Retry-After", "1");
-  const WireAnswer wire = SerializeResponse(r, {.keep_alive = false});
+  const WireAnswer wire = SerializeResponse(RetryLater(status, detail), {.keep_alive = false});
   co_await asio::async_write(stream, asio::buffer(wire.head), kAsTuple);
   beast::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
@@ -291,8 +296,7 @@ asio::awaitable<void> Server::Impl::Serve(Worker& w, tcp::socket socket, std::st
       auto held = wire.head.size() > kUnbudgetedAnswerBytes ? unsent.Reserve(wire.head.size())
                                                             : ByteBudget::Reservation::None();
       if (!held.ok()) {
-        Response busy = ErrorAnswer(503, "Service temporarily unavailable.");
-        busy.AddHeader("Retry-After", "1");
+        Response busy = RetryLater(503, "Service temporarily unavailable.");
         busy.AddHeader("X-Request-ID", request.request_id);
         wire = SerializeResponse(busy, {.version = how.version, .keep_alive = false});
         keep_alive = false;

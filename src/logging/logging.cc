@@ -59,7 +59,7 @@ void SetUpLogging(LogFormat format, std::string_view level) {
   if (format == LogFormat::kJson) {
     logger->set_formatter(std::make_unique<JsonFormatter>());
   } else {
-    // UTC, as the access lines (which are formatted by TextTime below).
+    // UTC, as the access lines (formatted by AppendTextTime below).
     logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v", spdlog::pattern_time_type::utc);
   }
   spdlog::set_default_logger(logger);
