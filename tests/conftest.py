@@ -28,6 +28,8 @@ PEER_DIR = (pathlib.Path(HARNESS["AUTHD_PEER_DIR"]) if HARNESS.get("AUTHD_PEER_D
 # Cheap hashing keeps the suites fast; tests about hashing cost set their own parameters.
 FAST_HASHING = {"AUTHD_ARGON2_MEMORY_KIB": "1024", "AUTHD_ARGON2_ITERATIONS": "1"}
 STRONG_PASSWORD = "correct-horse-battery-staple"
+# How soon a running authd sees a change another process made to its database (store/cache/).
+CHANGE_NOTICE_SECONDS = 1.0
 
 
 # Which database the black-box suites run against: SQLite files (the default) or, with
@@ -151,8 +153,13 @@ class Authd:
         return r.json()
 
     def sql(self, statement, params=()):
-        """Runs SQL on the real database directly, as an operator would; the rows, if any."""
-        return DATABASES.query(self.db, statement, params)
+        """Runs SQL on the real database directly, as an operator would; the rows, if any.
+        After a change, waits as long as authd may take to see a change made behind its back
+        (its user cache promises one second), so the next request meets it."""
+        rows = DATABASES.query(self.db, statement, params)
+        if not statement.lstrip().upper().startswith("SELECT"):
+            time.sleep(CHANGE_NOTICE_SECONDS)
+        return rows
 
 
 def post_from(port, source, path, fields, headers=None):

@@ -54,9 +54,10 @@ StatusOr<std::unique_ptr<App>> App::Create(Settings settings, Database database)
 
   // A command run from the wrong directory must not leave a fresh empty authd.db behind and
   // report success on it ("Deleted 0").
-  const bool create = database == Database::kCreate;
-  auto store = OpenStore(s.database_url,
-                         StoreOptions{.pool_size = s.db_pool_size, .create_if_missing = create});
+  const bool create = database != Database::kExisting;
+  const StoreOptions options{.pool_size = s.db_pool_size, .create_if_missing = create};
+  auto store = database == Database::kServe ? OpenCachedStore(s.database_url, options)
+                                            : OpenStore(s.database_url, options);
   if (!store.ok()) {
     if (store.status().code() == StatusCode::kNotFound) {
       return FailedPrecondition(store.status().message());

@@ -26,7 +26,8 @@ class App {
  public:
   // What a command may do to the database it is pointed at.
   enum class Database {
-    kCreate,    // serve and migrate: create it when missing, then migrate
+    kServe,     // serve: as kCreate, with users and refresh tokens cached (store/cache/)
+    kCreate,    // migrate: create it when missing, then migrate
     kExisting,  // every other command: FailedPrecondition, naming it, unless authd made it
   };
   // Opens and migrates the store, resolves the signing key, builds the hasher and token service.

@@ -42,7 +42,7 @@ StatusOr<HttpSettings> ParseHttpSettings(const Settings& s) {
 
 int RunServe(Settings settings) {
   RaiseFileLimit();
-  auto app = App::Create(std::move(settings), App::Database::kCreate);
+  auto app = App::Create(std::move(settings), App::Database::kServe);
   if (!app.ok()) {
     spdlog::error("cannot start: {}", app.status().message());
     // A bad key file is a bad setting, like a bad AUTHD_* value.

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 #include <sys/stat.h>
 
+#include "store/cache/cached_store.h"
 #include "store/postgres/pg_store.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
@@ -19,6 +20,13 @@ StatusOr<std::unique_ptr<Store>> OpenStore(const std::string& url, const StoreOp
     return std::unique_ptr<Store>(std::move(store).value());
   }
   return std::unique_ptr<Store>(pg::PgStore::Open(url, options));
+}
+
+StatusOr<std::unique_ptr<Store>> OpenCachedStore(const std::string& url,
+                                                 const StoreOptions& options) {
+  auto store = OpenStore(url, options);
+  if (!store.ok()) return store.status();
+  return std::unique_ptr<Store>(std::make_unique<CachedStore>(std::move(store).value()));
 }
 
 std::string DatabaseFileWarning(const std::string& url) {

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "store/change_feed.h"
 #include "store/secret_store.h"
 #include "store/throttle_store.h"
 #include "store/token_store.h"
@@ -15,7 +16,7 @@ namespace authd {
 
 // The schema version this authd writes, the same on every backend: each backend's migrations
 // end at it (checked where they are listed).
-inline constexpr int kSchemaVersion = 4;
+inline constexpr int kSchemaVersion = 5;
 
 struct StoreOptions {
   int pool_size = 4;          // connections
@@ -42,11 +43,20 @@ class Store {
   virtual Status Migrate() = 0;
   // The highest migration applied (0 for an empty database).
   virtual StatusOr<int> SchemaVersion() = 0;
+
+  // What other processes change in this database, for a cache in front of it (CachedStore).
+  // Connects when first polled, not here.
+  virtual std::unique_ptr<ChangeFeed> OpenChangeFeed() = 0;
 };
 
 // "sqlite://relative/path.db" or "sqlite:///absolute/path.db". InvalidArgument names what is
 // wrong with the URL; Unavailable when the database cannot be opened.
 StatusOr<std::unique_ptr<Store>> OpenStore(const std::string& url, const StoreOptions& options);
+
+// The same, with users and refresh-token records cached in memory (store/cache/): what
+// `authd serve` runs on.
+StatusOr<std::unique_ptr<Store>> OpenCachedStore(const std::string& url,
+                                                 const StoreOptions& options);
 
 // A warning for a SQLite database file that users other than its owner may read (it holds
 // the signing key and every password hash); empty when there is nothing to say.

@@ -1,7 +1,8 @@
 // The store conformance fixture: every test that uses it runs once per backend, on a real
 // SQLite file in a temporary directory and on a fresh database in a real PostgreSQL server
 // (the private one scripts/pg-test.sh starts for ctest; its URL is in the file named by
-// AUTHD_TEST_PG_URL_FILE). One contract, held by both implementations.
+// AUTHD_TEST_PG_URL_FILE), and on each again behind the row cache (OpenCachedStore, as
+// `authd serve` runs). One contract, held by every one of them.
 //
 //   TEST_P(StoreTest, ...) { ... store_->users() ... }
 //   AUTHD_FOR_EACH_BACKEND(StoreTest);
@@ -28,7 +29,7 @@ namespace fs = std::filesystem;
 class StoreTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    if (GetParam() == "postgresql") {
+    if (GetParam().starts_with("postgresql")) {
       const char* file = std::getenv("AUTHD_TEST_PG_URL_FILE");
       if (file == nullptr) GTEST_SKIP() << "no test PostgreSQL: run through ctest";
       std::ifstream in(file);
@@ -55,7 +56,7 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
     if (!dir_.empty()) fs::remove_all(dir_);
   }
   std::unique_ptr<Store> Open() {
-    auto s = OpenStore(url_, {});
+    auto s = GetParam().ends_with("_cached") ? OpenCachedStore(url_, {}) : OpenStore(url_, {});
     EXPECT_TRUE(s.ok()) << s.status().ToString();
     EXPECT_TRUE((*s)->Migrate().ok());
     return std::move(s).value();
@@ -119,7 +120,15 @@ inline std::string BackendName(const ::testing::TestParamInfo<std::string>& back
 }
 
 #define AUTHD_FOR_EACH_BACKEND(Suite)                                                   \
-  INSTANTIATE_TEST_SUITE_P(Backends, Suite, ::testing::Values("sqlite", "postgresql"), \
+  INSTANTIATE_TEST_SUITE_P(                                                            \
+      Backends, Suite,                                                                 \
+      ::testing::Values("sqlite", "postgresql", "sqlite_cached", "postgresql_cached"), \
+      ::authd::BackendName)
+
+// Only the cached ones (store/cache/'s own tests).
+#define AUTHD_FOR_EACH_CACHED_BACKEND(Suite)                                                 \
+  INSTANTIATE_TEST_SUITE_P(Backends, Suite,                                                 \
+                           ::testing::Values("sqlite_cached", "postgresql_cached"),         \
                            ::authd::BackendName)
 
 }  // namespace authd

@@ -62,7 +62,7 @@ def test_outage_answers_503_then_recovers_without_losing_a_registration(start_au
                     assert r.status_code == 503 and r.json() == UNAVAILABLE, (r.status_code, r.text)
                     assert r.headers["Retry-After"] == "1"
 
-    workers = [threading.Thread(target=register_forever, args=(i,)) for i in range(4)]
+    workers = [threading.Thread(target=register_forever, args=(i,), daemon=True) for i in range(4)]
     for w in workers:
         w.start()
     time.sleep(1.0)
@@ -90,7 +90,7 @@ def test_outage_answers_503_then_recovers_without_losing_a_registration(start_au
     while server.get("/readyz").status_code != 200:
         assert time.monotonic() < deadline, "authd did not recover"
         time.sleep(0.1)
-    assert server.get("/readyz").json() == {"status": "ready", "schema_version": 4}
+    assert server.get("/readyz").json() == {"status": "ready", "schema_version": 5}
     assert server.get("/user_detail/", token=access).status_code == 200
     time.sleep(1.0)  # registrations carry on after the outage
     stop.set()
@@ -136,3 +136,41 @@ def test_a_slow_database_never_stalls_the_io_thread(start_authd):
     for t in waiting:
         t.join(15)
     assert [r.status_code for r in results] == [200] * 4
+
+
+def test_the_user_cache_serves_nothing_during_an_outage_and_hears_changes_after(start_authd, private_pg):
+    """authd keeps users in memory and hears of changes through LISTEN (store/cache/). While
+    PostgreSQL is gone, so are its notifications: nothing is answered from memory. After, the
+    listener is back by itself, so a change made by an operator is seen within a second."""
+    from conftest import DATABASES  # noqa: F401 (the URL below is the private server's)
+    import psycopg2
+
+    url = (private_pg / "url").read_text().strip()
+    server = start_authd({"AUTHD_DATABASE_URL": url})
+    server.register("cached")
+    access = server.login("cached")["access"]
+    for _ in range(8):  # every I/O thread holds the user now
+        assert server.get("/user_detail/", token=access).status_code == 200
+
+    subprocess.run([PG, "down", str(private_pg)], check=True, capture_output=True)
+    time.sleep(1.0)
+    r = server.get("/user_detail/", token=access)
+    assert r.status_code == 503 and r.json() == UNAVAILABLE, r.text
+
+    subprocess.run([PG, "up", str(private_pg)], check=True, capture_output=True)
+    deadline = time.monotonic() + 15
+    while server.get("/user_detail/", token=access).status_code != 200:
+        assert time.monotonic() < deadline, "authd did not recover"
+        time.sleep(0.1)
+    time.sleep(1.0)  # the listener has had its second to come back
+    for _ in range(8):
+        assert server.get("/user_detail/", token=access).status_code == 200
+
+    conn = psycopg2.connect(url)
+    with conn, conn.cursor() as cur:
+        cur.execute("UPDATE users SET is_active = FALSE WHERE username = 'cached'")
+    conn.close()
+    changed = time.monotonic()
+    while server.get("/user_detail/", token=access).status_code != 401:
+        assert time.monotonic() - changed < 1.0, "the deactivation was not heard within a second"
+        time.sleep(0.01)

@@ -95,6 +95,10 @@ class Connection {
   // finds out, so the pool hands out a fresh connection instead of failing the next query.
   bool Alive();
 
+  // The libpq handle, for what the wrappers above do not cover (LISTEN's asynchronous
+  // notifications, in pg_change_feed.cc).
+  PGconn* native() { return conn_; }
+
  private:
   explicit Connection(PGconn* conn) : conn_(conn) {}
   StatusOr<Result> Check(PGresult* r, std::string_view what);

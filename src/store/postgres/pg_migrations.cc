@@ -71,6 +71,26 @@ constexpr Migration kMigrations[] = {
     {4, "tokens_valid_after", R"sql(
       ALTER TABLE users ADD COLUMN tokens_valid_after BIGINT NOT NULL DEFAULT 0;
     )sql"},
+    {5, "change_notifications", R"sql(
+      -- Every instance caches users and refresh-token records (store/cache/); each hears of a
+      -- change made by any client through NOTIFY, sent at commit, with the user's id. Triggers,
+      -- not the application, so an operator's UPDATE in psql is heard too. PostgreSQL folds
+      -- repeated payloads of one transaction into one notification.
+      CREATE OR REPLACE FUNCTION authd_notify_user() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        PERFORM pg_notify('authd_changes', OLD.id::text);
+        RETURN NULL;
+      END $$;
+      CREATE OR REPLACE FUNCTION authd_notify_token() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        PERFORM pg_notify('authd_changes', OLD.user_id::text);
+        RETURN NULL;
+      END $$;
+      CREATE TRIGGER users_changed AFTER UPDATE OR DELETE ON users
+        FOR EACH ROW EXECUTE FUNCTION authd_notify_user();
+      CREATE TRIGGER refresh_tokens_changed AFTER UPDATE OR DELETE ON refresh_tokens
+        FOR EACH ROW EXECUTE FUNCTION authd_notify_token();
+    )sql"},
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion,

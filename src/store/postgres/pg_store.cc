@@ -1,5 +1,6 @@
 #include "store/postgres/pg_store.h"
 
+#include "store/postgres/pg_change_feed.h"
 #include "store/postgres/pg_migrations.h"
 #include "store/postgres/pg_rows.h"
 
@@ -169,9 +170,11 @@ StatusOr<std::string> PgSecretStore::GetOrCreate(std::string_view name,
 }
 
 std::unique_ptr<PgStore> PgStore::Open(const std::string& conninfo, const StoreOptions& options) {
-  return std::unique_ptr<PgStore>(new PgStore(std::make_unique<Pool>(
+  return std::unique_ptr<PgStore>(new PgStore(conninfo, std::make_unique<Pool>(
       conninfo, options.pool_size, std::chrono::milliseconds(options.busy_timeout_ms))));
 }
+
+std::unique_ptr<ChangeFeed> PgStore::OpenChangeFeed() { return OpenPgChangeFeed(conninfo_); }
 
 Status PgStore::Migrate() {
   auto conn = pool_->Acquire();

@@ -82,11 +82,13 @@ class PgStore final : public Store {
   bool local() const override { return false; }
   Status Migrate() override;
   StatusOr<int> SchemaVersion() override;
+  std::unique_ptr<ChangeFeed> OpenChangeFeed() override;
 
  private:
-  explicit PgStore(std::unique_ptr<Pool> pool)
-      : pool_(std::move(pool)), users_(*pool_), secrets_(*pool_), tokens_(*pool_),
+  PgStore(std::string conninfo, std::unique_ptr<Pool> pool)
+      : conninfo_(std::move(conninfo)), pool_(std::move(pool)), users_(*pool_), secrets_(*pool_), tokens_(*pool_),
         throttle_(*pool_) {}
+  const std::string conninfo_;
   std::unique_ptr<Pool> pool_;
   PgUserStore users_;
   PgSecretStore secrets_;

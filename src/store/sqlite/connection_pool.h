@@ -58,6 +58,9 @@ class ConnectionPool {
   // from the shared list, waiting until one is free.
   Lease Acquire();
 
+  const std::string& path() const { return path_; }
+  int busy_timeout_ms() const { return busy_timeout_ms_; }
+
  private:
   ConnectionPool();
   void Release(std::unique_ptr<Connection> c);

@@ -71,6 +71,10 @@ constexpr Migration kMigrations[] = {
       -- or not (TokenStore::RevokeUser moves it forward).
       ALTER TABLE users ADD COLUMN tokens_valid_after INTEGER NOT NULL DEFAULT 0;
     )sql"},
+    {5, "change_notifications", R"sql(
+      -- Nothing on SQLite: PostgreSQL's version 5 adds triggers that tell other instances'
+      -- caches what changed; here PRAGMA data_version does that (sqlite/data_version_feed.h).
+    )sql"},
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion, "SQLite migrations end at kSchemaVersion");

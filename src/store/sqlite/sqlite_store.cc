@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "store/sqlite/data_version_feed.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/user_rows.h"
 #include "util/clock.h"
@@ -268,6 +269,10 @@ Status SqliteStore::Migrate() {
 StatusOr<int> SqliteStore::SchemaVersion() {
   auto conn = pool_->Acquire();
   return AppliedVersion(*conn);
+}
+
+std::unique_ptr<ChangeFeed> SqliteStore::OpenChangeFeed() {
+  return OpenDataVersionFeed(pool_->path(), pool_->busy_timeout_ms());
 }
 
 }  // namespace authd::sqlite

@@ -50,6 +50,7 @@ class SqliteStore final : public Store {
   bool local() const override { return true; }
   Status Migrate() override;
   StatusOr<int> SchemaVersion() override;
+  std::unique_ptr<ChangeFeed> OpenChangeFeed() override;
 
  private:
   explicit SqliteStore(std::unique_ptr<ConnectionPool> pool)
