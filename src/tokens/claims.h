@@ -4,6 +4,7 @@
 #include <boost/json/object.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -18,7 +19,9 @@ struct TokenClaims {
   std::optional<int64_t> iat;
   std::string jti;
   std::optional<int64_t> user_id;  // set when the claim is an integer (or a string of digits)
-  boost::json::object payload;     // every claim as received, for copying into new tokens
+  // Every claim as received, for copying into new tokens. Shared: claims are copied out of the
+  // verified-token cache on every hit, and the payload is never changed once made.
+  std::shared_ptr<const boost::json::object> payload;
 };
 
 }  // namespace authd

@@ -162,8 +162,8 @@ TEST_F(AsymmetricTokensTest, IssuerAndAudienceAreAddedAndRequired) {
   IssuedPair pair = scoped.IssuePair(1);
   auto claims = scoped.Verify(pair.access, kAccessType);
   ASSERT_TRUE(claims.ok());
-  EXPECT_EQ(claims->payload.at("iss").as_string(), "https://auth.example");
-  EXPECT_EQ(claims->payload.at("aud").as_string(), "api");
+  EXPECT_EQ(claims->payload->at("iss").as_string(), "https://auth.example");
+  EXPECT_EQ(claims->payload->at("aud").as_string(), "api");
   // A token without them is refused by the scoped service; one with an audience by the plain.
   EXPECT_EQ(scoped.Verify(plain.IssuePair(1).access, kAccessType).error(), TokenError::kBadIssuer);
   EXPECT_EQ(plain.Verify(pair.access, kAccessType).error(), TokenError::kBadAudience);

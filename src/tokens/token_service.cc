@@ -101,14 +101,14 @@ IssuedPair TokenService::IssuePair(int64_t user_id) const {
   pair.refresh_claims.iat = now;
   pair.refresh_claims.jti = refresh["jti"].as_string();
   pair.refresh_claims.user_id = user_id;
-  pair.refresh_claims.payload = std::move(refresh);
+  pair.refresh_claims.payload = std::make_shared<const json::object>(std::move(refresh));
   return pair;
 }
 
 std::string TokenService::IssueAccessFrom(const TokenClaims& refresh) const {
   const int64_t now = clock_.NowSeconds();
   json::object access = BasePayload(kAccessType, lifetimes_.access_seconds, now);
-  for (const auto& [name, value] : refresh.payload) {
+  for (const auto& [name, value] : *refresh.payload) {
     if (name == "token_type" || name == "exp" || name == "jti") continue;
     access[name] = value;
   }
@@ -118,7 +118,7 @@ std::string TokenService::IssueAccessFrom(const TokenClaims& refresh) const {
 IssuedToken TokenService::IssueRotatedRefresh(const TokenClaims& refresh) const {
   const int64_t now = clock_.NowSeconds();
   IssuedToken out;
-  json::object payload = refresh.payload;
+  json::object payload = *refresh.payload;
   payload["jti"] = NewJti();
   payload["exp"] = now + lifetimes_.refresh_seconds;
   payload["iat"] = now;
@@ -127,16 +127,28 @@ IssuedToken TokenService::IssueRotatedRefresh(const TokenClaims& refresh) const 
   out.claims.jti = payload["jti"].as_string();
   out.claims.exp = now + lifetimes_.refresh_seconds;
   out.claims.iat = now;
-  out.claims.payload = std::move(payload);
+  out.claims.payload = std::make_shared<const json::object>(std::move(payload));
   return out;
 }
 
 Result<TokenClaims, TokenError> TokenService::Verify(
     std::string_view token, std::optional<std::string_view> expected_type) const {
+  const int64_t now = clock_.NowSeconds();
+  if (auto hit = verified_.Find(token, now, lifetimes_.leeway_seconds, expected_type)) {
+    return std::move(*hit);
+  }
+  std::optional<int64_t> nbf;
+  auto claims = VerifyFully(token, expected_type, now, nbf);
+  if (claims.ok()) verified_.Put(token, *claims, nbf);
+  return claims;
+}
+
+Result<TokenClaims, TokenError> TokenService::VerifyFully(
+    std::string_view token, std::optional<std::string_view> expected_type, int64_t now,
+    std::optional<int64_t>& nbf_out) const {
   auto decoded = codec_.Decode(token);
   if (!decoded.ok()) return Err{decoded.error()};
   json::object& payload = decoded.value();
-  const int64_t now = clock_.NowSeconds();
   const int64_t leeway = lifetimes_.leeway_seconds;
 
   TokenClaims claims;
@@ -152,6 +164,7 @@ Result<TokenClaims, TokenError> TokenService::Verify(
     auto nbf_value = ReadNumericDate(*nbf);
     if (!nbf_value) return Err{TokenError::kBadClaim};
     if (*nbf_value > now + leeway) return Err{TokenError::kNotYetValid};
+    nbf_out = nbf_value;
   }
   if (const json::value* iat = payload.if_contains("iat")) {
     auto iat_value = ReadNumericDate(*iat);
@@ -201,7 +214,7 @@ Result<TokenClaims, TokenError> TokenService::Verify(
   if (type != nullptr && type->is_string()) claims.token_type = type->get_string();
 
   if (const json::value* uid = payload.if_contains("user_id")) claims.user_id = ReadUserId(*uid);
-  claims.payload = std::move(payload);
+  claims.payload = std::make_shared<const json::object>(std::move(payload));
   return claims;
 }
 

@@ -12,6 +12,7 @@
 #include "tokens/claims.h"
 #include "tokens/jws_codec.h"
 #include "tokens/token_error.h"
+#include "tokens/verified_tokens.h"
 #include "util/clock.h"
 #include "util/random.h"
 #include "util/result.h"
@@ -67,6 +68,10 @@ class TokenService {
   boost::json::object Jwks() const { return codec_.keys().Jwks(); }
 
  private:
+  // Every check, from the bytes up; `nbf_out` gets the token's not-before claim, if any.
+  Result<TokenClaims, TokenError> VerifyFully(std::string_view token,
+                                              std::optional<std::string_view> expected_type,
+                                              int64_t now, std::optional<int64_t>& nbf_out) const;
   std::string NewJti() const;
   boost::json::object BasePayload(std::string_view type, int64_t lifetime, int64_t now) const;
   void AddScope(boost::json::object& payload) const;
@@ -76,6 +81,7 @@ class TokenService {
   TokenScope scope_;
   const Clock& clock_;
   Random& random_;
+  mutable VerifiedTokens verified_;
 };
 
 }  // namespace authd

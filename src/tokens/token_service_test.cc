@@ -75,7 +75,9 @@ TEST_F(TokenServiceTest, RotatedRefreshHasNewIdExpiryAndIssueTimeAndKeepsOtherCl
   IssuedPair pair = tokens.IssuePair(7);
   auto claims = tokens.Verify(pair.refresh, kRefreshType);
   ASSERT_TRUE(claims.ok());
-  claims->payload["custom"] = "kept";
+  boost::json::object with_custom = *claims->payload;
+  with_custom["custom"] = "kept";
+  claims->payload = std::make_shared<const boost::json::object>(std::move(with_custom));
   clock_.AdvanceSeconds(100);
   IssuedToken next = tokens.IssueRotatedRefresh(*claims);
   auto p = PayloadOf(next.token);
@@ -184,6 +186,40 @@ TEST(TokenError, EveryReasonHasANameAndAMessage) {
     EXPECT_NE(TokenErrorName(e), "unknown");
     EXPECT_FALSE(TokenErrorMessage(e).empty());
   }
+}
+
+// Verified tokens are remembered per thread (tokens/verified_tokens.h): a second look at the
+// same bytes must still answer as a first one would, for the moment and the type asked.
+TEST_F(TokenServiceTest, ARememberedTokenIsCheckedAgainForTimeAndType) {
+  TokenService tokens = Make({.access_seconds = 60});
+  IssuedPair pair = tokens.IssuePair(7);
+  for (int i = 0; i < 3; ++i) {
+    auto claims = tokens.Verify(pair.access, kAccessType);
+    ASSERT_TRUE(claims.ok());
+    EXPECT_EQ(claims->user_id, 7);
+    EXPECT_EQ(claims->payload->at("user_id").as_int64(), 7);
+  }
+  EXPECT_EQ(tokens.Verify(pair.access, kRefreshType).error(), TokenError::kWrongType);
+  EXPECT_TRUE(tokens.Verify(pair.access, std::nullopt).ok());
+  // One byte changed in the signature is another token: verified (and refused) in full.
+  std::string forged = pair.access;
+  forged.back() = forged.back() == 'A' ? 'B' : 'A';
+  EXPECT_EQ(tokens.Verify(forged, kAccessType).error(), TokenError::kBadSignature);
+  clock_.AdvanceSeconds(60);
+  EXPECT_EQ(tokens.Verify(pair.access, kAccessType).error(), TokenError::kExpired);
+}
+
+TEST_F(TokenServiceTest, ARememberedTokenIsNotYetValidWhenTheClockGoesBack) {
+  const std::string token = ForgeToken(
+      kHeader,
+      R"({"token_type":"access","exp":)" + std::to_string(kNow + 600) + R"(,"nbf":)" +
+          std::to_string(kNow - 10) + R"(,"jti":"j","user_id":1})",
+      kSecret);
+  TokenService tokens = Make();
+  ASSERT_TRUE(tokens.Verify(token, kAccessType).ok());
+  ASSERT_TRUE(tokens.Verify(token, kAccessType).ok());
+  clock_.AdvanceSeconds(-20);  // a clock stepped back by NTP
+  EXPECT_EQ(tokens.Verify(token, kAccessType).error(), TokenError::kNotYetValid);
 }
 
 }  // namespace

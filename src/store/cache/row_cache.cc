@@ -6,8 +6,6 @@
 namespace authd {
 namespace {
 
-std::atomic<uint64_t> g_next_cache_id{1};
-
 template <typename T>
 struct Entry {
   T value;
@@ -37,27 +35,11 @@ struct RowCache::Shard {
   }
 };
 
-RowCache::RowCache(size_t max_entries)
-    : id_(g_next_cache_id.fetch_add(1)), max_entries_(max_entries) {}
+RowCache::RowCache(size_t max_entries) : max_entries_(max_entries) {}
 
 RowCache::~RowCache() = default;
 
-RowCache::Shard& RowCache::Mine() {
-  // A thread meets few caches (one per store it uses), so a short list is searched. Ids are
-  // never reused, so the entry of a cache that is gone is never matched again.
-  thread_local std::vector<std::pair<uint64_t, Shard*>> mine;
-  for (const auto& [id, shard] : mine) {
-    if (id == id_) return *shard;
-  }
-  Shard* shard = nullptr;
-  {
-    std::lock_guard lock(mu_);
-    shards_.push_back(std::make_unique<Shard>());
-    shard = shards_.back().get();
-  }
-  mine.emplace_back(id_, shard);
-  return *shard;
-}
+RowCache::Shard& RowCache::Mine() { return shards_.Get(); }
 
 RowCache::Ticket RowCache::Begin(int64_t user_id) const {
   Ticket t;
@@ -130,12 +112,11 @@ void RowCache::Watching(bool watching) {
 }
 
 RowCacheStats RowCache::Stats() {
-  std::lock_guard lock(mu_);
   RowCacheStats total;
-  for (const auto& s : shards_) {
-    total.hits += s->hits.load(std::memory_order_relaxed);
-    total.misses += s->misses.load(std::memory_order_relaxed);
-  }
+  shards_.ForEach([&](const Shard& s) {
+    total.hits += s.hits.load(std::memory_order_relaxed);
+    total.misses += s.misses.load(std::memory_order_relaxed);
+  });
   return total;
 }
 

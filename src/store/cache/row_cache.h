@@ -18,12 +18,12 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "runtime/per_thread.h"
 #include "store/change_feed.h"
 #include "store/token_store.h"
 #include "users/user.h"
@@ -77,13 +77,11 @@ class RowCache final : public ChangeSink {
   }
 
   static constexpr size_t kSlots = 4096;
-  const uint64_t id_;  // tells this cache from others in the threads' lists
   const size_t max_entries_;
   std::atomic<bool> watching_{false};
   std::atomic<uint64_t> epoch_{1};
   mutable std::array<std::atomic<uint64_t>, kSlots> slots_{};
-  std::mutex mu_;
-  std::vector<std::unique_ptr<Shard>> shards_;  // GUARDED_BY(mu_); one per thread that used it
+  PerThread<Shard> shards_;
 };
 
 }  // namespace authd

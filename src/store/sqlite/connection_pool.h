@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "runtime/per_thread.h"
 #include "store/sqlite/connection.h"
 
 namespace authd::sqlite {
@@ -62,19 +63,23 @@ class ConnectionPool {
   int busy_timeout_ms() const { return busy_timeout_ms_; }
 
  private:
-  ConnectionPool();
+  // One thread's own connection; `conn` is null when it could not be opened.
+  struct OwnConnection {
+    std::unique_ptr<Connection> conn;
+    bool busy = false;
+  };
+
+  ConnectionPool() = default;
   void Release(std::unique_ptr<Connection> c);
   Lease AcquireShared();
 
-  const uint64_t id_;  // tells this pool from others in the threads' caches
   std::string path_;
   int busy_timeout_ms_ = 0;
   bool per_thread_enabled_ = true;
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<std::unique_ptr<Connection>> idle_;  // GUARDED_BY(mu_)
-  // The threads' own connections, owned here so they close with the pool.
-  std::vector<std::unique_ptr<Connection>> per_thread_;  // GUARDED_BY(mu_)
+  PerThread<OwnConnection> own_;  // closed with the pool
 };
 
 // Runs one statement that changes rows (`sql` static, as for Connection::Prepare) on a pooled
