@@ -91,6 +91,9 @@ ApiError Unavailable(int retry_after_seconds) {
 }
 
 ApiError FromStatus(const Status& status) {
+  // A memory-only attempt that needs the database (store/memory_only.h): its answer is thrown
+  // away and the handler runs again where it may block. Not a failure worth a log line.
+  if (status.code() == StatusCode::kWouldBlock) return Unavailable(1);
   if (status.code() == StatusCode::kUnavailable) {
     spdlog::warn("store unavailable: {}", status.message());
     return Unavailable(1);

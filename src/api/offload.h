@@ -15,7 +15,9 @@ namespace authd {
 
 // `handler`, run on the store pool. Beyond AUTHD_STORE_QUEUE handlers in flight (counted in
 // `in_flight`, shared by every route), the answer is 503 at once rather than a longer queue.
+// `memory_first`: first run on the I/O thread answering from memory only (store/memory_only.h),
+// and on the pool only when that needed the database.
 Handler OffloadToStorePool(Services& services, Handler handler,
-                           std::shared_ptr<std::atomic<int>> in_flight);
+                           std::shared_ptr<std::atomic<int>> in_flight, bool memory_first);
 
 }  // namespace authd

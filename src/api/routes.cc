@@ -16,8 +16,14 @@ void AddAllRoutes(Router& router, Services& services) {
   AddReadinessRoute(router, services);
   if (!services.store.local()) {
     auto in_flight = std::make_shared<std::atomic<int>>(0);
-    router.WrapAll([&services, in_flight](Handler h) {
-      return OffloadToStorePool(services, std::move(h), in_flight);
+    router.WrapAll([&services, in_flight](std::string_view method, std::string_view pattern,
+                                          Handler h) {
+      // Read-only handlers that never suspend, whose reads the user cache answers: tried on the
+      // I/O thread first (store/memory_only.h). A handler added here must change nothing
+      // before its last store read, and must not co_await.
+      const bool memory_first = (method == "GET" && pattern == "/user_detail/") ||
+                                (method == "POST" && pattern == "/api/token/verify/");
+      return OffloadToStorePool(services, std::move(h), in_flight, memory_first);
     });
   }
   AddLivenessRoute(router);  // after the wrapping: never offloaded

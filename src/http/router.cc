@@ -43,9 +43,11 @@ std::vector<std::pair<std::string, std::string>> Router::Routes() const {
   return out;
 }
 
-void Router::WrapAll(const std::function<Handler(Handler)>& wrap) {
+void Router::WrapAll(const Wrapper& wrap) {
   for (auto& route : routes_) {
-    for (auto& [method, handler] : route.methods) handler = wrap(std::move(handler));
+    for (auto& [method, handler] : route.methods) {
+      handler = wrap(method, route.pattern, std::move(handler));
+    }
   }
 }
 

@@ -30,9 +30,10 @@ class Router {
     bool is_options = false;
   };
 
-  // Replaces every handler added so far by wrap(handler): for what applies to every route
-  // alike, such as where handlers run.
-  void WrapAll(const std::function<Handler(Handler)>& wrap);
+  // Replaces every handler added so far by wrap(method, pattern, handler): for what applies to
+  // every route alike, such as where handlers run.
+  using Wrapper = std::function<Handler(std::string_view method, std::string_view pattern, Handler)>;
+  void WrapAll(const Wrapper& wrap);
 
   // Fills request.path_params when a placeholder matched.
   Match Find(Request& request) const;

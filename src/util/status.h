@@ -21,6 +21,7 @@ enum class StatusCode {
   kUnavailable,        // a dependency is down or busy; retrying may help
   kFailedPrecondition, // the system is not in a state to do this (schema too new)
   kInternal,           // a bug or an unexpected failure
+  kWouldBlock,         // asked to answer from memory only, and that needs the database
 };
 
 const char* StatusCodeName(StatusCode code);
@@ -47,6 +48,7 @@ inline Status NotFound(std::string m) { return {StatusCode::kNotFound, std::move
 inline Status AlreadyExists(std::string m) { return {StatusCode::kAlreadyExists, std::move(m)}; }
 inline Status Unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
 inline Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
+inline Status WouldBlock(std::string m) { return {StatusCode::kWouldBlock, std::move(m)}; }
 inline Status FailedPrecondition(std::string m) { return {StatusCode::kFailedPrecondition, std::move(m)}; }
 inline Status ResourceExhausted(std::string m) { return {StatusCode::kResourceExhausted, std::move(m)}; }
 

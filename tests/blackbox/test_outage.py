@@ -174,3 +174,45 @@ def test_the_user_cache_serves_nothing_during_an_outage_and_hears_changes_after(
     while server.get("/user_detail/", token=access).status_code != 401:
         assert time.monotonic() - changed < 1.0, "the deactivation was not heard within a second"
         time.sleep(0.01)
+
+
+def test_a_cached_user_is_answered_on_the_io_thread_while_the_store_pool_is_full(start_authd):
+    """On PostgreSQL, handlers run on the store pool; /user_detail/ and verify are first tried
+    on the I/O thread from the user cache (store/memory_only.h). With the pool's queue full of
+    requests stuck on a locked table, a cached user still gets an answer at once, not 503."""
+    import psycopg2
+    from conftest import DATABASES
+
+    server = start_authd({"AUTHD_THREADS": "1", "AUTHD_STORE_QUEUE": "2"})
+    server.register("cached")
+    server.register("stuck")
+    cached = server.login("cached")
+    stuck = server.login("stuck")["access"]
+    for _ in range(4):
+        assert server.get("/user_detail/", token=cached["access"]).status_code == 200
+        assert server.post("/api/token/verify/", data={"token": cached["refresh"]}).status_code == 200
+
+    locker = psycopg2.connect(DATABASES.url(server.db))
+    cur = locker.cursor()
+    cur.execute("LOCK TABLE users, refresh_tokens IN ACCESS EXCLUSIVE MODE")  # held until commit
+    results = []
+    waiting = [threading.Thread(target=lambda: results.append(server.get("/user_detail/", token=stuck)))
+               for _ in range(2)]
+    for t in waiting:
+        t.start()
+    time.sleep(0.5)
+    assert not results, "a request that needs the locked table cannot have been answered"
+    # The queue is full: anything sent to the pool now is refused at once...
+    r = server.post("/api/token/refresh/", data={"refresh": cached["refresh"]})
+    assert r.status_code == 503, r.text
+    # ...but the cached user is answered from memory.
+    for _ in range(5):
+        r, seconds = timed(lambda: server.get("/user_detail/", token=cached["access"]))
+        assert r.status_code == 200 and seconds < 0.5, (r.status_code, r.text, seconds)
+        r = server.post("/api/token/verify/", data={"token": cached["refresh"]})
+        assert r.status_code == 200, r.text
+    locker.commit()
+    locker.close()
+    for t in waiting:
+        t.join(15)
+    assert [r.status_code for r in results] == [200] * 2

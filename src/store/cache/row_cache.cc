@@ -3,6 +3,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include "store/memory_only.h"
+
 namespace authd {
 namespace {
 
@@ -68,6 +70,7 @@ std::optional<User> RowCache::FindUser(int64_t id) {
 
 void RowCache::PutUser(const Ticket& t, const User& user) {
   if (!t.usable) return;
+  CacheFills::Record([this, t, user] { PutUser(t, user); });
   Shard& s = Mine();
   if (s.users.size() >= max_entries_) s.users.clear();
   s.users.insert_or_assign(user.id, Entry<User>{user, t.epoch, t.generation});
@@ -87,6 +90,7 @@ std::optional<RefreshTokenRecord> RowCache::FindToken(std::string_view jti) {
 
 void RowCache::PutToken(const Ticket& t, const RefreshTokenRecord& record) {
   if (!t.usable) return;
+  CacheFills::Record([this, t, record] { PutToken(t, record); });
   Shard& s = Mine();
   if (s.tokens.size() >= max_entries_) s.tokens.clear();
   s.tokens.insert_or_assign(record.jti, Entry<RefreshTokenRecord>{record, t.epoch, t.generation});

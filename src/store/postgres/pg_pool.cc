@@ -1,8 +1,11 @@
 #include "store/postgres/pg_pool.h"
 
+#include "store/memory_only.h"
+
 namespace authd::pg {
 
 StatusOr<Pool::Lease> Pool::Acquire() {
+  if (MemoryOnly::Refuse()) return WouldBlock("postgresql: asked to answer from memory");
   {
     std::unique_lock lock(mu_);
     if (!cv_.wait_for(lock, acquire_timeout_, [&] { return !idle_.empty() || free_slots_ > 0; })) {
