@@ -1,5 +1,6 @@
 #include "cli/app.h"
 
+#include "store/cache/cached_store.h"
 #include "tokens/hmac_key.h"
 #include "tokens/pkey_key.h"
 
@@ -146,6 +147,18 @@ StatusOr<std::unique_ptr<App>> App::Create(Settings settings, Database database)
                          [writes] { return static_cast<double>(writes->busy()); });
   app->metrics_.AddGauge("authd_store_pool_threads", "Store threads.",
                          [writes] { return static_cast<double>(writes->threads()); });
+  if (auto* cached = dynamic_cast<CachedStore*>(app->store_.get())) {
+    RowCache* cache = &cached->cache();
+    app->metrics_.AddCounter("authd_user_cache_hits_total",
+                             "User and refresh-token reads answered from memory.",
+                             [cache] { return static_cast<double>(cache->Stats().hits); });
+    app->metrics_.AddCounter("authd_user_cache_misses_total",
+                             "User and refresh-token reads that went to the database.",
+                             [cache] { return static_cast<double>(cache->Stats().misses); });
+    app->metrics_.AddGauge("authd_user_cache_watching",
+                           "1 while other processes' changes are heard (the cache is in use).",
+                           [cache] { return cache->watching() ? 1.0 : 0.0; });
+  }
   AddProcessGauges(app->metrics_);
   return app;
 }

@@ -131,7 +131,12 @@ Result<RefreshAnswer, SessionFailure> SessionService::Refresh(std::string_view t
 
   auto record = found ? StatusOr<RefreshTokenRecord>(std::move(*found)) : RecordOf(*claims);
   if (!record.ok()) return StoreFailure(record.status());
-  if (policy_.rotate) return Rotate(*claims, *record, client);
+  if (policy_.rotate) {
+    auto rotated = Rotate(*claims, *record, client);
+    // Retired: kept in memory it would only take the place of tokens still in use.
+    if (rotated.ok()) tokens_.Forget(token);
+    return rotated;
+  }
   // "Last used" is for people reading their session list: a minute's precision is plenty, and
   // it spares a durable write on nearly every refresh.
   if (!record->last_used_at || now - *record->last_used_at >= kLastUsedPrecisionSeconds) {

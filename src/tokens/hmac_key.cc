@@ -50,20 +50,31 @@ HmacKey::HmacKey(std::string secret) : secret_(std::move(secret)) {
 }
 
 HmacKey::~HmacKey() {
+  contexts_.ForEach([](ThreadContext& t) {
+    EVP_MAC_CTX_free(t.ctx);
+    t.ctx = nullptr;
+  });
   EVP_MAC_CTX_free(keyed_);
   OPENSSL_cleanse(secret_.data(), secret_.size());
 }
 
+HmacKey::ThreadContext::~ThreadContext() { EVP_MAC_CTX_free(ctx); }
+
 std::string HmacKey::Sign(std::string_view input) const {
+  ThreadContext& mine = contexts_.Get([this] {
+    auto t = std::make_unique<ThreadContext>();
+    t->ctx = EVP_MAC_CTX_dup(keyed_);
+    if (t->ctx == nullptr) HmacFailed();
+    return t;
+  });
   std::string out(kSha256Size, '\0');
   size_t out_len = 0;
-  EVP_MAC_CTX* ctx = EVP_MAC_CTX_dup(keyed_);
-  bool ok = ctx != nullptr &&
-            EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(input.data()),
-                           input.size()) == 1 &&
-            EVP_MAC_final(ctx, reinterpret_cast<unsigned char*>(out.data()), &out_len,
-                          out.size()) == 1;
-  EVP_MAC_CTX_free(ctx);
+  const bool ok =
+      EVP_MAC_init(mine.ctx, nullptr, 0, nullptr) == 1 &&
+      EVP_MAC_update(mine.ctx, reinterpret_cast<const unsigned char*>(input.data()),
+                     input.size()) == 1 &&
+      EVP_MAC_final(mine.ctx, reinterpret_cast<unsigned char*>(out.data()), &out_len,
+                    out.size()) == 1;
   if (!ok || out_len != kSha256Size) HmacFailed();
   return out;
 }

@@ -8,6 +8,7 @@
 
 #include <openssl/types.h>
 
+#include "runtime/per_thread.h"
 #include "tokens/signing_key.h"
 
 namespace authd {
@@ -24,10 +25,18 @@ class HmacKey final : public SigningKey {
   bool Verify(std::string_view signing_input, std::string_view signature) const override;
 
  private:
+  // A thread's own copy of keyed_, re-initialised for each MAC (EVP_MAC_init with no key
+  // restores the keyed state without an allocation; a copy per MAC cost five).
+  struct ThreadContext {
+    EVP_MAC_CTX* ctx = nullptr;
+    ~ThreadContext();
+  };
+
   std::string secret_;
-  // Keyed once here; each Sign copies it. Setting up HMAC (fetching SHA-256, hashing the padded
-  // key) cost as much as the MAC itself, per token. Only ever read after construction.
+  // Keyed once here. Setting up HMAC (fetching SHA-256, hashing the padded key) cost as much as
+  // the MAC itself, per token. Only ever read after construction.
   EVP_MAC_CTX* keyed_ = nullptr;
+  mutable PerThread<ThreadContext> contexts_;  // destroyed before keyed_ is freed
 };
 
 }  // namespace authd

@@ -63,6 +63,9 @@ class TokenService {
   Result<TokenClaims, TokenError> Verify(std::string_view token,
                                          std::optional<std::string_view> expected_type) const;
 
+  // Forgets that `token` verified (on this thread): a refresh token rotated away.
+  void Forget(std::string_view token) const { verified_.Forget(token); }
+
   const TokenLifetimes& lifetimes() const { return lifetimes_; }
   // The published verification keys, {"keys": [...]}.
   boost::json::object Jwks() const { return codec_.keys().Jwks(); }

@@ -25,4 +25,9 @@ void VerifiedTokens::Put(std::string_view token, const TokenClaims& claims,
   map.insert_or_assign(std::string(token), Entry{claims, nbf});
 }
 
+void VerifiedTokens::Forget(std::string_view token) {
+  Map& map = maps_.Get();
+  if (auto it = map.find(token); it != map.end()) map.erase(it);
+}
+
 }  // namespace authd

@@ -24,8 +24,8 @@ namespace authd {
 
 class VerifiedTokens {
  public:
-  // Per thread; a full map is emptied and refilled.
-  explicit VerifiedTokens(size_t max_per_thread = 4096) : max_(max_per_thread) {}
+  // Per thread (about 1 MB when full); a full map is emptied and refilled.
+  explicit VerifiedTokens(size_t max_per_thread = 2048) : max_(max_per_thread) {}
 
   // The claims of `token` when this thread verified it before and, at `now` with `leeway`,
   // it is still in its time window and of `expected_type` (when given).
@@ -33,6 +33,8 @@ class VerifiedTokens {
                                   std::optional<std::string_view> expected_type);
   // `claims` passed every check; `nbf` is its not-before claim, if it has one.
   void Put(std::string_view token, const TokenClaims& claims, std::optional<int64_t> nbf);
+  // Drops this thread's entry for `token` (a refresh token rotated away: never valid again).
+  void Forget(std::string_view token);
 
  private:
   struct Entry {

@@ -100,3 +100,21 @@ def test_metrics_are_served_only_to_allowed_clients(start_authd):
     assert status("127.0.0.1") == 200
     assert status("127.0.0.1", {"X-Forwarded-For": "203.0.113.9"}) == 404
     assert status("127.0.0.2") == 404
+
+
+def test_the_user_cache_reports_hits_and_misses(start_authd):
+    server = start_authd()
+    server.register("kai")
+    access = server.login("kai")["access"]
+    before = scrape(server.url("/metrics"))
+    assert before["authd_user_cache_hits"].type == "counter"
+    hits0 = sample(before, "authd_user_cache_hits", "authd_user_cache_hits_total")
+    misses0 = sample(before, "authd_user_cache_misses", "authd_user_cache_misses_total")
+    for _ in range(20):
+        assert server.get("/user_detail/", token=access).status_code == 200
+    after = scrape(server.url("/metrics"))
+    hits = sample(after, "authd_user_cache_hits", "authd_user_cache_hits_total") - hits0
+    misses = sample(after, "authd_user_cache_misses", "authd_user_cache_misses_total") - misses0
+    # At most one miss per I/O thread (and per store thread on PostgreSQL) before it holds kai.
+    assert hits + misses >= 20 and hits >= 20 - 8, (hits, misses)
+    assert sample(after, "authd_user_cache_watching", "authd_user_cache_watching") == 1

@@ -88,6 +88,7 @@ StatusOr<bool> CachedTokenStore::Rotate(std::string_view jti, int64_t now,
                                         const RefreshTokenRecord& successor) {
   auto won = inner_.Rotate(jti, now, successor);
   cache_.UserChanged(successor.user_id);  // a family is one user's
+  if (won.ok() && *won) cache_.ForgetToken(jti);
   return won;
 }
 

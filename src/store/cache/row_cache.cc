@@ -103,6 +103,11 @@ std::optional<int64_t> RowCache::OwnerOf(std::string_view jti) {
   return it->second.value.user_id;
 }
 
+void RowCache::ForgetToken(std::string_view jti) {
+  Shard& s = Mine();
+  if (auto it = s.tokens.find(jti); it != s.tokens.end()) s.tokens.erase(it);
+}
+
 void RowCache::UserChanged(int64_t user_id) {
   SlotOf(user_id).fetch_add(1, std::memory_order_acq_rel);
 }

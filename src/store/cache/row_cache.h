@@ -37,9 +37,10 @@ struct RowCacheStats {
 
 class RowCache final : public ChangeSink {
  public:
-  // Each thread holds at most `max_entries` users and as many token records; a full map is
-  // emptied and refilled (simple, and a working set that large gains little from an LRU).
-  explicit RowCache(size_t max_entries = 16384);
+  // Each thread holds at most `max_entries` users and as many token records (about 2 MB each
+  // when full); a full map is emptied and refilled (simple, and a working set that large gains
+  // little from an LRU).
+  explicit RowCache(size_t max_entries = 4096);
   ~RowCache() override;
 
   // What to remember at the start of a read whose result may be stored.
@@ -57,6 +58,9 @@ class RowCache final : public ChangeSink {
   // Whose record `jti` is, if this thread holds it (current or not): a record never changes
   // owner.
   std::optional<int64_t> OwnerOf(std::string_view jti);
+  // Drops this thread's copy of `jti`'s record: one rotated away is never read again, and
+  // under rotation every refresh would otherwise leave one behind.
+  void ForgetToken(std::string_view jti);
 
   // ChangeSink: writes of this process call UserChanged/AllChanged after they commit; a feed
   // reports those of others.
