@@ -107,35 +107,45 @@ def test_outage_answers_503_then_recovers_without_losing_a_registration(start_au
     assert server.get("/user_detail/", token=server.login("before")["access"]).status_code == 200
 
 
+class StuckRequests:
+    """`tables` locked by an operator (ACCESS EXCLUSIVE, held until `release`), and `n`
+    /user_detail/ requests for `access` sent meanwhile, which must wait for the lock."""
+
+    def __init__(self, server, tables, access, n):
+        import psycopg2
+        from conftest import DATABASES
+        self.locker = psycopg2.connect(DATABASES.url(server.db))
+        self.locker.cursor().execute(f"LOCK TABLE {tables} IN ACCESS EXCLUSIVE MODE")
+        self.results = []
+        self.waiting = [threading.Thread(target=lambda: self.results.append(
+            server.get("/user_detail/", token=access))) for _ in range(n)]
+        for t in self.waiting:
+            t.start()
+        time.sleep(0.5)
+        assert not self.results, "a request that needs the locked table cannot have been answered"
+
+    def release(self):
+        """The operator lets go; the status of every waiting request."""
+        self.locker.commit()
+        self.locker.close()
+        for t in self.waiting:
+            t.join(15)
+        return [r.status_code for r in self.results]
+
+
 def test_a_slow_database_never_stalls_the_io_thread(start_authd):
     """One I/O thread, and a table locked by an operator: requests that need it wait, answers
     that need no database keep coming at once, and the waiting requests finish afterwards."""
-    import psycopg2
-    from conftest import DATABASES
-
     server = start_authd({"AUTHD_THREADS": "1"})
     server.register("slow")
     access = server.login("slow")["access"]
 
-    locker = psycopg2.connect(DATABASES.url(server.db))
-    cur = locker.cursor()
-    cur.execute("LOCK TABLE users IN ACCESS EXCLUSIVE MODE")  # held until commit
-    results = []
-    waiting = [threading.Thread(target=lambda: results.append(server.get("/user_detail/", token=access)))
-               for _ in range(4)]
-    for t in waiting:
-        t.start()
-    time.sleep(0.5)
-    assert not results, "a request that needs the locked table cannot have been answered"
+    stuck = StuckRequests(server, "users", access, 4)
     for _ in range(10):
         for path in ("/healthz", "/.well-known/jwks.json"):
             r, seconds = timed(lambda: server.get(path))
             assert r.status_code == 200 and seconds < 0.5, (path, seconds)
-    locker.commit()  # the operator lets go
-    locker.close()
-    for t in waiting:
-        t.join(15)
-    assert [r.status_code for r in results] == [200] * 4
+    assert stuck.release() == [200] * 4
 
 
 def test_the_user_cache_serves_nothing_during_an_outage_and_hears_changes_after(start_authd, private_pg):
@@ -180,28 +190,16 @@ def test_a_cached_user_is_answered_on_the_io_thread_while_the_store_pool_is_full
     """On PostgreSQL, handlers run on the store pool; /user_detail/ and verify are first tried
     on the I/O thread from the user cache (store/memory_only.h). With the pool's queue full of
     requests stuck on a locked table, a cached user still gets an answer at once, not 503."""
-    import psycopg2
-    from conftest import DATABASES
-
     server = start_authd({"AUTHD_THREADS": "1", "AUTHD_STORE_QUEUE": "2"})
     server.register("cached")
     server.register("stuck")
     cached = server.login("cached")
-    stuck = server.login("stuck")["access"]
+    stuck_access = server.login("stuck")["access"]
     for _ in range(4):
         assert server.get("/user_detail/", token=cached["access"]).status_code == 200
         assert server.post("/api/token/verify/", data={"token": cached["refresh"]}).status_code == 200
 
-    locker = psycopg2.connect(DATABASES.url(server.db))
-    cur = locker.cursor()
-    cur.execute("LOCK TABLE users, refresh_tokens IN ACCESS EXCLUSIVE MODE")  # held until commit
-    results = []
-    waiting = [threading.Thread(target=lambda: results.append(server.get("/user_detail/", token=stuck)))
-               for _ in range(2)]
-    for t in waiting:
-        t.start()
-    time.sleep(0.5)
-    assert not results, "a request that needs the locked table cannot have been answered"
+    stuck = StuckRequests(server, "users, refresh_tokens", stuck_access, 2)
     # The queue is full: anything sent to the pool now is refused at once...
     r = server.post("/api/token/refresh/", data={"refresh": cached["refresh"]})
     assert r.status_code == 503, r.text
@@ -211,8 +209,4 @@ def test_a_cached_user_is_answered_on_the_io_thread_while_the_store_pool_is_full
         assert r.status_code == 200 and seconds < 0.5, (r.status_code, r.text, seconds)
         r = server.post("/api/token/verify/", data={"token": cached["refresh"]})
         assert r.status_code == 200, r.text
-    locker.commit()
-    locker.close()
-    for t in waiting:
-        t.join(15)
-    assert [r.status_code for r in results] == [200] * 2
+    assert stuck.release() == [200] * 2
