@@ -57,8 +57,9 @@ StatusOr<std::unique_ptr<App>> App::Create(Settings settings, Database database)
   // report success on it ("Deleted 0").
   const bool create = database != Database::kExisting;
   const StoreOptions options{.pool_size = s.db_pool_size, .create_if_missing = create};
-  auto store = database == Database::kServe ? OpenCachedStore(s.database_url, options)
-                                            : OpenStore(s.database_url, options);
+  auto store = database == Database::kServe && s.user_cache
+                   ? OpenCachedStore(s.database_url, options)
+                   : OpenStore(s.database_url, options);
   if (!store.ok()) {
     if (store.status().code() == StatusCode::kNotFound) {
       return FailedPrecondition(store.status().message());

@@ -165,6 +165,7 @@ StatusOr<Settings> LoadSettings(const EnvLookup& env) {
   AUTHD_RETURN_IF_ERROR(ReadString(env, "AUTHD_DATABASE_URL", s.database_url));
   if (auto kind = ClassifyDatabaseUrl(s.database_url); !kind.ok()) return kind.status();
   AUTHD_RETURN_IF_ERROR(ReadInt(env, "AUTHD_DB_POOL_SIZE", s.db_pool_size, 1, 1024));
+  AUTHD_RETURN_IF_ERROR(ReadBool(env, "AUTHD_USER_CACHE", s.user_cache));
   if (auto v = env("AUTHD_ALGORITHM")) {
     if (*v != "HS256" && *v != "EdDSA" && *v != "ES256" && *v != "RS256") {
       return Bad("AUTHD_ALGORITHM", "HS256, EdDSA, ES256 or RS256", *v);
@@ -359,6 +360,7 @@ std::vector<std::string> DescribeSettings(const Settings& s) {
       fmt::format("AUTHD_MAX_BODY_BYTES={}", s.max_body_bytes),
       fmt::format("AUTHD_DATABASE_URL={}", RedactDatabaseUrl(s.database_url)),
       fmt::format("AUTHD_DB_POOL_SIZE={}", s.db_pool_size),
+      fmt::format("AUTHD_USER_CACHE={}", s.user_cache),
       fmt::format("AUTHD_ALGORITHM={}", s.algorithm),
       fmt::format("AUTHD_SIGNING_KEY={}", s.signing_key ? "(set, hidden)" : "(generated, in the database)"),
       fmt::format("AUTHD_SIGNING_KEY_FILE={}", s.signing_key_file),

@@ -48,6 +48,10 @@ struct Settings {
   // Storage
   std::string database_url = "sqlite://authd.db";
   int db_pool_size = 4;
+  // `authd serve` keeps users and refresh-token records in memory (store/cache/). Off for a
+  // PostgreSQL reached through a pooler that cannot carry LISTEN (PgBouncer in transaction
+  // mode): there another instance's changes would go unheard.
+  bool user_cache = true;
 
   // Tokens
   std::string algorithm = "HS256";         // HS256 | EdDSA | ES256 | RS256

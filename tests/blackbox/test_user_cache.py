@@ -135,3 +135,13 @@ def test_a_second_instance_on_the_same_database_is_seen_within_a_second(start_au
                        headers=bearer(root), timeout=30)
     assert r.status_code == 200, r.text
     assert seconds_until(lambda: refused(b, u["access"])) < 1.0
+
+
+def test_with_the_cache_off_an_operators_sql_is_seen_by_the_very_next_request(start_authd):
+    """AUTHD_USER_CACHE=false (for a pooler that cannot carry LISTEN): every read goes to the
+    database, as before the cache."""
+    server = start_authd({"AUTHD_USER_CACHE": "false"})
+    u = cached_user(server, "uncached")
+    DATABASES.query(server.db, "UPDATE users SET is_active = FALSE WHERE username = 'uncached'")
+    assert server.get("/user_detail/", token=u["access"]).json() == INACTIVE
+    assert "authd_user_cache_hits_total" not in requests.get(server.url("/metrics"), timeout=30).text
