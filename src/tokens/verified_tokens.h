@@ -19,6 +19,7 @@
 
 #include "runtime/per_thread.h"
 #include "tokens/claims.h"
+#include "util/strings.h"
 
 namespace authd {
 
@@ -41,11 +42,7 @@ class VerifiedTokens {
     TokenClaims claims;
     std::optional<int64_t> nbf;
   };
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  using Map = std::unordered_map<std::string, Entry, Hash, std::equal_to<>>;
+  using Map = std::unordered_map<std::string, Entry, TransparentStringHash, std::equal_to<>>;
 
   const size_t max_;
   PerThread<Map> maps_;

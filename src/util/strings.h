@@ -1,6 +1,8 @@
 // Small string helpers shared by the layers that read user input.
 #pragma once
 
+#include <cstddef>
+#include <functional>
 #include <string_view>
 #include <vector>
 
@@ -14,6 +16,13 @@ inline std::string_view StripAsciiWhitespace(std::string_view s) {
   while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
   return s;
 }
+
+// A hash that takes a string_view, so a map keyed by std::string is searched without building
+// a string per lookup (with std::equal_to<> as the map's key equality).
+struct TransparentStringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
 
 // Every piece of `s` between `sep`s, empty ones included: "a//b" gives "a", "", "b".
 inline std::vector<std::string_view> SplitView(std::string_view s, char sep) {

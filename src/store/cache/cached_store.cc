@@ -1,7 +1,5 @@
 #include "store/cache/cached_store.h"
 
-#include <spdlog/spdlog.h>
-
 namespace authd {
 
 // --- users ------------------------------------------------------------------------------

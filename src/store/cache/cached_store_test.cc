@@ -67,7 +67,6 @@ TEST_P(CachedStoreTest, RepeatReadsAreServedFromMemory) {
 }
 
 TEST_P(CachedStoreTest, AWriteThroughTheStoreIsSeenAtOnceOnEveryThread) {
-  std::thread reader;
   ASSERT_TRUE(FindOnOtherThread(user_id_).ok());  // both threads hold alice
   ASSERT_TRUE(Active(user_id_));
 

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "store/memory_only.h"
+#include "util/strings.h"
 
 namespace authd {
 namespace {
@@ -15,18 +16,12 @@ struct Entry {
   uint64_t generation;
 };
 
-// Lets the token map be searched with a string_view, without building a string per lookup.
-struct TransparentHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
-
 }  // namespace
 
 // One thread's entries. Only its thread touches the maps; the counters are read by Stats.
 struct RowCache::Shard {
   std::unordered_map<int64_t, Entry<User>> users;
-  std::unordered_map<std::string, Entry<RefreshTokenRecord>, TransparentHash, std::equal_to<>>
+  std::unordered_map<std::string, Entry<RefreshTokenRecord>, TransparentStringHash, std::equal_to<>>
       tokens;
   std::atomic<int64_t> hits{0};
   std::atomic<int64_t> misses{0};

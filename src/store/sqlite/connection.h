@@ -46,6 +46,11 @@ class Statement {
   sqlite3_stmt* stmt_;
 };
 
+// Whether `path` names an in-memory database, where every connection is a database of its own.
+inline bool IsInMemory(std::string_view path) {
+  return path == ":memory:" || path.find("mode=memory") != std::string_view::npos;
+}
+
 class Connection {
  public:
   // Opens (creating if needed) `path` and applies authd's pragmas (WAL, synchronous=FULL,

@@ -8,7 +8,7 @@ StatusOr<std::unique_ptr<ConnectionPool>> ConnectionPool::Open(const std::string
   pool->path_ = path;
   pool->busy_timeout_ms_ = busy_timeout_ms;
   // Every connection to an in-memory database is a database of its own.
-  pool->per_thread_enabled_ = path != ":memory:" && path.find("mode=memory") == std::string::npos;
+  pool->per_thread_enabled_ = !IsInMemory(path);
   for (int i = 0; i < std::max(size, 1); ++i) {
     auto conn = Connection::Open(path, busy_timeout_ms);
     if (!conn.ok()) return conn.status();

@@ -20,7 +20,7 @@ class DataVersionFeed final : public ChangeFeed {
     if (!conn_) {
       // Each connection to an in-memory database is a database of its own: nothing else can
       // change it, so there is nothing to watch.
-      if (path_ == ":memory:" || path_.find("mode=memory") != std::string::npos) {
+      if (IsInMemory(path_)) {
         memory_ = true;
         sink.Watching(true);
         return;
