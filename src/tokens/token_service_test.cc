@@ -201,9 +201,12 @@ TEST_F(TokenServiceTest, ARememberedTokenIsCheckedAgainForTimeAndType) {
   }
   EXPECT_EQ(tokens.Verify(pair.access, kRefreshType).error(), TokenError::kWrongType);
   EXPECT_TRUE(tokens.Verify(pair.access, std::nullopt).ok());
-  // One byte changed in the signature is another token: verified (and refused) in full.
+  // One byte changed in the signature is another token: verified (and refused) in full. The
+  // signature's first character is changed, not its last: the last carries two padding bits,
+  // and a changed padding bit is refused as malformed before any signature is checked.
   std::string forged = pair.access;
-  forged.back() = forged.back() == 'A' ? 'B' : 'A';
+  char& first = forged[forged.rfind('.') + 1];
+  first = first == 'A' ? 'B' : 'A';
   EXPECT_EQ(tokens.Verify(forged, kAccessType).error(), TokenError::kBadSignature);
   clock_.AdvanceSeconds(60);
   EXPECT_EQ(tokens.Verify(pair.access, kAccessType).error(), TokenError::kExpired);
