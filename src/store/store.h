@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "store/change_feed.h"
+#include "store/mail_store.h"
 #include "store/secret_store.h"
 #include "store/throttle_store.h"
 #include "store/token_store.h"
@@ -16,7 +17,7 @@ namespace authd {
 
 // The schema version this authd writes, the same on every backend: each backend's migrations
 // end at it (checked where they are listed).
-inline constexpr int kSchemaVersion = 5;
+inline constexpr int kSchemaVersion = 6;
 
 struct StoreOptions {
   int pool_size = 4;          // connections
@@ -32,6 +33,7 @@ class Store {
   virtual SecretStore& secrets() = 0;
   virtual TokenStore& tokens() = 0;
   virtual ThrottleStore& throttle() = 0;
+  virtual MailStore& mail() = 0;
 
   // Whether every call returns in microseconds without waiting on a network: an embedded
   // database (SQLite) is; a server (PostgreSQL) is not, and its calls must never run on an I/O

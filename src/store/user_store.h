@@ -9,19 +9,26 @@
 #include <string_view>
 #include <vector>
 
+#include "store/mail_store.h"
 #include "users/user.h"
 #include "util/status.h"
 
 namespace authd {
 
-// The fields an update may change; unset members are left as they are.
+// The fields an update may change; unset members are left as they are. With them, in the
+// same transaction, a token the change spends and the mail it queues.
 struct UserUpdate {
   std::optional<std::string> email;
+  std::optional<bool> email_verified;
   std::optional<std::string> first_name;
   std::optional<std::string> last_name;
   std::optional<bool> is_active;
   std::optional<bool> is_staff;
   std::optional<std::string> password_hash;
+  // The hash of a one-time token of this user that allows the change: deleted with it, and
+  // FailedPrecondition (nothing changed) when it is no longer there, so a link works once.
+  std::optional<std::string> spend_token;
+  std::vector<OutboxMessage> mail;  // queued when, and only when, the change commits
 };
 
 // A page of users in id order. Each search term must appear, case-insensitively, in the
@@ -42,8 +49,11 @@ class UserStore {
   virtual ~UserStore() = default;
 
   // Creates the user and returns it with its new id. AlreadyExists when the username is
-  // taken. The write is durable when this returns OK.
-  virtual StatusOr<User> Create(const NewUser& user) = 0;
+  // taken. The write is durable when this returns OK. `mail` (user_id set to the new id) is
+  // queued in the same transaction: a verification mail is never lost, nor sent for nobody.
+  virtual StatusOr<User> Create(const NewUser& user,
+                                const std::vector<OutboxMessage>& mail) = 0;
+  StatusOr<User> Create(const NewUser& user) { return Create(user, {}); }
 
   // Adds `user` with its own id and every field as given: an import from another system
   // (authd import-django). AlreadyExists when the id or the username is taken. Ids that Create
@@ -53,6 +63,8 @@ class UserStore {
   // NotFound when there is no such user.
   virtual StatusOr<User> FindById(int64_t id) = 0;
   virtual StatusOr<User> FindByUsername(std::string_view username) = 0;
+  // Every user whose email is `email`, compared case-insensitively (Django's iexact), by id.
+  virtual StatusOr<std::vector<User>> FindByEmail(std::string_view email) = 0;
 
   // NotFound when there is no such user.
   virtual Status SetPasswordHash(int64_t id, std::string_view password_hash) = 0;

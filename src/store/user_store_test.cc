@@ -135,8 +135,9 @@ TEST_P(UserStoreTest, InstancesStartingTogetherMigrateOnce) {
   // The fixture's store migrated an empty database; start again from nothing, then let eight
   // "instances" (each its own store, so its own connections) migrate at the same moment.
   store_.reset();
-  ASSERT_TRUE(Sql("DROP TABLE throttle; DROP TABLE refresh_tokens; DROP TABLE secrets; "
-                  "DROP TABLE users; DROP TABLE schema_migrations"));
+  ASSERT_TRUE(Sql("DROP TABLE outbox; DROP TABLE one_time_tokens; DROP TABLE throttle; "
+                  "DROP TABLE refresh_tokens; DROP TABLE secrets; DROP TABLE users; "
+                  "DROP TABLE schema_migrations"));
   constexpr int kInstances = 8;
   std::vector<std::unique_ptr<Store>> stores;
   for (int i = 0; i < kInstances; ++i) stores.push_back(std::move(OpenStore(url_, {})).value());

@@ -12,6 +12,9 @@ struct User {
   std::string username;
   std::string password_hash;  // never leaves the process in an answer or a log line
   std::string email;
+  // The owner followed a link mailed to `email` (or the account came from Django, or predates
+  // verification: both count as verified).
+  bool email_verified = false;
   std::string first_name;
   std::string last_name;
   bool is_active = true;

@@ -22,11 +22,17 @@ namespace authd {
 class CachedUserStore final : public UserStore {
  public:
   CachedUserStore(UserStore& inner, RowCache& cache) : inner_(inner), cache_(cache) {}
-  StatusOr<User> Create(const NewUser& user) override { return inner_.Create(user); }
+  using UserStore::Create;
+  StatusOr<User> Create(const NewUser& user, const std::vector<OutboxMessage>& mail) override {
+    return inner_.Create(user, mail);
+  }
   Status Import(const User& user) override;
   StatusOr<User> FindById(int64_t id) override;
   StatusOr<User> FindByUsername(std::string_view username) override {
     return inner_.FindByUsername(username);
+  }
+  StatusOr<std::vector<User>> FindByEmail(std::string_view email) override {
+    return inner_.FindByEmail(email);
   }
   Status SetPasswordHash(int64_t id, std::string_view password_hash) override;
   Status SetLastLogin(int64_t id, int64_t micros) override;
@@ -74,6 +80,8 @@ class CachedStore final : public Store {
   SecretStore& secrets() override { return inner_->secrets(); }
   TokenStore& tokens() override { return tokens_; }
   ThrottleStore& throttle() override { return inner_->throttle(); }
+  // Mail changes no user or refresh-token row (a spent token goes with UserStore::Update).
+  MailStore& mail() override { return inner_->mail(); }
   bool local() const override { return inner_->local(); }
   Status Migrate() override;
   StatusOr<int> SchemaVersion() override { return inner_->SchemaVersion(); }

@@ -9,7 +9,7 @@ namespace authd::pg {
 
 #define AUTHD_PG_USER_COLUMNS                                                               \
   "id, username, password, email, first_name, last_name, is_active, is_staff, is_superuser, " \
-  "date_joined, last_login, tokens_valid_after"
+  "date_joined, last_login, tokens_valid_after, email_verified"
 
 // Reads AUTHD_PG_USER_COLUMNS of `row`, starting at column `first`.
 inline User ReadUser(const Result& r, int row, int first = 0) {
@@ -26,6 +26,7 @@ inline User ReadUser(const Result& r, int row, int first = 0) {
   u.date_joined_us = r.Int(row, first + 9);
   u.last_login_us = r.OptionalInt(row, first + 10);
   u.tokens_valid_after = r.Int(row, first + 11);
+  u.email_verified = r.Bool(row, first + 12);
   return u;
 }
 

@@ -1,6 +1,7 @@
 #include "store/postgres/pg_store.h"
 
 #include "store/postgres/pg_change_feed.h"
+#include "store/postgres/pg_mail_store.h"
 #include "store/postgres/pg_migrations.h"
 #include "store/postgres/pg_rows.h"
 
@@ -22,9 +23,15 @@ Status ChangeOne(Pool& pool, const char* sql, const Params& params, std::string_
 
 }  // namespace
 
-StatusOr<User> PgUserStore::Create(const NewUser& nu) {
+StatusOr<User> PgUserStore::Create(const NewUser& nu, const std::vector<OutboxMessage>& mail) {
   auto conn = pool_.Acquire();
   if (!conn.ok()) return conn.status();
+  std::optional<Transaction> tx;
+  if (!mail.empty()) {
+    auto begun = Transaction::Begin(**conn);
+    if (!begun.ok()) return begun.status();
+    tx.emplace(std::move(begun).value());
+  }
   auto r = (*conn)->Run(
       "INSERT INTO users(username, password, email, first_name, last_name, is_active, is_staff, "
       "is_superuser, date_joined) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
@@ -36,7 +43,14 @@ StatusOr<User> PgUserStore::Create(const NewUser& nu) {
   if (!r.ok() && r.status().code() == StatusCode::kAlreadyExists) {
     return AlreadyExists("username is taken");
   }
-  return OneUser(std::move(r));
+  auto user = OneUser(std::move(r));
+  if (!user.ok() || !tx) return user;
+  for (OutboxMessage m : mail) {
+    m.user_id = user->id;
+    AUTHD_RETURN_IF_ERROR(EnqueueOn(**conn, m));
+  }
+  AUTHD_RETURN_IF_ERROR(tx->Commit());
+  return user;
 }
 
 Status PgUserStore::Import(const User& u) {
@@ -46,11 +60,11 @@ Status PgUserStore::Import(const User& u) {
   if (!tx.ok()) return tx.status();
   AUTHD_RETURN_IF_ERROR((*conn)->Run(
       "INSERT INTO users(id, username, password, email, first_name, last_name, is_active, "
-      "is_staff, is_superuser, date_joined, last_login) "
-      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+      "is_staff, is_superuser, date_joined, last_login, email_verified) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
       Params().Add(u.id).Add(u.username).Add(u.password_hash).Add(u.email).Add(u.first_name)
           .Add(u.last_name).Add(u.is_active).Add(u.is_staff).Add(u.is_superuser)
-          .Add(u.date_joined_us).Add(u.last_login_us),
+          .Add(u.date_joined_us).Add(u.last_login_us).Add(u.email_verified),
       "import user").status());
   // An identity column's sequence does not notice explicit ids: move it past them, or the
   // next registration would collide with an imported user.
@@ -75,6 +89,18 @@ StatusOr<User> PgUserStore::FindByUsername(std::string_view username) {
                               Params().Add(username), "find user"));
 }
 
+StatusOr<std::vector<User>> PgUserStore::FindByEmail(std::string_view email) {
+  auto conn = pool_.Acquire();
+  if (!conn.ok()) return conn.status();
+  auto r = (*conn)->Run("SELECT " AUTHD_PG_USER_COLUMNS
+                        " FROM users WHERE lower(email) = lower($1) AND email <> '' ORDER BY id",
+                        Params().Add(email), "find users by email");
+  if (!r.ok()) return r.status();
+  std::vector<User> found;
+  for (int i = 0; i < r->rows(); ++i) found.push_back(ReadUser(*r, i));
+  return found;
+}
+
 Status PgUserStore::SetPasswordHash(int64_t id, std::string_view hash) {
   return ChangeOne(pool_, "UPDATE users SET password = $1 WHERE id = $2",
                    Params().Add(hash).Add(id), "set password");
@@ -88,15 +114,27 @@ Status PgUserStore::SetLastLogin(int64_t id, int64_t micros) {
 StatusOr<User> PgUserStore::Update(int64_t id, const UserUpdate& u) {
   auto conn = pool_.Acquire();
   if (!conn.ok()) return conn.status();
+  std::optional<Transaction> tx;
+  if (u.spend_token || !u.mail.empty()) {
+    auto begun = Transaction::Begin(**conn);
+    if (!begun.ok()) return begun.status();
+    tx.emplace(std::move(begun).value());
+  }
+  if (u.spend_token) AUTHD_RETURN_IF_ERROR(SpendTokenOn(**conn, *u.spend_token, id));
   // As in SQLite: an unset member binds NULL and keeps the column.
-  return OneUser((*conn)->Run(
+  auto user = OneUser((*conn)->Run(
       "UPDATE users SET email = COALESCE($1, email), first_name = COALESCE($2, first_name), "
       "last_name = COALESCE($3, last_name), is_active = COALESCE($4::BOOLEAN, is_active), "
-      "is_staff = COALESCE($5::BOOLEAN, is_staff), password = COALESCE($6, password) "
-      "WHERE id = $7 RETURNING " AUTHD_PG_USER_COLUMNS,
+      "is_staff = COALESCE($5::BOOLEAN, is_staff), password = COALESCE($6, password), "
+      "email_verified = COALESCE($7::BOOLEAN, email_verified) "
+      "WHERE id = $8 RETURNING " AUTHD_PG_USER_COLUMNS,
       Params().Add(u.email).Add(u.first_name).Add(u.last_name).Add(u.is_active).Add(u.is_staff)
-          .Add(u.password_hash).Add(id),
+          .Add(u.password_hash).Add(u.email_verified).Add(id),
       "update user"));
+  if (!user.ok() || !tx) return user;
+  for (const OutboxMessage& m : u.mail) AUTHD_RETURN_IF_ERROR(EnqueueOn(**conn, m));
+  AUTHD_RETURN_IF_ERROR(tx->Commit());
+  return user;
 }
 
 Status PgUserStore::Delete(int64_t id) {

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "store/postgres/pg_mail_store.h"
 #include "store/postgres/pg_pool.h"
 #include "store/store.h"
 
@@ -14,10 +15,12 @@ namespace authd::pg {
 class PgUserStore final : public UserStore {
  public:
   explicit PgUserStore(Pool& pool) : pool_(pool) {}
-  StatusOr<User> Create(const NewUser& user) override;
+  using UserStore::Create;
+  StatusOr<User> Create(const NewUser& user, const std::vector<OutboxMessage>& mail) override;
   Status Import(const User& user) override;
   StatusOr<User> FindById(int64_t id) override;
   StatusOr<User> FindByUsername(std::string_view username) override;
+  StatusOr<std::vector<User>> FindByEmail(std::string_view email) override;
   Status SetPasswordHash(int64_t id, std::string_view password_hash) override;
   Status SetLastLogin(int64_t id, int64_t micros) override;
   StatusOr<User> Update(int64_t id, const UserUpdate& update) override;
@@ -79,6 +82,7 @@ class PgStore final : public Store {
   SecretStore& secrets() override { return secrets_; }
   TokenStore& tokens() override { return tokens_; }
   ThrottleStore& throttle() override { return throttle_; }
+  MailStore& mail() override { return mail_; }
   bool local() const override { return false; }
   Status Migrate() override;
   StatusOr<int> SchemaVersion() override;
@@ -87,13 +91,14 @@ class PgStore final : public Store {
  private:
   PgStore(std::string conninfo, std::unique_ptr<Pool> pool)
       : conninfo_(std::move(conninfo)), pool_(std::move(pool)), users_(*pool_), secrets_(*pool_), tokens_(*pool_),
-        throttle_(*pool_) {}
+        throttle_(*pool_), mail_(*pool_) {}
   const std::string conninfo_;
   std::unique_ptr<Pool> pool_;
   PgUserStore users_;
   PgSecretStore secrets_;
   PgTokenStore tokens_;
   PgThrottleStore throttle_;
+  PgMailStore mail_;
 };
 
 }  // namespace authd::pg

@@ -75,6 +75,46 @@ constexpr Migration kMigrations[] = {
       -- Nothing on SQLite: PostgreSQL's version 5 adds triggers that tell other instances'
       -- caches what changed; here PRAGMA data_version does that (sqlite/data_version_feed.h).
     )sql"},
+    {6, "mail", R"sql(
+      -- Accounts made before verification existed keep working where it is required: an
+      -- address they already have counts as verified (as an imported Django user's does).
+      ALTER TABLE users ADD COLUMN email_verified INTEGER NOT NULL DEFAULT 0;
+      UPDATE users SET email_verified = 1 WHERE email <> '';
+      -- Mail to deliver (store/mail_store.h). Times in microseconds. No foreign key on
+      -- user_id: a notice about a deleted account may still be due.
+      CREATE TABLE outbox (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind            TEXT    NOT NULL,
+        user_id         INTEGER NOT NULL DEFAULT 0,
+        recipient       TEXT    NOT NULL DEFAULT '',
+        data            TEXT    NOT NULL DEFAULT '{}',
+        created_at      INTEGER NOT NULL,
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        lease_until     INTEGER NOT NULL DEFAULT 0,
+        failed_at       INTEGER,            -- given up; kept for the operator
+        last_error      TEXT    NOT NULL DEFAULT ''
+      );
+      CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE failed_at IS NULL;
+      -- The SHA-256 of each link mailed; times in seconds.
+      CREATE TABLE one_time_tokens (
+        hash       TEXT    PRIMARY KEY,
+        purpose    TEXT    NOT NULL,
+        user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        email      TEXT    NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+      CREATE INDEX one_time_tokens_user ON one_time_tokens(user_id);
+      CREATE INDEX one_time_tokens_expires ON one_time_tokens(expires_at);
+      -- A reset link dies when the password or the email changes, by any route (the API, a
+      -- command, an operator's SQL): a trigger, so no route can forget it.
+      CREATE TRIGGER users_reset_tokens AFTER UPDATE OF password, email ON users
+        WHEN OLD.password IS NOT NEW.password OR OLD.email IS NOT NEW.email
+      BEGIN
+        DELETE FROM one_time_tokens WHERE user_id = NEW.id AND purpose = 'password_reset';
+      END;
+    )sql"},
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion, "SQLite migrations end at kSchemaVersion");

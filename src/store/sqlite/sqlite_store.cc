@@ -9,6 +9,7 @@
 
 #include "store/sqlite/data_version_feed.h"
 #include "store/sqlite/migrations.h"
+#include "store/sqlite/sqlite_mail_store.h"
 #include "store/sqlite/user_rows.h"
 #include "util/clock.h"
 
@@ -42,28 +43,43 @@ Status UpdateOne(ConnectionPool& pool, const char* sql, BindFn bind) {
 
 }  // namespace
 
-StatusOr<User> SqliteUserStore::Create(const NewUser& nu) {
+StatusOr<User> SqliteUserStore::Create(const NewUser& nu, const std::vector<OutboxMessage>& mail) {
   static const std::string sql =
       std::string("INSERT INTO users(username, password, email, first_name, last_name, "
                   "is_active, is_staff, is_superuser, date_joined) "
                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ") + kUserColumns;
   auto conn = pool_.Acquire();
+  // Alone, the INSERT is its own transaction; with mail, one transaction holds both.
+  std::optional<Transaction> tx;
+  if (!mail.empty()) {
+    auto begun = Transaction::Begin(*conn);
+    if (!begun.ok()) return begun.status();
+    tx.emplace(std::move(begun).value());
+  }
   auto stmt = conn->Prepare(sql.c_str());
   if (!stmt.ok()) return stmt.status();
-  Statement q(*stmt);
-  q.Bind(1, nu.username).Bind(2, nu.password_hash).Bind(3, nu.email).Bind(4, nu.first_name);
-  q.Bind(5, nu.last_name).Bind(6, int64_t{nu.is_active}).Bind(7, int64_t{nu.is_staff});
-  q.Bind(8, int64_t{nu.is_superuser}).Bind(9, nu.date_joined_us);
-  int rc = q.Step();
-  if (rc != SQLITE_ROW) {
-    Status s = conn->Error(rc, "create user");
-    if (s.code() == StatusCode::kAlreadyExists) return AlreadyExists("username is taken");
-    return s;
+  User u;
+  {
+    Statement q(*stmt);
+    q.Bind(1, nu.username).Bind(2, nu.password_hash).Bind(3, nu.email).Bind(4, nu.first_name);
+    q.Bind(5, nu.last_name).Bind(6, int64_t{nu.is_active}).Bind(7, int64_t{nu.is_staff});
+    q.Bind(8, int64_t{nu.is_superuser}).Bind(9, nu.date_joined_us);
+    int rc = q.Step();
+    if (rc != SQLITE_ROW) {
+      Status s = conn->Error(rc, "create user");
+      if (s.code() == StatusCode::kAlreadyExists) return AlreadyExists("username is taken");
+      return s;
+    }
+    u = ReadUser(q);
+    // Finish the statement so the implicit transaction commits before we report success.
+    rc = q.Step();
+    if (rc != SQLITE_DONE) return conn->Error(rc, "create user");
   }
-  User u = ReadUser(q);
-  // Finish the statement so the implicit transaction commits before we report success.
-  rc = q.Step();
-  if (rc != SQLITE_DONE) return conn->Error(rc, "create user");
+  for (OutboxMessage m : mail) {
+    m.user_id = u.id;
+    AUTHD_RETURN_IF_ERROR(EnqueueOn(*conn, m));
+  }
+  if (tx) AUTHD_RETURN_IF_ERROR(tx->Commit());
   return u;
 }
 
@@ -72,14 +88,15 @@ Status SqliteUserStore::Import(const User& u) {
   // later registrations get ids above the imported ones by themselves.
   return Change(pool_,
                 "INSERT INTO users(id, username, password, email, first_name, last_name, "
-                "is_active, is_staff, is_superuser, date_joined, last_login) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "is_active, is_staff, is_superuser, date_joined, last_login, email_verified) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 "import user",
                 [&](Statement& q) {
                   q.Bind(1, u.id).Bind(2, u.username).Bind(3, u.password_hash).Bind(4, u.email);
                   q.Bind(5, u.first_name).Bind(6, u.last_name).Bind(7, int64_t{u.is_active});
                   q.Bind(8, int64_t{u.is_staff}).Bind(9, int64_t{u.is_superuser});
                   q.Bind(10, u.date_joined_us).Bind(11, u.last_login_us);
+                  q.Bind(12, int64_t{u.email_verified});
                 })
       .status();
 }
@@ -93,6 +110,23 @@ StatusOr<User> SqliteUserStore::FindByUsername(std::string_view username) {
   static const std::string sql =
       std::string("SELECT ") + kUserColumns + " FROM users WHERE username = ?";
   return FindOne(pool_, sql.c_str(), [&](Statement& q) { q.Bind(1, username); });
+}
+
+StatusOr<std::vector<User>> SqliteUserStore::FindByEmail(std::string_view email) {
+  // SQLite's lower() folds ASCII only, as its LIKE does; PostgreSQL's folds all of Unicode.
+  static const std::string sql = std::string("SELECT ") + kUserColumns +
+                                 " FROM users WHERE lower(email) = lower(?) AND email <> ''"
+                                 " ORDER BY id";
+  auto conn = pool_.Acquire();
+  auto stmt = conn->Prepare(sql.c_str());
+  if (!stmt.ok()) return stmt.status();
+  Statement q(*stmt);
+  q.Bind(1, email);
+  std::vector<User> found;
+  int rc;
+  while ((rc = q.Step()) == SQLITE_ROW) found.push_back(ReadUser(q));
+  if (rc != SQLITE_DONE) return conn->Error(rc, "find users by email");
+  return found;
 }
 
 Status SqliteUserStore::SetPasswordHash(int64_t id, std::string_view hash) {
@@ -110,25 +144,38 @@ StatusOr<User> SqliteUserStore::Update(int64_t id, const UserUpdate& u) {
   static const std::string sql = std::string(
       "UPDATE users SET email = COALESCE(?, email), first_name = COALESCE(?, first_name), "
       "last_name = COALESCE(?, last_name), is_active = COALESCE(?, is_active), "
-      "is_staff = COALESCE(?, is_staff), password = COALESCE(?, password) "
+      "is_staff = COALESCE(?, is_staff), password = COALESCE(?, password), "
+      "email_verified = COALESCE(?, email_verified) "
       "WHERE id = ? RETURNING ") + kUserColumns;
   auto flag = [](std::optional<bool> v) -> std::optional<int64_t> {
     if (v) return int64_t{*v};
     return std::nullopt;
   };
   auto conn = pool_.Acquire();
+  std::optional<Transaction> tx;
+  if (u.spend_token || !u.mail.empty()) {
+    auto begun = Transaction::Begin(*conn);
+    if (!begun.ok()) return begun.status();
+    tx.emplace(std::move(begun).value());
+  }
+  if (u.spend_token) AUTHD_RETURN_IF_ERROR(SpendTokenOn(*conn, *u.spend_token, id));
   auto stmt = conn->Prepare(sql.c_str());
   if (!stmt.ok()) return stmt.status();
-  Statement q(*stmt);
-  q.BindText(1, u.email).BindText(2, u.first_name).BindText(3, u.last_name);
-  q.Bind(4, flag(u.is_active)).Bind(5, flag(u.is_staff)).BindText(6, u.password_hash);
-  q.Bind(7, id);
-  int rc = q.Step();
-  if (rc == SQLITE_DONE) return NotFound("no such user");
-  if (rc != SQLITE_ROW) return conn->Error(rc, "update user");
-  User user = ReadUser(q);
-  rc = q.Step();  // finish, so the change commits before we answer
-  if (rc != SQLITE_DONE) return conn->Error(rc, "update user");
+  User user;
+  {
+    Statement q(*stmt);
+    q.BindText(1, u.email).BindText(2, u.first_name).BindText(3, u.last_name);
+    q.Bind(4, flag(u.is_active)).Bind(5, flag(u.is_staff)).BindText(6, u.password_hash);
+    q.Bind(7, flag(u.email_verified)).Bind(8, id);
+    int rc = q.Step();
+    if (rc == SQLITE_DONE) return NotFound("no such user");
+    if (rc != SQLITE_ROW) return conn->Error(rc, "update user");
+    user = ReadUser(q);
+    rc = q.Step();  // finish, so the change commits before we answer
+    if (rc != SQLITE_DONE) return conn->Error(rc, "update user");
+  }
+  for (const OutboxMessage& m : u.mail) AUTHD_RETURN_IF_ERROR(EnqueueOn(*conn, m));
+  if (tx) AUTHD_RETURN_IF_ERROR(tx->Commit());
   return user;
 }
 

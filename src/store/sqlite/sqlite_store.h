@@ -5,6 +5,7 @@
 #include <string>
 
 #include "store/sqlite/connection_pool.h"
+#include "store/sqlite/sqlite_mail_store.h"
 #include "store/sqlite/sqlite_throttle_store.h"
 #include "store/sqlite/sqlite_token_store.h"
 #include "store/store.h"
@@ -14,10 +15,12 @@ namespace authd::sqlite {
 class SqliteUserStore final : public UserStore {
  public:
   explicit SqliteUserStore(ConnectionPool& pool) : pool_(pool) {}
-  StatusOr<User> Create(const NewUser& user) override;
+  using UserStore::Create;
+  StatusOr<User> Create(const NewUser& user, const std::vector<OutboxMessage>& mail) override;
   Status Import(const User& user) override;
   StatusOr<User> FindById(int64_t id) override;
   StatusOr<User> FindByUsername(std::string_view username) override;
+  StatusOr<std::vector<User>> FindByEmail(std::string_view email) override;
   Status SetPasswordHash(int64_t id, std::string_view password_hash) override;
   Status SetLastLogin(int64_t id, int64_t micros) override;
   StatusOr<User> Update(int64_t id, const UserUpdate& update) override;
@@ -47,6 +50,7 @@ class SqliteStore final : public Store {
   SecretStore& secrets() override { return secrets_; }
   TokenStore& tokens() override { return tokens_; }
   ThrottleStore& throttle() override { return throttle_; }
+  MailStore& mail() override { return mail_; }
   bool local() const override { return true; }
   Status Migrate() override;
   StatusOr<int> SchemaVersion() override;
@@ -54,12 +58,14 @@ class SqliteStore final : public Store {
 
  private:
   explicit SqliteStore(std::unique_ptr<ConnectionPool> pool)
-      : pool_(std::move(pool)), users_(*pool_), secrets_(*pool_), tokens_(*pool_), throttle_(*pool_) {}
+      : pool_(std::move(pool)), users_(*pool_), secrets_(*pool_), tokens_(*pool_), throttle_(*pool_),
+        mail_(*pool_) {}
   std::unique_ptr<ConnectionPool> pool_;
   SqliteUserStore users_;
   SqliteSecretStore secrets_;
   SqliteTokenStore tokens_;
   SqliteThrottleStore throttle_;
+  SqliteMailStore mail_;
 };
 
 }  // namespace authd::sqlite

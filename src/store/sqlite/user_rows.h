@@ -9,7 +9,7 @@ namespace authd::sqlite {
 
 #define AUTHD_USER_COLUMNS                                                                  \
   "id, username, password, email, first_name, last_name, is_active, is_staff, is_superuser, " \
-  "date_joined, last_login, tokens_valid_after"
+  "date_joined, last_login, tokens_valid_after, email_verified"
 
 // Reads AUTHD_USER_COLUMNS starting at column `first`.
 inline User ReadUser(const Statement& q, int first = 0) {
@@ -26,6 +26,7 @@ inline User ReadUser(const Statement& q, int first = 0) {
   u.date_joined_us = q.Int(first + 9);
   u.last_login_us = q.OptionalInt(first + 10);
   u.tokens_valid_after = q.Int(first + 11);
+  u.email_verified = q.Int(first + 12) != 0;
   return u;
 }
 
