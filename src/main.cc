@@ -55,6 +55,11 @@ int main(int argc, char** argv) {
 
   auto* routes = cli.add_subcommand("routes", "List every route serve answers, METHOD PATTERN per line");
 
+  auto* sendtestmail = cli.add_subcommand(
+      "sendtestmail", "Send a test mail now, through AUTHD_SMTP_URL or into AUTHD_EMAIL_DIR");
+  std::string test_to;
+  sendtestmail->add_option("--to", test_to, "The address to mail")->required();
+
   auto* flush = cli.add_subcommand("flushexpiredtokens",
                                    "Delete the records of expired refresh tokens");
 
@@ -132,5 +137,6 @@ int main(int argc, char** argv) {
   if (*changepassword) return RunChangePassword(std::move(*settings), cp_username);
   if (*flush) return RunFlushExpiredTokens(std::move(*settings));
   if (*import_django) return RunImportDjango(std::move(*settings), import_from);
+  if (*sendtestmail) return RunSendTestMail(std::move(*settings), test_to);
   return 2;
 }

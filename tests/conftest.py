@@ -142,6 +142,10 @@ class Authd:
             headers["Authorization"] = f"Bearer {token}"
         return requests.get(self.url(path), headers=headers, timeout=30, **kw)
 
+    def request_patch(self, path, token, data):
+        return requests.patch(self.url(path), data=data, timeout=30,
+                              headers={"Authorization": f"Bearer {token}"})
+
     def register(self, username, password=STRONG_PASSWORD, **fields):
         r = self.post("/register/", data={"username": username, "password": password, **fields})
         assert r.status_code == 201, r.text

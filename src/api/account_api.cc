@@ -1,10 +1,14 @@
 // POST /register/ and GET /user_detail/: the original service's own views.
+#include <boost/json/serialize.hpp>
+
 #include "api/authenticator.h"
+#include "api/email_uniqueness.h"
 #include "api/fields.h"
 #include "api/request_data.h"
 #include "api/routes.h"
 #include "api/user_json.h"
 #include "http/address_group.h"
+#include "mail/templates.h"
 #include "users/user_rules.h"
 #include "util/unicode.h"
 
@@ -12,6 +16,7 @@ namespace authd {
 namespace {
 
 namespace asio = boost::asio;
+namespace json = boost::json;
 
 asio::awaitable<Response> Register(Services& s, Request& request) {
   // Every request counts against the address's rate, as DRF's throttles count them, and is
@@ -64,6 +69,11 @@ asio::awaitable<Response> Register(Services& s, Request& request) {
                                                 .last_name = last_name.value_or(""),
                                                 .email = email.value_or("")}));
   }
+  if (s.settings.login_by_email && email && !email->empty() && !errors.Has("email")) {
+    auto clash = VerifiedElsewhere(s, *email, 0);
+    if (!clash.ok()) co_return ToResponse(FromStatus(clash.status()));
+    if (*clash) errors.Add("email", "A user with that email already exists.");
+  }
   if (!errors.empty()) co_return ToResponse(ValidationFailed(errors));
 
   // As for logins: one address cannot take the whole hashing pool.
@@ -82,7 +92,15 @@ asio::awaitable<Response> Register(Services& s, Request& request) {
              .last_name = last_name.value_or(""),
              .is_active = *is_active,
              .date_joined_us = s.clock.NowMicros()};
-  auto pooled = co_await s.store_pool.Run([&] { return s.store.users().Create(nu); });
+  // An address is verified by a link mailed in the same transaction as the account is made.
+  std::vector<OutboxMessage> mail;
+  if (s.mailer != nullptr && !nu.email.empty()) {
+    mail.push_back(OutboxMessage{.kind = kMailVerifyEmail,
+                                 .recipient = nu.email,
+                                 .data = json::serialize(json::object{{"email", nu.email}}),
+                                 .created_at = nu.date_joined_us});
+  }
+  auto pooled = co_await s.store_pool.Run([&] { return s.store.users().Create(nu, mail); });
   if (!pooled) co_return ToResponse(Unavailable(1));
   auto& created = *pooled;
   if (!created.ok()) {
@@ -96,6 +114,7 @@ asio::awaitable<Response> Register(Services& s, Request& request) {
   }
 
   request.user_id = created->id;
+  if (!mail.empty()) s.mailer->sender().Wake();
   co_return JsonResponse(201, RegisteredUserToJson(*created));
 }
 

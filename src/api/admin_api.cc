@@ -11,6 +11,7 @@
 #include "api/request_data.h"
 #include "api/routes.h"
 #include "api/user_json.h"
+#include "mail/templates.h"
 #include "users/user_rules.h"
 
 namespace authd {
@@ -210,6 +211,23 @@ asio::awaitable<Response> RevokeUser(Services& s, Request& request) {
   co_return JsonResponse(200, json::object{{"revoked", *revoked}});
 }
 
+// POST /api/admin/users/{id}/password-reset/: mails the user a reset link (202: queued).
+asio::awaitable<Response> SendPasswordReset(Services& s, Request& request) {
+  auto found = Resolve(request, s, /*to_change=*/true);
+  if (auto* error = std::get_if<ApiError>(&found)) co_return ToResponse(*error);
+  const User& target = std::get<AdminAndTarget>(found).target;
+  if (s.mailer == nullptr) co_return ToResponse(EmailNotConfigured());
+  if (target.email.empty()) co_return ToResponse(Detail(400, "The user has no email address."));
+  if (!target.is_active) co_return ToResponse(Detail(400, "The user is not active."));
+  Status st = s.store.mail().Enqueue(OutboxMessage{.kind = kMailPasswordReset,
+                                                   .user_id = target.id,
+                                                   .recipient = target.email,
+                                                   .created_at = s.clock.NowMicros()});
+  if (!st.ok()) co_return ToResponse(FromStatus(st));
+  s.mailer->sender().Wake();
+  co_return JsonResponse(202, json::object{{"detail", "A password reset link has been sent."}});
+}
+
 }  // namespace
 
 void AddAdminRoutes(Router& router, Services& s) {
@@ -218,6 +236,8 @@ void AddAdminRoutes(Router& router, Services& s) {
   router.Add("PATCH", "/api/admin/users/{id}/", [&s](Request& r) { return PatchUser(s, r); });
   router.Add("DELETE", "/api/admin/users/{id}/", [&s](Request& r) { return DeleteUser(s, r); });
   router.Add("POST", "/api/admin/users/{id}/revoke/", [&s](Request& r) { return RevokeUser(s, r); });
+  router.Add("POST", "/api/admin/users/{id}/password-reset/",
+             [&s](Request& r) { return SendPasswordReset(s, r); });
 }
 
 }  // namespace authd

@@ -7,16 +7,12 @@
 namespace authd {
 namespace json = boost::json;
 
-namespace {
-
 ApiError Detail(int status, std::string detail) {
   ApiError e;
   e.status = status;
   e.body["detail"] = std::move(detail);
   return e;
 }
-
-}  // namespace
 
 ApiError ValidationFailed(const FieldErrors& errors) {
   ApiError e;
@@ -89,6 +85,8 @@ ApiError Unavailable(int retry_after_seconds) {
   e.retry_after = retry_after_seconds;
   return e;
 }
+
+ApiError EmailNotConfigured() { return Detail(503, "Email is not configured."); }
 
 ApiError FromStatus(const Status& status) {
   // A memory-only attempt that needs the database (store/memory_only.h): its answer is thrown

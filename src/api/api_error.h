@@ -39,6 +39,8 @@ ApiError PermissionDenied();                                          // 403
 ApiError NotFoundError();                                             // 404 {"detail": "Not found."}
 ApiError Throttled(int64_t wait_seconds);                              // 429, DRF's wording
 ApiError Unavailable(int retry_after_seconds);                        // 503
+ApiError EmailNotConfigured();  // 503 {"detail": "Email is not configured."}
+ApiError Detail(int status, std::string detail);                      // {"detail": ...}
 // Store and internal failures: Unavailable -> 503, anything else -> 500 (and is logged).
 ApiError FromStatus(const Status& status);
 // A refused refresh, blacklist or verify: token errors as simplejwt's serializers answer them.

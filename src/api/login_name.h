@@ -10,7 +10,9 @@
 
 namespace authd {
 
-// NotFound when neither the typed name nor its NFKC form names an account.
-StatusOr<User> FindByLoginName(UserStore& users, std::string_view typed);
+// NotFound when neither the typed name nor its NFKC form names an account. With `by_email`
+// (AUTHD_LOGIN_FIELDS=username,email) a name with an '@' that names no account is then looked
+// up as a verified email address, case-insensitively (one account at most has it verified).
+StatusOr<User> FindByLoginName(UserStore& users, std::string_view typed, bool by_email = false);
 
 }  // namespace authd

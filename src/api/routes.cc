@@ -12,6 +12,8 @@ void AddAllRoutes(Router& router, Services& services) {
   AddAccountRoutes(router, services);
   AddTokenRoutes(router, services);
   AddSessionRoutes(router, services);
+  AddRecoveryRoutes(router, services);
+  AddEmailRoutes(router, services);
   AddAdminRoutes(router, services);
   AddReadinessRoute(router, services);
   if (!services.store.local()) {

@@ -15,6 +15,13 @@ void AddTokenRoutes(Router& router, Services& services);
 // The signed-in user's sessions and password: /api/sessions/..., /api/password/change/.
 void AddSessionRoutes(Router& router, Services& services);
 
+// Account recovery: /api/password/reset/, /api/password/reset/confirm/ (api/recovery_api.cc).
+void AddRecoveryRoutes(Router& router, Services& services);
+
+// The signed-in user's account and address: /api/me/, /api/email/verify/, .../resend/,
+// /api/email/change/ (api/email_api.cc).
+void AddEmailRoutes(Router& router, Services& services);
+
 // Staff and superusers: /api/admin/users/...
 void AddAdminRoutes(Router& router, Services& services);
 

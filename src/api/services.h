@@ -9,6 +9,7 @@
 #include "runtime/blocking_pool.h"
 #include "sessions/session_service.h"
 #include "http/trusted_proxies.h"
+#include "mail/mailer.h"
 #include "metrics/metrics.h"
 #include "store/store.h"
 #include "runtime/concurrency_limiter.h"
@@ -35,6 +36,10 @@ struct Services {
   // Failed logins take as long as the slowest verification seen (passwords/verify_cost_floor.h).
   VerifyCostFloor& failure_floor;
   RateLimiter* registration_limiter;  // null: registrations are not limited (the default)
+  Mailer* mailer;                     // null: mail is not configured (endpoints that mail: 503)
+  RateLimiter* password_reset_limiter;  // per client address; null: AUTHD_PASSWORD_RESET_RATE=off
+  // Mail to one address (a reset) or one account (a verification resend): once a minute.
+  RateLimiter& mail_per_recipient;
   Metrics& metrics;
   const TrustedProxies& metrics_allowed;  // who may read /metrics on the main listener
 };

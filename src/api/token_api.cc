@@ -93,7 +93,7 @@ asio::awaitable<Response> ObtainPair(Services& s, DummyHash& dummy, Request& req
     co_return ToResponse(Throttled(1));
   }
 
-  auto found = FindByLoginName(s.store.users(), *typed);
+  auto found = FindByLoginName(s.store.users(), *typed, s.settings.login_by_email);
   if (!found.ok() && found.status().code() != StatusCode::kNotFound) {
     co_return ToResponse(FromStatus(found.status()));
   }
@@ -139,6 +139,13 @@ asio::awaitable<Response> ObtainPair(Services& s, DummyHash& dummy, Request& req
     s.metrics.LoginFailed();
     co_return ToResponse(
         AuthenticationFailed("No active account found with the given credentials", std::nullopt));
+  }
+  // AUTHD_REQUIRE_VERIFIED_EMAIL: the right password, but the address is not proven yet. Staff
+  // and superusers are exempt: `authd createsuperuser` makes them without a mail round.
+  if (s.settings.require_verified_email && !user->email_verified && !user->is_staff &&
+      !user->is_superuser) {
+    co_return ToResponse(
+        AuthenticationFailed("Email address is not verified.", "email_not_verified"));
   }
   // The writes (new hash, last login, the refresh token's record) each wait for a flush.
   const ClientInfo client = ClientOf(request);

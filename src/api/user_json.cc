@@ -28,4 +28,10 @@ boost::json::object UserToJson(const User& u) {
   return o;
 }
 
+boost::json::object MeToJson(const User& u) {
+  boost::json::object o = UserToJson(u);
+  o["email_verified"] = u.email_verified;
+  return o;
+}
+
 }  // namespace authd

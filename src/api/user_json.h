@@ -13,4 +13,7 @@ boost::json::object RegisteredUserToJson(const User& user);
 // What /user_detail/ answers: the registration fields plus flags and dates.
 boost::json::object UserToJson(const User& user);
 
+// What /api/me/ answers: UserToJson's fields plus email_verified.
+boost::json::object MeToJson(const User& user);
+
 }  // namespace authd

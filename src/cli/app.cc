@@ -1,5 +1,8 @@
 #include "cli/app.h"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include "store/cache/cached_store.h"
 #include "tokens/hmac_key.h"
 #include "tokens/pkey_key.h"
@@ -78,6 +81,18 @@ StatusOr<std::unique_ptr<App>> App::Create(Settings settings, Database database)
   }
   AUTHD_RETURN_IF_ERROR(app->store_->Migrate());
 
+  if (database == Database::kServe && s.login_by_email) {
+    // Login by email needs each verified address to name one account.
+    auto shared = app->store_->users().SharedVerifiedEmails(20);
+    if (!shared.ok()) return shared.status();
+    if (!shared->empty()) {
+      return FailedPrecondition(fmt::format(
+          "AUTHD_LOGIN_FIELDS=username,email needs every verified email to belong to one "
+          "account; these are shared: {}",
+          fmt::join(*shared, "; ")));
+    }
+  }
+
   auto keys = LoadKeys(s, *app->store_, app->random_);
   if (!keys.ok()) return keys.status();
 
@@ -116,6 +131,20 @@ StatusOr<std::unique_ptr<App>> App::Create(Settings settings, Database database)
         app->store_->throttle(), app->clock_,
         Rate{s.registration_rate->count, s.registration_rate->period_seconds}, "register");
   }
+  if (s.password_reset_rate) {
+    app->password_reset_limiter_ = std::make_unique<RateLimiter>(
+        app->store_->throttle(), app->clock_,
+        Rate{s.password_reset_rate->count, s.password_reset_rate->period_seconds},
+        "password_reset");
+  }
+  app->mail_per_recipient_ = std::make_unique<RateLimiter>(app->store_->throttle(), app->clock_,
+                                                           Rate{1, 60}, "mail");
+  if (s.email_enabled()) {
+    auto mailer = Mailer::Create(s, *app->store_, app->clock_, app->random_);
+    if (!mailer.ok()) return mailer.status();
+    app->mailer_ = std::move(mailer).value();
+    app->mailer_->AddMetrics(app->metrics_);
+  }
   app->services_ = std::make_unique<Services>(Services{
       .settings = app->settings_,
       .store = *app->store_,
@@ -130,6 +159,9 @@ StatusOr<std::unique_ptr<App>> App::Create(Settings settings, Database database)
       .hashing_per_address = *app->hashing_per_address_,
       .failure_floor = app->failure_floor_,
       .registration_limiter = app->registration_limiter_.get(),
+      .mailer = app->mailer_.get(),
+      .password_reset_limiter = app->password_reset_limiter_.get(),
+      .mail_per_recipient = *app->mail_per_recipient_,
       .metrics = app->metrics_,
       .metrics_allowed = app->metrics_allowed_,
   });

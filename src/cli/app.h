@@ -11,6 +11,7 @@
 #include "passwords/password_policy.h"
 #include "passwords/verify_cost_floor.h"
 #include "runtime/blocking_pool.h"
+#include "mail/mailer.h"
 #include "metrics/metrics.h"
 #include "store/store.h"
 #include "runtime/concurrency_limiter.h"
@@ -42,6 +43,7 @@ class App {
   Services& services() { return *services_; }
   SessionService& sessions() { return *sessions_; }
   Metrics& metrics() { return metrics_; }
+  Mailer* mailer() { return mailer_.get(); }
 
  private:
   explicit App(Settings settings);
@@ -62,6 +64,9 @@ class App {
   // A failed login is never answered sooner than 2 s of verification could take.
   VerifyCostFloor failure_floor_{std::chrono::seconds(2)};
   std::unique_ptr<RateLimiter> registration_limiter_;
+  std::unique_ptr<RateLimiter> password_reset_limiter_;
+  std::unique_ptr<RateLimiter> mail_per_recipient_;
+  std::unique_ptr<Mailer> mailer_;
   Metrics metrics_;
   TrustedProxies metrics_allowed_;
   std::unique_ptr<Services> services_;

@@ -48,6 +48,10 @@ int RunKeysGenerate(const KeysGenerateArgs& args);
 // postgresql:// URL). Exit 1 on a failure or when some user was in conflict.
 int RunImportDjango(Settings settings, const std::string& from);
 
+// Sends one test mail to `to` at once (not through the outbox), so the operator sees the
+// transport's own error. Exit 1 when mail is off or the send fails.
+int RunSendTestMail(Settings settings, const std::string& to);
+
 // Deletes the records of expired refresh tokens.
 int RunFlushExpiredTokens(Settings settings);
 

@@ -113,10 +113,27 @@ int RunServe(Settings settings) {
     spdlog::info("metrics listening on {}:{}", where.listen_host, metrics_server->port());
     metrics_thread = std::thread([&] { metrics_server->Run(); });
   }
+  Mailer* mailer = (*app)->mailer();
+  if (mailer != nullptr) {
+    Settings bound = s;
+    bound.listen_port = server.port();
+    mailer->composer().set_public_url(Mailer::LinkBase(bound));
+    spdlog::info("email: sending through {}, links to {}", mailer->transport().Describe(),
+                 Mailer::LinkBase(bound));
+    if (s.public_url.empty()) {
+      spdlog::warn("email: AUTHD_PUBLIC_URL is not set; links in mail point at {}",
+                   Mailer::LinkBase(bound));
+    }
+    mailer->sender().Start();
+  } else {
+    spdlog::info("email is off (set AUTHD_SMTP_URL or AUTHD_EMAIL_DIR): password reset and "
+                 "email verification answer 503");
+  }
   Pruner pruner((*app)->sessions(), std::chrono::seconds(s.prune_interval_seconds));
   server.Run();
   FlushAccessLog();  // every answered request's line, before the process may be gone
   pruner.Stop();
+  if (mailer != nullptr) mailer->sender().Stop();
   if (metrics_server) {
     metrics_server->Stop();
     metrics_thread.join();

@@ -264,6 +264,55 @@ StatusOr<Settings> LoadSettings(const EnvLookup& env) {
     }
     s.public_url = std::move(url);
   }
+  AUTHD_RETURN_IF_ERROR(ReadString(env, "AUTHD_SMTP_URL", s.smtp_url));
+  if (!s.smtp_url.empty() && !s.smtp_url.starts_with("smtp://") &&
+      !s.smtp_url.starts_with("smtps://")) {
+    return Bad("AUTHD_SMTP_URL", "smtp://[user:password@]host[:port] or smtps://...",
+               RedactDatabaseUrl(s.smtp_url));
+  }
+  if (auto v = env("AUTHD_SMTP_TLS")) {
+    if (*v != "auto" && *v != "required" && *v != "off") {
+      return Bad("AUTHD_SMTP_TLS", "auto, required or off", *v);
+    }
+    s.smtp_tls = *v;
+  }
+  AUTHD_RETURN_IF_ERROR(ReadString(env, "AUTHD_SMTP_CA_FILE", s.smtp_ca_file));
+  AUTHD_RETURN_IF_ERROR(ReadString(env, "AUTHD_EMAIL_FROM", s.email_from));
+  AUTHD_RETURN_IF_ERROR(ReadString(env, "AUTHD_SITE_NAME", s.site_name));
+  AUTHD_RETURN_IF_ERROR(ReadString(env, "AUTHD_EMAIL_DIR", s.email_dir));
+  AUTHD_RETURN_IF_ERROR(ReadString(env, "AUTHD_EMAIL_TEMPLATES_DIR", s.email_templates_dir));
+  AUTHD_RETURN_IF_ERROR(ReadInt(env, "AUTHD_EMAIL_RETRY_HOURS", s.email_retry_hours, 1, 24 * 30));
+  if (!s.smtp_url.empty() && !s.email_dir.empty()) {
+    return Bad("AUTHD_EMAIL_DIR", "unset when AUTHD_SMTP_URL is set (mail goes to one of them)",
+               s.email_dir);
+  }
+  if (!s.smtp_url.empty() && s.email_from.empty()) {
+    return Bad("AUTHD_EMAIL_FROM", "the sender's address, with AUTHD_SMTP_URL", "");
+  }
+  if (s.email_from.empty()) s.email_from = "authd@localhost";
+  if (auto v = env("AUTHD_PASSWORD_RESET_RATE")) {
+    s.password_reset_rate.reset();
+    if (*v != "off") {
+      s.password_reset_rate = ParseRate(*v);
+      if (!s.password_reset_rate) {
+        return Bad("AUTHD_PASSWORD_RESET_RATE", "N/second, N/minute, N/hour, N/day or off", *v);
+      }
+    }
+  }
+  AUTHD_RETURN_IF_ERROR(
+      ReadInt(env, "AUTHD_PASSWORD_RESET_TTL", s.password_reset_ttl, 1, 30 * 86400));
+  AUTHD_RETURN_IF_ERROR(ReadInt(env, "AUTHD_EMAIL_VERIFY_TTL", s.email_verify_ttl, 1, 365 * 86400));
+  AUTHD_RETURN_IF_ERROR(
+      ReadBool(env, "AUTHD_REQUIRE_VERIFIED_EMAIL", s.require_verified_email));
+  if (auto v = env("AUTHD_LOGIN_FIELDS")) {
+    if (*v == "username") {
+      s.login_by_email = false;
+    } else if (*v == "username,email" || *v == "email,username") {
+      s.login_by_email = true;
+    } else {
+      return Bad("AUTHD_LOGIN_FIELDS", "username or username,email", *v);
+    }
+  }
   if (auto v = env("AUTHD_LOG_LEVEL")) {
     static constexpr std::string_view kLevels[] = {"trace", "debug", "info", "warn", "error", "off"};
     if (std::find(std::begin(kLevels), std::end(kLevels), *v) == std::end(kLevels)) {
@@ -395,6 +444,19 @@ std::vector<std::string> DescribeSettings(const Settings& s) {
       fmt::format("AUTHD_CORS_ALLOWED_ORIGINS={}", fmt::join(s.cors_allowed_origins, ",")),
       fmt::format("AUTHD_ALLOWED_HOSTS={}", fmt::join(s.allowed_hosts, ",")),
       fmt::format("AUTHD_PUBLIC_URL={}", s.public_url),
+      fmt::format("AUTHD_SMTP_URL={}", RedactDatabaseUrl(s.smtp_url)),
+      fmt::format("AUTHD_SMTP_TLS={}", s.smtp_tls),
+      fmt::format("AUTHD_SMTP_CA_FILE={}", s.smtp_ca_file),
+      fmt::format("AUTHD_EMAIL_FROM={}", s.email_from),
+      fmt::format("AUTHD_SITE_NAME={}", s.site_name),
+      fmt::format("AUTHD_EMAIL_DIR={}", s.email_dir),
+      fmt::format("AUTHD_EMAIL_TEMPLATES_DIR={}", s.email_templates_dir),
+      fmt::format("AUTHD_EMAIL_RETRY_HOURS={}", s.email_retry_hours),
+      fmt::format("AUTHD_PASSWORD_RESET_RATE={}", DescribeRate(s.password_reset_rate)),
+      fmt::format("AUTHD_PASSWORD_RESET_TTL={}", s.password_reset_ttl),
+      fmt::format("AUTHD_EMAIL_VERIFY_TTL={}", s.email_verify_ttl),
+      fmt::format("AUTHD_REQUIRE_VERIFIED_EMAIL={}", s.require_verified_email),
+      fmt::format("AUTHD_LOGIN_FIELDS={}", s.login_by_email ? "username,email" : "username"),
       fmt::format("AUTHD_LOG_LEVEL={}", s.log_level),
       fmt::format("AUTHD_LOG_FORMAT={}", s.log_format),
       fmt::format("AUTHD_METRICS_LISTEN={}", s.metrics_listen),

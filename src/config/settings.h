@@ -111,6 +111,27 @@ struct Settings {
   // are built from the request's Host header.
   std::string public_url;
 
+  // Mail (mail/): where it goes (an SMTP server, or a directory of .eml files; neither: the
+  // endpoints that must mail answer 503), who it is from, how long it is retried.
+  std::string smtp_url;        // smtp://[user:password@]host[:port] or smtps://...
+  std::string smtp_tls = "auto";  // auto (STARTTLS required unless loopback) | required | off
+  std::string smtp_ca_file;
+  std::string email_from;      // required with smtp_url; "authd@localhost" otherwise
+  std::string site_name = "authd";
+  std::string email_dir;
+  std::string email_templates_dir;
+  int64_t email_retry_hours = 24;
+
+  // Account recovery and verification
+  std::optional<RateSetting> password_reset_rate = RateSetting{5, 3600};  // per client address
+  int64_t password_reset_ttl = 3600;       // seconds a reset link works
+  int64_t email_verify_ttl = 3 * 86400;    // seconds a verification link works
+  bool require_verified_email = false;     // an unverified account cannot log in
+  bool login_by_email = false;             // AUTHD_LOGIN_FIELDS=username,email
+
+  // Whether mail can be sent at all.
+  bool email_enabled() const { return !smtp_url.empty() || !email_dir.empty(); }
+
   std::string log_level = "info";
   std::string log_format = "text";  // text | json (one object per line)
   // Where GET /metrics is served: empty for the main listener, or its own "HOST:PORT" (so it

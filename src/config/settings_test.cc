@@ -156,6 +156,41 @@ TEST(Settings, DatabasePasswordsAreNeverShown) {
   for (const auto& line : DescribeSettings(*s)) EXPECT_EQ(line.find("hunter2"), std::string::npos);
 }
 
+TEST(Settings, MailAndRecovery) {
+  auto d = LoadSettings(Env({}));
+  ASSERT_TRUE(d.ok());
+  EXPECT_FALSE(d->email_enabled());  // neither SMTP nor a directory: mail is off
+  EXPECT_EQ(d->password_reset_rate->count, 5);
+  EXPECT_EQ(d->password_reset_rate->period_seconds, 3600);
+  EXPECT_EQ(d->password_reset_ttl, 3600);
+  EXPECT_EQ(d->email_verify_ttl, 3 * 86400);
+  EXPECT_FALSE(d->login_by_email);
+  EXPECT_EQ(d->site_name, "authd");
+
+  auto s = LoadSettings(Env({{"AUTHD_SMTP_URL", "smtp://mailer:hunter2@mail.example:587"},
+                             {"AUTHD_EMAIL_FROM", "no-reply@example.com"},
+                             {"AUTHD_LOGIN_FIELDS", "username,email"},
+                             {"AUTHD_PASSWORD_RESET_RATE", "off"}}));
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_TRUE(s->email_enabled());
+  EXPECT_TRUE(s->login_by_email);
+  EXPECT_FALSE(s->password_reset_rate);
+  for (const auto& line : DescribeSettings(*s)) EXPECT_EQ(line.find("hunter2"), std::string::npos);
+
+  for (const auto& env : std::vector<std::map<std::string, std::string>>{
+           {{"AUTHD_SMTP_URL", "smtp://mail.example"}},  // no From
+           {{"AUTHD_SMTP_URL", "http://mail.example"}, {"AUTHD_EMAIL_FROM", "a@b.c"}},
+           {{"AUTHD_SMTP_URL", "smtp://m"}, {"AUTHD_EMAIL_FROM", "a@b.c"}, {"AUTHD_EMAIL_DIR", "/tmp"}},
+           {{"AUTHD_SMTP_TLS", "maybe"}},
+           {{"AUTHD_LOGIN_FIELDS", "email"}},
+           {{"AUTHD_PASSWORD_RESET_TTL", "0"}}}) {
+    auto bad = LoadSettings(Env(env));
+    EXPECT_FALSE(bad.ok()) << env.begin()->first;
+    if (!bad.ok()) {
+      EXPECT_EQ(bad.status().message().find("hunter2"), std::string::npos);
+    }
+  }
+}
 
 TEST(CheckEnvironmentNames, RefusesUnknownAuthdNamesWithTheClosestSetting) {
   EXPECT_TRUE(CheckEnvironmentNames({"PATH", "HOME", "AUTHD_LISTEN", "AUTHD_CONFIG",

@@ -155,6 +155,12 @@ void Metrics::AddCounter(std::string name, std::string help, std::function<doubl
   gauges_.push_back({std::move(name), std::move(help), std::move(read), "counter"});
 }
 
+void Metrics::AddLabeledCounter(std::string name, std::string help,
+                                std::function<LabeledValues()> read) {
+  std::lock_guard lock(mu_);
+  gauges_.push_back({std::move(name), std::move(help), nullptr, "counter", std::move(read)});
+}
+
 std::string Metrics::Render() const {
   // Every shard summed, in a stable order.
   struct RouteTotals {
@@ -222,6 +228,12 @@ std::string Metrics::Render() const {
          families[kThrottled]);
   for (const auto& g : gauges_) {
     Header(out, g.name, g.type, g.help);
+    if (g.read_labeled) {
+      for (const auto& [labels, value] : g.read_labeled()) {
+        fmt::format_to(it, "{}{{{}}} {}\n", g.name, labels, value);
+      }
+      continue;
+    }
     fmt::format_to(it, "{} {}\n", g.name, g.read());
   }
   return out;

@@ -41,6 +41,11 @@ class Metrics {
   // A counter kept elsewhere (the log's dropped lines), likewise read at scrape time.
   void AddCounter(std::string name, std::string help, std::function<double()> read);
 
+  // A counter with labels kept elsewhere, read at scrape time: each entry's first member is
+  // its label set as Prometheus writes it (kind="verify_email",result="sent").
+  using LabeledValues = std::vector<std::pair<std::string, double>>;
+  void AddLabeledCounter(std::string name, std::string help, std::function<LabeledValues()> read);
+
   // The exposition text: every thread's counts summed.
   std::string Render() const;
 
@@ -63,6 +68,7 @@ class Metrics {
     std::string name, help;
     std::function<double()> read;
     const char* type = "gauge";
+    std::function<LabeledValues()> read_labeled;  // set instead of `read` for a labeled one
   };
   std::vector<Gauge> gauges_;  // GUARDED_BY(mu_)
 };

@@ -164,6 +164,21 @@ TEST_P(MailStoreTest, FindsUsersByEmailIgnoringCase) {
   EXPECT_TRUE(store_->users().FindByEmail("")->empty());
 }
 
+TEST_P(MailStoreTest, NamesVerifiedAddressesThatSeveralAccountsShare) {
+  auto make = [&](const char* name, const char* email, bool verified) {
+    auto u = store_->users().Create(NewUser{.username = name, .password_hash = "h", .email = email});
+    ASSERT_TRUE(u.ok());
+    ASSERT_TRUE(store_->users().Update(u->id, {.email_verified = verified}).ok());
+  };
+  make("b1", "b@example.com", true);
+  make("b2", "B@example.com", true);
+  make("c1", "c@example.com", true);
+  make("c2", "c@example.com", false);  // unverified: no clash
+  auto shared = store_->users().SharedVerifiedEmails(10);
+  ASSERT_TRUE(shared.ok()) << shared.status().ToString();
+  EXPECT_EQ(*shared, std::vector<std::string>{"b@example.com: b1, b2"});
+}
+
 AUTHD_FOR_EACH_BACKEND(MailStoreTest);
 
 }  // namespace

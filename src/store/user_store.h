@@ -65,6 +65,9 @@ class UserStore {
   virtual StatusOr<User> FindByUsername(std::string_view username) = 0;
   // Every user whose email is `email`, compared case-insensitively (Django's iexact), by id.
   virtual StatusOr<std::vector<User>> FindByEmail(std::string_view email) = 0;
+  // Verified addresses (compared case-insensitively) that more than one account holds, each as
+  // "address: username, username", at most `limit` of them: what stops login by email.
+  virtual StatusOr<std::vector<std::string>> SharedVerifiedEmails(int limit) = 0;
 
   // NotFound when there is no such user.
   virtual Status SetPasswordHash(int64_t id, std::string_view password_hash) = 0;

@@ -34,6 +34,9 @@ class CachedUserStore final : public UserStore {
   StatusOr<std::vector<User>> FindByEmail(std::string_view email) override {
     return inner_.FindByEmail(email);
   }
+  StatusOr<std::vector<std::string>> SharedVerifiedEmails(int limit) override {
+    return inner_.SharedVerifiedEmails(limit);
+  }
   Status SetPasswordHash(int64_t id, std::string_view password_hash) override;
   Status SetLastLogin(int64_t id, int64_t micros) override;
   StatusOr<User> Update(int64_t id, const UserUpdate& update) override;

@@ -101,6 +101,20 @@ StatusOr<std::vector<User>> PgUserStore::FindByEmail(std::string_view email) {
   return found;
 }
 
+StatusOr<std::vector<std::string>> PgUserStore::SharedVerifiedEmails(int limit) {
+  auto conn = pool_.Acquire();
+  if (!conn.ok()) return conn.status();
+  auto r = (*conn)->Run(
+      "SELECT lower(email) || ': ' || string_agg(username, ', ' ORDER BY id) FROM users "
+      "WHERE email_verified AND email <> '' GROUP BY lower(email) HAVING COUNT(*) > 1 "
+      "ORDER BY 1 LIMIT $1",
+      Params().Add(int64_t{limit}), "find shared emails");
+  if (!r.ok()) return r.status();
+  std::vector<std::string> out;
+  for (int i = 0; i < r->rows(); ++i) out.push_back(r->Text(i, 0));
+  return out;
+}
+
 Status PgUserStore::SetPasswordHash(int64_t id, std::string_view hash) {
   return ChangeOne(pool_, "UPDATE users SET password = $1 WHERE id = $2",
                    Params().Add(hash).Add(id), "set password");

@@ -129,6 +129,22 @@ StatusOr<std::vector<User>> SqliteUserStore::FindByEmail(std::string_view email)
   return found;
 }
 
+StatusOr<std::vector<std::string>> SqliteUserStore::SharedVerifiedEmails(int limit) {
+  auto conn = pool_.Acquire();
+  auto stmt = conn->Prepare(
+      "SELECT lower(email) || ': ' || group_concat(username, ', ') FROM "
+      "(SELECT email, username FROM users WHERE email_verified AND email <> '' ORDER BY id) "
+      "GROUP BY lower(email) HAVING COUNT(*) > 1 ORDER BY 1 LIMIT ?");
+  if (!stmt.ok()) return stmt.status();
+  Statement q(*stmt);
+  q.Bind(1, int64_t{limit});
+  std::vector<std::string> out;
+  int rc;
+  while ((rc = q.Step()) == SQLITE_ROW) out.push_back(q.Text(0));
+  if (rc != SQLITE_DONE) return conn->Error(rc, "find shared emails");
+  return out;
+}
+
 Status SqliteUserStore::SetPasswordHash(int64_t id, std::string_view hash) {
   return UpdateOne(pool_, "UPDATE users SET password = ? WHERE id = ?",
                    [&](Statement& q) { q.Bind(1, hash).Bind(2, id); });

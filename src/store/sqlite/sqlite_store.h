@@ -21,6 +21,7 @@ class SqliteUserStore final : public UserStore {
   StatusOr<User> FindById(int64_t id) override;
   StatusOr<User> FindByUsername(std::string_view username) override;
   StatusOr<std::vector<User>> FindByEmail(std::string_view email) override;
+  StatusOr<std::vector<std::string>> SharedVerifiedEmails(int limit) override;
   Status SetPasswordHash(int64_t id, std::string_view password_hash) override;
   Status SetLastLogin(int64_t id, int64_t micros) override;
   StatusOr<User> Update(int64_t id, const UserUpdate& update) override;

@@ -1,0 +1,144 @@
+// Account recovery by email: ask for a reset link, set a new password with it, and a staff
+// member's "send this user a reset link". The mail itself is built and sent by the outbox
+// sender (mail/outbox_sender.h), never while the request waits.
+#include <boost/json/object.hpp>
+
+#include "api/authenticator.h"
+#include "api/fields.h"
+#include "api/request_data.h"
+#include "api/routes.h"
+#include "mail/link_token.h"
+#include "mail/templates.h"
+#include "users/user_rules.h"
+#include "util/unicode.h"
+
+namespace authd {
+namespace {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+constexpr const char* kResetSent =
+    "If an account with that email exists, a password reset link has been sent.";
+constexpr const char* kResetLinkInvalid = "This password reset link is invalid or has expired.";
+
+ApiError ResetLinkInvalid() {
+  FieldErrors errors;
+  errors.Add("token", kResetLinkInvalid);
+  return ValidationFailed(errors);
+}
+
+// Lower-case ASCII: the per-address limit counts "A@x.com" and "a@X.COM" as one address.
+std::string AddressKey(std::string_view email) {
+  std::string key(email);
+  for (char& c : key) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return key;
+}
+
+// POST /api/password/reset/ {email}. The same answer, and the same work, whether the address
+// is unknown, inactive or real: a throttle entry and an outbox entry, written for every
+// address alike. Who (if anyone) gets a mail is the sender's business.
+asio::awaitable<Response> RequestReset(Services& s, Request& request) {
+  if (s.mailer == nullptr) co_return ToResponse(EmailNotConfigured());
+  if (s.password_reset_limiter != nullptr) {
+    auto wait = co_await s.store_pool.Run(
+        [&] { return s.password_reset_limiter->Take(request.client_address); });
+    if (!wait) co_return ToResponse(Unavailable(1));
+    if (!wait->ok()) co_return ToResponse(FromStatus(wait->status()));
+    if (**wait > 0) {
+      s.metrics.Throttled("password_reset");
+      co_return ToResponse(Throttled(**wait));
+    }
+  }
+  auto data = RequestData(request);
+  if (!data.ok()) co_return ToResponse(data.error());
+  FieldErrors errors;
+  auto email = ReadCharField(*data, "email", {.max_length = 254}, errors);
+  if (email) {
+    if (auto bad = CheckEmail(*email)) errors.Add("email", *bad);
+  }
+  if (!errors.empty()) co_return ToResponse(ValidationFailed(errors));
+
+  auto queued = co_await s.store_pool.Run([&]() -> StatusOr<bool> {
+    // At most one reset mail per address a minute; later requests answer alike, send nothing.
+    auto wait = s.mail_per_recipient.Take("reset:" + AddressKey(*email));
+    if (!wait.ok()) return wait.status();
+    if (*wait > 0) return false;
+    AUTHD_RETURN_IF_ERROR(s.store.mail().Enqueue(OutboxMessage{
+        .kind = kMailPasswordReset, .recipient = *email, .created_at = s.clock.NowMicros()}));
+    return true;
+  });
+  if (!queued) co_return ToResponse(Unavailable(1));
+  if (!queued->ok()) co_return ToResponse(FromStatus(queued->status()));
+  if (**queued) s.mailer->sender().Wake();
+  co_return JsonResponse(200, json::object{{"detail", kResetSent}});
+}
+
+// POST /api/password/reset/confirm/ {token, new_password}.
+asio::awaitable<Response> ConfirmReset(Services& s, Request& request) {
+  auto data = RequestData(request);
+  if (!data.ok()) co_return ToResponse(data.error());
+  FieldErrors errors;
+  auto token = ReadCharField(*data, "token", {.max_length = 256}, errors);
+  auto new_password =
+      ReadCharField(*data, "new_password", {.max_bytes = s.settings.max_password_bytes}, errors);
+  if (!errors.empty()) co_return ToResponse(ValidationFailed(errors));
+
+  const std::string hash = LinkTokenHash(*token);
+  auto found = s.store.mail().FindToken(hash, kPasswordResetPurpose, s.clock.NowSeconds());
+  if (!found.ok()) {
+    if (found.status().code() == StatusCode::kNotFound) co_return ToResponse(ResetLinkInvalid());
+    co_return ToResponse(FromStatus(found.status()));
+  }
+  auto user = s.store.users().FindById(found->user_id);
+  if (!user.ok()) {
+    if (user.status().code() == StatusCode::kNotFound) co_return ToResponse(ResetLinkInvalid());
+    co_return ToResponse(FromStatus(user.status()));
+  }
+  // A deactivated account is not reopened by a link mailed before.
+  if (!user->is_active || user->email != found->email) co_return ToResponse(ResetLinkInvalid());
+  errors.AddAll("new_password",
+                s.policy.Validate(*new_password, {.username = user->username,
+                                                  .first_name = user->first_name,
+                                                  .last_name = user->last_name,
+                                                  .email = user->email}));
+  if (!errors.empty()) co_return ToResponse(ValidationFailed(errors));
+  auto new_hash = co_await s.hash_pool.Run([&] { return s.hasher.Hash(*new_password); });
+  if (!new_hash) co_return ToResponse(Unavailable(1));
+
+  auto changed = co_await s.store_pool.Run([&]() -> StatusOr<User> {
+    // Sessions end first: should the change then fail, nobody was let in, only logged out.
+    auto ended = s.sessions.EndAll(user->id, "password_reset");
+    if (!ended.ok()) return ended.status();
+    UserUpdate update{.password_hash = std::move(*new_hash), .spend_token = hash};
+    if (s.mailer != nullptr) {
+      update.mail.push_back(OutboxMessage{.kind = kMailPasswordChanged,
+                                          .user_id = user->id,
+                                          .created_at = s.clock.NowMicros()});
+    }
+    return s.store.users().Update(user->id, update);
+  });
+  if (!changed) co_return ToResponse(Unavailable(1));
+  if (!changed->ok()) {
+    // Spent by a concurrent request a moment ago.
+    if (changed->status().code() == StatusCode::kFailedPrecondition) {
+      co_return ToResponse(ResetLinkInvalid());
+    }
+    co_return ToResponse(FromStatus(changed->status()));
+  }
+  request.user_id = user->id;
+  if (s.mailer != nullptr) s.mailer->sender().Wake();
+  co_return JsonResponse(200, json::object{{"detail", "Password has been reset."}});
+}
+
+}  // namespace
+
+void AddRecoveryRoutes(Router& router, Services& s) {
+  router.Add("POST", "/api/password/reset/", [&s](Request& r) { return RequestReset(s, r); });
+  router.Add("POST", "/api/password/reset/confirm/",
+             [&s](Request& r) { return ConfirmReset(s, r); });
+}
+
+}  // namespace authd
