@@ -120,6 +120,13 @@ def test_real_answers_match_the_documented_schemas(authd):
     check(authd.post("/api/sessions/revoke_all/", headers={"Authorization": f"Bearer {pair['access']}"}),
           "/api/sessions/revoke_all/", "post")
     check(authd.get("/api/docs/nothing.js"), "/api/docs/{asset}", "get")
+    fresh = authd.login("doc")["access"]
+    check(authd.get("/api/me/", token=fresh), "/api/me/", "get")
+    check(authd.request_patch("/api/me/", fresh, {"first_name": "D"}), "/api/me/", "patch")
+    check(authd.post("/api/password/reset/", data={"email": "doc@example.com"}), "/api/password/reset/", "post")
+    check(authd.post("/api/password/reset/confirm/", data={"token": "t", "new_password": "p"}),
+          "/api/password/reset/confirm/", "post")
+    check(authd.post("/api/email/verify/", data={"token": "t"}), "/api/email/verify/", "post")
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="make test-deps installs Debian's chromium")
