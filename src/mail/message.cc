@@ -31,9 +31,12 @@ std::string Base64Lines(std::string_view bytes) {
   return out;
 }
 
-bool PlainAscii(std::string_view s) {
+bool PlainAscii(std::string_view s, bool phrase) {
+  static constexpr std::string_view kAtextSymbols = "!#$%&'*+-/=?^_`{|}~ ";
   for (char c : s) {
     if (c < 0x20 || c > 0x7e) return false;
+    const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (phrase && !alnum && kAtextSymbols.find(c) == std::string_view::npos) return false;
   }
   return s.find("=?") == std::string_view::npos;
 }
@@ -49,8 +52,8 @@ std::string OneLine(std::string_view s) {
 
 }  // namespace
 
-std::string EncodeHeaderWords(std::string_view text, size_t first_line_used) {
-  if (PlainAscii(text) && first_line_used + text.size() <= 78) return std::string(text);
+std::string EncodeHeaderWords(std::string_view text, size_t first_line_used, bool phrase) {
+  if (PlainAscii(text, phrase) && first_line_used + text.size() <= 78) return std::string(text);
   // Each word carries whole UTF-8 characters (RFC 2047 section 5: a character is never split
   // across words), at most 39 bytes, so "=?UTF-8?B?" + 52 + "?=" and "Subject: " fit in 76.
   const bool utf8 = IsValidUtf8(text);
@@ -102,7 +105,7 @@ StatusOr<std::string> RenderMessage(const MailMessage& m, int64_t now_seconds, R
   out.reserve(m.text.size() * 2 + m.html.size() * 2 + 1024);
   out += "Date: " + FormatMailDate(now_seconds) + "\r\n";
   out += "From: ";
-  if (!m.from_name.empty()) out += EncodeHeaderWords(OneLine(m.from_name), 6) + " ";
+  if (!m.from_name.empty()) out += EncodeHeaderWords(OneLine(m.from_name), 6, /*phrase=*/true) + " ";
   out += "<" + m.from_address + ">\r\n";
   out += "To: <" + m.to + ">\r\n";
   out += "Subject: " + EncodeHeaderWords(OneLine(m.subject), 9) + "\r\n";

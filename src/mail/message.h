@@ -27,8 +27,10 @@ StatusOr<std::string> RenderMessage(const MailMessage& message, int64_t now_seco
                                     Random& random);
 
 // "=?UTF-8?B?...?=" words, folded so no header line passes 78 characters; pure printable
-// ASCII without "=?" comes back as it is. Exposed for tests and the fuzz target.
-std::string EncodeHeaderWords(std::string_view text, size_t first_line_used);
+// ASCII without "=?" comes back as it is. A `phrase` (a display name) comes back as it is only
+// when it is letters, digits, spaces and RFC 5322's atext: a ':' or '@' there would change
+// how the address is read. Exposed for tests and the fuzz target.
+std::string EncodeHeaderWords(std::string_view text, size_t first_line_used, bool phrase = false);
 
 // RFC 5322 date-time, in UTC: "Mon, 30 Nov 2026 17:21:04 +0000".
 std::string FormatMailDate(int64_t seconds);
