@@ -255,7 +255,13 @@ StatusOr<int> SessionService::EndAll(int64_t user_id, std::string_view reason) {
 
 StatusOr<int> SessionService::FlushExpired() {
   // Leeway is honoured at verification, so a record stays while its token could still pass.
-  return store_.tokens().DeleteExpired(clock_.NowSeconds() - tokens_.lifetimes().leeway_seconds);
+  auto records =
+      store_.tokens().DeleteExpired(clock_.NowSeconds() - tokens_.lifetimes().leeway_seconds);
+  if (!records.ok()) return records;
+  // Mailed links (store/mail_store.h) that expired are as dead: their hashes go too.
+  auto links = store_.mail().DeleteExpiredTokens(clock_.NowSeconds());
+  if (!links.ok()) return links;
+  return *records + *links;
 }
 
 }  // namespace authd

@@ -86,7 +86,8 @@ class SessionService {
   // Ends every session of the user; the number of tokens revoked.
   StatusOr<int> EndAll(int64_t user_id, std::string_view reason);
 
-  // Deletes records of tokens that can no longer be used because they expired.
+  // Deletes records of tokens that can no longer be used because they expired: refresh tokens,
+  // and the hashes of mailed links (reset, verification). The number deleted.
   StatusOr<int> FlushExpired();
 
   const SessionPolicy& policy() const { return policy_; }

@@ -215,6 +215,16 @@ TEST_P(SessionServiceTest, FlushRemovesOnlyExpiredRecords) {
   EXPECT_EQ(store_->tokens().Find(old->refresh_claims.jti).status().code(),
             StatusCode::kNotFound);
   EXPECT_TRUE(store_->tokens().Find(fresh->refresh_claims.jti).ok());
+  // Mailed links' hashes go when they expire, too.
+  const int64_t now = clock_.NowSeconds();
+  for (auto [hash, expires] : {std::pair{"dead", now - 1}, std::pair{"alive", now + 60}}) {
+    ASSERT_TRUE(store_->mail().InsertToken({.hash = hash, .purpose = "password_reset",
+                                            .user_id = user_id_, .email = "a@example.com",
+                                            .created_at = now - 100, .expires_at = expires})
+                    .ok());
+  }
+  EXPECT_EQ(*s.FlushExpired(), 1);
+  EXPECT_TRUE(store_->mail().FindToken("alive", "password_reset", now).ok());
 }
 
 TEST(IssuedBeforeCutoff, OrdersWholeSecondsAndGivesTheCutoffSecondToRecordedTokens) {
