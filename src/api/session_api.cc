@@ -6,6 +6,7 @@
 #include "api/fields.h"
 #include "api/request_data.h"
 #include "api/routes.h"
+#include "mail/templates.h"
 #include "util/time_format.h"
 
 namespace authd {
@@ -99,9 +100,16 @@ asio::awaitable<Response> ChangePassword(Services& s, Request& request) {
 
   auto hash = co_await s.hash_pool.Run([&] { return s.hasher.Hash(*new_password); });
   if (!hash) co_return ToResponse(Unavailable(1));
-  if (Status st = s.store.users().SetPasswordHash(user.id, *hash); !st.ok()) {
-    co_return ToResponse(FromStatus(st));
+  // The owner is told, in the change's own transaction (when mail is configured).
+  UserUpdate update{.password_hash = std::move(*hash)};
+  if (s.mailer != nullptr) {
+    update.mail.push_back(OutboxMessage{
+        .kind = kMailPasswordChanged, .user_id = user.id, .created_at = s.clock.NowMicros()});
   }
+  if (auto changed = s.store.users().Update(user.id, update); !changed.ok()) {
+    co_return ToResponse(FromStatus(changed.status()));
+  }
+  if (s.mailer != nullptr) s.mailer->sender().Wake();
   // Whoever knew the old password may hold a session: all of them end.
   auto revoked = s.sessions.EndAll(user.id, "password_changed");
   if (!revoked.ok()) co_return ToResponse(FromStatus(revoked.status()));

@@ -116,6 +116,9 @@ def check_the_move(tmp_path, start_authd, start_peer, peer_env, source):
     # Django's superuser is one here: the admin API answers it.
     root = server.login("root")
     assert server.get("/api/admin/users/", token=root["access"]).status_code == 200
+    # An imported address counts as verified (Django never verified one, but its users use it).
+    me = server.get("/api/me/", token=root["access"]).json()
+    assert (me["email"], me["email_verified"]) == ("root@example.com", True)
     # New accounts get ids above every imported one.
     assert server.register("newcomer")["id"] == max(d["id"] for d in details.values()) + 1
 

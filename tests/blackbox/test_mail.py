@@ -144,6 +144,7 @@ def test_links_expire_and_die_with_a_password_change(start_authd, smtp):
     changed = server.post("/api/password/change/", headers={"Authorization": f"Bearer {access}"},
                           data={"old_password": STRONG_PASSWORD, "new_password": "changed-by-hand-password"})
     assert changed.status_code == 200
+    assert "password was changed" in smtp.inbox.wait(4)[3].subject  # the owner is told
     r = server.post("/api/password/reset/confirm/", data={"token": token, "new_password": "a-fine-new-password"})
     assert r.status_code == 400
     # A verification link is not a reset link.
@@ -355,6 +356,19 @@ def test_starttls_and_auth_with_a_private_ca(start_authd, tmp_path):
         failed = subprocess.run([AUTHD_BIN, "sendtestmail", "--to", "ops@example.com"],
                                 env=untrusted.env, cwd=tmp_path, capture_output=True, text=True)
         assert failed.returncode == 1 and "not sent" in failed.stderr
+        # AUTHD_SMTP_TLS=required: a server without STARTTLS gets nothing, even on loopback.
+        plain = SmtpServer(free_port()).start()
+        try:
+            env = dict(untrusted.env, AUTHD_SMTP_URL=f"smtp://127.0.0.1:{plain.port}")
+            refused = subprocess.run([AUTHD_BIN, "sendtestmail", "--to", "ops@example.com"],
+                                     env=env, cwd=tmp_path, capture_output=True, text=True)
+            assert refused.returncode == 1 and not plain.inbox.messages
+            env["AUTHD_SMTP_TLS"] = "auto"  # loopback: STARTTLS when offered, so this one is sent
+            assert subprocess.run([AUTHD_BIN, "sendtestmail", "--to", "ops@example.com"], env=env,
+                                  cwd=tmp_path, capture_output=True).returncode == 0
+            assert plain.inbox.wait(1)
+        finally:
+            plain.stop()
     finally:
         smtp.stop()
 
