@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "split_input.h"
 #include "mail/address.h"
 #include "mail/mail_template.h"
 #include "mail/message.h"
@@ -53,16 +54,7 @@ void CheckHeaders(std::string_view message, std::string_view to) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  std::string_view rest(reinterpret_cast<const char*>(data), size);
-  std::string_view parts[3];
-  for (int i = 0; i < 2; ++i) {
-    const size_t newline = rest.find('\n');
-    if (newline == std::string_view::npos) break;
-    parts[i] = rest.substr(0, newline);
-    rest.remove_prefix(newline + 1);
-  }
-  parts[2] = rest;
-  const auto [text, value, address] = parts;
+  const auto [text, value, address] = SplitInput<3>(data, size);
 
   authd::TemplateValues values;
   for (const auto& name : authd::MailPlaceholders()) values[name] = std::string(value);

@@ -7,10 +7,10 @@
 #include "api/authenticator.h"
 #include "api/email_uniqueness.h"
 #include "api/fields.h"
+#include "api/mail_requests.h"
 #include "api/request_data.h"
 #include "api/routes.h"
 #include "api/user_json.h"
-#include "mail/link_token.h"
 #include "mail/templates.h"
 #include "users/user_rules.h"
 
@@ -47,23 +47,16 @@ asio::awaitable<Response> Verify(Services& s, Request& request) {
   FieldErrors errors;
   auto token = ReadCharField(*data, "token", {.max_length = 256}, errors);
   if (!errors.empty()) co_return ToResponse(ValidationFailed(errors));
-  const std::string hash = LinkTokenHash(*token);
-  auto found = s.store.mail().FindToken(hash, kVerifyEmailPurpose, s.clock.NowSeconds());
-  if (!found.ok()) {
-    if (found.status().code() == StatusCode::kNotFound) co_return ToResponse(VerifyLinkInvalid());
-    co_return ToResponse(FromStatus(found.status()));
-  }
-  auto user = s.store.users().FindById(found->user_id);
-  if (!user.ok()) {
-    if (user.status().code() == StatusCode::kNotFound) co_return ToResponse(VerifyLinkInvalid());
-    co_return ToResponse(FromStatus(user.status()));
-  }
+  auto link = FindLink(s, *token, kVerifyEmailPurpose, VerifyLinkInvalid());
+  if (auto* error = std::get_if<ApiError>(&link)) co_return ToResponse(*error);
+  const OneTimeToken* found = &std::get<LinkHolder>(link).token;
+  const User* user = &std::get<LinkHolder>(link).user;
   if (s.settings.login_by_email) {
     auto clash = VerifiedElsewhere(s, found->email, user->id);
     if (!clash.ok()) co_return ToResponse(FromStatus(clash.status()));
     if (*clash) co_return ToResponse(EmailTaken());
   }
-  UserUpdate update{.email = found->email, .email_verified = true, .spend_token = hash};
+  UserUpdate update{.email = found->email, .email_verified = true, .spend_token = found->hash};
   const bool replaced = !user->email.empty() && user->email != found->email;
   if (replaced && s.mailer != nullptr) {
     update.mail.push_back(OutboxMessage{
@@ -96,11 +89,8 @@ asio::awaitable<Response> Resend(Services& s, Request& request) {
   if (user.email_verified) {
     co_return JsonResponse(200, json::object{{"detail", "Email is already verified."}});
   }
-  auto queued = co_await s.store_pool.Run([&]() -> StatusOr<int64_t> {
-    auto wait = s.mail_per_recipient.Take("verify:" + std::to_string(user.id));
-    if (!wait.ok() || *wait > 0) return wait;
-    AUTHD_RETURN_IF_ERROR(s.store.mail().Enqueue(VerifyMail(s, user.id, user.email)));
-    return int64_t{0};
+  auto queued = co_await s.store_pool.Run([&] {
+    return QueueOncePerMinute(s, "verify:" + std::to_string(user.id), VerifyMail(s, user.id, user.email));
   });
   if (!queued) co_return ToResponse(Unavailable(1));
   if (!queued->ok()) co_return ToResponse(FromStatus(queued->status()));
@@ -140,11 +130,8 @@ asio::awaitable<Response> Change(Services& s, Request& request) {
     if (!clash.ok()) co_return ToResponse(FromStatus(clash.status()));
     if (*clash) co_return ToResponse(EmailTaken());
   }
-  auto queued = co_await s.store_pool.Run([&]() -> StatusOr<int64_t> {
-    auto wait = s.mail_per_recipient.Take("change:" + std::to_string(user.id));
-    if (!wait.ok() || *wait > 0) return wait;
-    AUTHD_RETURN_IF_ERROR(s.store.mail().Enqueue(VerifyMail(s, user.id, *new_email)));
-    return int64_t{0};
+  auto queued = co_await s.store_pool.Run([&] {
+    return QueueOncePerMinute(s, "change:" + std::to_string(user.id), VerifyMail(s, user.id, *new_email));
   });
   if (!queued) co_return ToResponse(Unavailable(1));
   if (!queued->ok()) co_return ToResponse(FromStatus(queued->status()));

@@ -5,9 +5,9 @@
 
 #include "api/authenticator.h"
 #include "api/fields.h"
+#include "api/mail_requests.h"
 #include "api/request_data.h"
 #include "api/routes.h"
-#include "mail/link_token.h"
 #include "mail/templates.h"
 #include "users/user_rules.h"
 #include "util/unicode.h"
@@ -61,18 +61,16 @@ asio::awaitable<Response> RequestReset(Services& s, Request& request) {
   }
   if (!errors.empty()) co_return ToResponse(ValidationFailed(errors));
 
-  auto queued = co_await s.store_pool.Run([&]() -> StatusOr<bool> {
-    // At most one reset mail per address a minute; later requests answer alike, send nothing.
-    auto wait = s.mail_per_recipient.Take("reset:" + AddressKey(*email));
-    if (!wait.ok()) return wait.status();
-    if (*wait > 0) return false;
-    AUTHD_RETURN_IF_ERROR(s.store.mail().Enqueue(OutboxMessage{
-        .kind = kMailPasswordReset, .recipient = *email, .created_at = s.clock.NowMicros()}));
-    return true;
+  // At most one reset mail per address a minute; later requests answer alike, send nothing.
+  auto queued = co_await s.store_pool.Run([&] {
+    return QueueOncePerMinute(s, "reset:" + AddressKey(*email),
+                              OutboxMessage{.kind = kMailPasswordReset,
+                                            .recipient = *email,
+                                            .created_at = s.clock.NowMicros()});
   });
   if (!queued) co_return ToResponse(Unavailable(1));
   if (!queued->ok()) co_return ToResponse(FromStatus(queued->status()));
-  if (**queued) s.mailer->sender().Wake();
+  if (**queued == 0) s.mailer->sender().Wake();
   co_return JsonResponse(200, json::object{{"detail", kResetSent}});
 }
 
@@ -86,17 +84,10 @@ asio::awaitable<Response> ConfirmReset(Services& s, Request& request) {
       ReadCharField(*data, "new_password", {.max_bytes = s.settings.max_password_bytes}, errors);
   if (!errors.empty()) co_return ToResponse(ValidationFailed(errors));
 
-  const std::string hash = LinkTokenHash(*token);
-  auto found = s.store.mail().FindToken(hash, kPasswordResetPurpose, s.clock.NowSeconds());
-  if (!found.ok()) {
-    if (found.status().code() == StatusCode::kNotFound) co_return ToResponse(ResetLinkInvalid());
-    co_return ToResponse(FromStatus(found.status()));
-  }
-  auto user = s.store.users().FindById(found->user_id);
-  if (!user.ok()) {
-    if (user.status().code() == StatusCode::kNotFound) co_return ToResponse(ResetLinkInvalid());
-    co_return ToResponse(FromStatus(user.status()));
-  }
+  auto link = FindLink(s, *token, kPasswordResetPurpose, ResetLinkInvalid());
+  if (auto* error = std::get_if<ApiError>(&link)) co_return ToResponse(*error);
+  const OneTimeToken* found = &std::get<LinkHolder>(link).token;
+  const User* user = &std::get<LinkHolder>(link).user;
   // A deactivated account is not reopened by a link mailed before.
   if (!user->is_active || user->email != found->email) co_return ToResponse(ResetLinkInvalid());
   errors.AddAll("new_password",
@@ -112,7 +103,7 @@ asio::awaitable<Response> ConfirmReset(Services& s, Request& request) {
     // Sessions end first: should the change then fail, nobody was let in, only logged out.
     auto ended = s.sessions.EndAll(user->id, "password_reset");
     if (!ended.ok()) return ended.status();
-    UserUpdate update{.password_hash = std::move(*new_hash), .spend_token = hash};
+    UserUpdate update{.password_hash = std::move(*new_hash), .spend_token = found->hash};
     if (s.mailer != nullptr) {
       update.mail.push_back(OutboxMessage{.kind = kMailPasswordChanged,
                                           .user_id = user->id,

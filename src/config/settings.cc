@@ -70,6 +70,18 @@ Status ReadString(const EnvLookup& env, const char* name, std::string& out) {
   return Status::Ok();
 }
 
+// A rate ("30/hour") or "off" (nullopt); unset leaves `out` at its default.
+Status ReadRate(const EnvLookup& env, const char* name, std::optional<RateSetting>& out) {
+  if (auto v = env(name)) {
+    out.reset();
+    if (*v != "off") {
+      out = ParseRate(*v);
+      if (!out) return Bad(name, "N/second, N/minute, N/hour, N/day or off", *v);
+    }
+  }
+  return Status::Ok();
+}
+
 // "http(s)://host[:port][/path]": printable ASCII without spaces, no query, fragment or
 // user information, since it is pasted in front of paths in links.
 bool IsPublicUrl(std::string_view url) {
@@ -245,14 +257,7 @@ StatusOr<Settings> LoadSettings(const EnvLookup& env) {
     return Bad("AUTHD_LOGIN_FAILURE_WINDOW", "at least AUTHD_LOGIN_BACKOFF_MAX",
                std::to_string(s.login_failure_window));
   }
-  if (auto v = env("AUTHD_REGISTRATION_RATE")) {
-    if (*v != "off") {
-      s.registration_rate = ParseRate(*v);
-      if (!s.registration_rate) {
-        return Bad("AUTHD_REGISTRATION_RATE", "N/second, N/minute, N/hour, N/day or off", *v);
-      }
-    }
-  }
+  AUTHD_RETURN_IF_ERROR(ReadRate(env, "AUTHD_REGISTRATION_RATE", s.registration_rate));
   if (auto v = env("AUTHD_TRUSTED_PROXIES")) s.trusted_proxies = SplitList(*v);
   if (auto v = env("AUTHD_CORS_ALLOWED_ORIGINS")) s.cors_allowed_origins = SplitList(*v);
   if (auto v = env("AUTHD_ALLOWED_HOSTS")) s.allowed_hosts = SplitList(*v);
@@ -290,15 +295,7 @@ StatusOr<Settings> LoadSettings(const EnvLookup& env) {
     return Bad("AUTHD_EMAIL_FROM", "the sender's address, with AUTHD_SMTP_URL", "");
   }
   if (s.email_from.empty()) s.email_from = "authd@localhost";
-  if (auto v = env("AUTHD_PASSWORD_RESET_RATE")) {
-    s.password_reset_rate.reset();
-    if (*v != "off") {
-      s.password_reset_rate = ParseRate(*v);
-      if (!s.password_reset_rate) {
-        return Bad("AUTHD_PASSWORD_RESET_RATE", "N/second, N/minute, N/hour, N/day or off", *v);
-      }
-    }
-  }
+  AUTHD_RETURN_IF_ERROR(ReadRate(env, "AUTHD_PASSWORD_RESET_RATE", s.password_reset_rate));
   AUTHD_RETURN_IF_ERROR(
       ReadInt(env, "AUTHD_PASSWORD_RESET_TTL", s.password_reset_ttl, 1, 30 * 86400));
   AUTHD_RETURN_IF_ERROR(ReadInt(env, "AUTHD_EMAIL_VERIFY_TTL", s.email_verify_ttl, 1, 365 * 86400));
