@@ -13,6 +13,7 @@ build_pkgs=(
   libcli11-dev libspdlog-dev libfmt-dev libtomlplusplus-dev
   libicu-dev  # NFKC normalisation of usernames
   libcurl4-openssl-dev  # SMTP, for mail (mail/smtp_transport.cc)
+  libqrencode-dev       # the QR code of TOTP enrolment (mfa/qr_svg.cc)
   # Django's list of 20,000 common passwords is compiled into the binary (password policy).
   python3-django
   gzip brotli  # the docs page's files are compressed once, at build time (cmake/embed_files.cmake)
@@ -29,6 +30,7 @@ test_pkgs=(
   clang-14 libclang-rt-14-dev  # libFuzzer, for the fuzz targets (make fuzz; make test runs them briefly)
   python3 python3-pytest python3-requests python3-jwt
   python3-aiosmtpd openssl     # a real SMTP server (with STARTTLS and AUTH) for the mail tests
+  python3-pyotp                # the authenticator app of the TOTP tests
   # The original system, for interop tests against ../shared/peers/django_seed.
   python3-djangorestframework python3-djangorestframework-simplejwt gunicorn
   python3-argon2 python3-bcrypt  # Django's argon2 and bcrypt hashers, for the import test

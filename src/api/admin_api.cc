@@ -10,6 +10,7 @@
 #include "api/pagination.h"
 #include "api/request_data.h"
 #include "api/routes.h"
+#include "api/second_factor.h"
 #include "api/user_json.h"
 #include "mail/templates.h"
 #include "users/user_rules.h"
@@ -131,7 +132,12 @@ asio::awaitable<Response> ListUsers(Services& s, Request& request) {
 asio::awaitable<Response> GetUser(Services& s, Request& request) {
   auto found = Resolve(request, s, /*to_change=*/false);
   if (auto* error = std::get_if<ApiError>(&found)) co_return ToResponse(*error);
-  co_return JsonResponse(200, UserToJson(std::get<AdminAndTarget>(found).target));
+  const User& target = std::get<AdminAndTarget>(found).target;
+  json::object body = UserToJson(target);
+  auto factors = MfaSummary(s, target.id);
+  if (!factors.ok()) co_return ToResponse(FromStatus(factors.status()));
+  body["mfa"] = std::move(factors).value();
+  co_return JsonResponse(200, body);
 }
 
 asio::awaitable<Response> PatchUser(Services& s, Request& request) {
@@ -211,6 +217,20 @@ asio::awaitable<Response> RevokeUser(Services& s, Request& request) {
   co_return JsonResponse(200, json::object{{"revoked", *revoked}});
 }
 
+// POST /api/admin/users/{id}/mfa/reset/: every second factor goes, and every session ends
+// (whoever held one may have been the one who enrolled them).
+asio::awaitable<Response> ResetFactors(Services& s, Request& request) {
+  auto found = Resolve(request, s, /*to_change=*/true);
+  if (auto* error = std::get_if<ApiError>(&found)) co_return ToResponse(*error);
+  const User& target = std::get<AdminAndTarget>(found).target;
+  if (Status st = s.store.mfa().DeleteAllFactors(target.id); !st.ok()) {
+    co_return ToResponse(FromStatus(st));
+  }
+  auto revoked = s.sessions.EndAll(target.id, "mfa_reset");
+  if (!revoked.ok()) co_return ToResponse(FromStatus(revoked.status()));
+  co_return JsonResponse(200, json::object{{"revoked", *revoked}});
+}
+
 // POST /api/admin/users/{id}/password-reset/: mails the user a reset link (202: queued).
 asio::awaitable<Response> SendPasswordReset(Services& s, Request& request) {
   auto found = Resolve(request, s, /*to_change=*/true);
@@ -236,6 +256,8 @@ void AddAdminRoutes(Router& router, Services& s) {
   router.Add("PATCH", "/api/admin/users/{id}/", [&s](Request& r) { return PatchUser(s, r); });
   router.Add("DELETE", "/api/admin/users/{id}/", [&s](Request& r) { return DeleteUser(s, r); });
   router.Add("POST", "/api/admin/users/{id}/revoke/", [&s](Request& r) { return RevokeUser(s, r); });
+  router.Add("POST", "/api/admin/users/{id}/mfa/reset/",
+             [&s](Request& r) { return ResetFactors(s, r); });
   router.Add("POST", "/api/admin/users/{id}/password-reset/",
              [&s](Request& r) { return SendPasswordReset(s, r); });
 }

@@ -14,6 +14,7 @@ void AddAllRoutes(Router& router, Services& services) {
   AddSessionRoutes(router, services);
   AddRecoveryRoutes(router, services);
   AddEmailRoutes(router, services);
+  AddMfaRoutes(router, services);
   AddAdminRoutes(router, services);
   AddReadinessRoute(router, services);
   if (!services.store.local()) {

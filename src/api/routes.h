@@ -22,6 +22,9 @@ void AddRecoveryRoutes(Router& router, Services& services);
 // /api/email/change/ (api/email_api.cc).
 void AddEmailRoutes(Router& router, Services& services);
 
+// Second factors: /api/mfa/..., and /api/token/mfa/, a sign-in's second step (api/mfa_api.cc).
+void AddMfaRoutes(Router& router, Services& services);
+
 // Staff and superusers: /api/admin/users/...
 void AddAdminRoutes(Router& router, Services& services);
 

@@ -10,6 +10,7 @@
 #include "sessions/session_service.h"
 #include "http/trusted_proxies.h"
 #include "mail/mailer.h"
+#include "mfa/secret_box.h"
 #include "metrics/metrics.h"
 #include "store/store.h"
 #include "runtime/concurrency_limiter.h"
@@ -41,6 +42,8 @@ struct Services {
   // Mail to one address (a reset) or one account (a verification resend): once a minute.
   RateLimiter& mail_per_recipient;
   Metrics& metrics;
+  Random& random;
+  const SecretBox& secret_box;  // seals TOTP secrets (AUTHD_ENCRYPTION_KEY_FILE)
   const TrustedProxies& metrics_allowed;  // who may read /metrics on the main listener
 };
 

@@ -13,6 +13,7 @@
 
 #include "api/fields.h"
 #include "api/login_name.h"
+#include "api/second_factor.h"
 #include "api/request_data.h"
 #include "api/routes.h"
 #include "http/address_group.h"
@@ -147,6 +148,17 @@ asio::awaitable<Response> ObtainPair(Services& s, DummyHash& dummy, Request& req
     co_return ToResponse(
         AuthenticationFailed("Email address is not verified.", "email_not_verified"));
   }
+  // A second factor: no tokens on the password alone, an mfa_token for /api/token/mfa/.
+  auto second = co_await s.store_pool.Run([&] {
+    auto required = RequireSecondFactor(s, *user);
+    // The password was right: its stronger hash is kept even though no tokens come yet.
+    if (required && !check->rehashed.empty()) {
+      (void)s.store.users().SetPasswordHash(user->id, check->rehashed);
+    }
+    return required;
+  });
+  if (!second) co_return ToResponse(Unavailable(1));
+  if (*second) co_return ToResponse(**second);
   // The writes (new hash, last login, the refresh token's record) each wait for a flush.
   const ClientInfo client = ClientOf(request);
   auto pair = co_await s.store_pool.Run([&]() -> StatusOr<IssuedPair> {

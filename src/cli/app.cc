@@ -139,6 +139,11 @@ StatusOr<std::unique_ptr<App>> App::Create(Settings settings, Database database)
   }
   app->mail_per_recipient_ = std::make_unique<RateLimiter>(app->store_->throttle(), app->clock_,
                                                            Rate{1, 60}, "mail");
+  if (!s.encryption_key_file.empty()) {
+    auto box = SecretBox::FromKeyFile(s.encryption_key_file);
+    if (!box.ok()) return box.status();
+    app->secret_box_ = std::move(box).value();
+  }
   if (s.email_enabled()) {
     auto mailer = Mailer::Create(s, *app->store_, app->clock_, app->random_);
     if (!mailer.ok()) return mailer.status();
@@ -163,6 +168,8 @@ StatusOr<std::unique_ptr<App>> App::Create(Settings settings, Database database)
       .password_reset_limiter = app->password_reset_limiter_.get(),
       .mail_per_recipient = *app->mail_per_recipient_,
       .metrics = app->metrics_,
+      .random = app->random_,
+      .secret_box = app->secret_box_,
       .metrics_allowed = app->metrics_allowed_,
   });
   // Pool depths: how much work waits for a hashing thread or a store thread right now.

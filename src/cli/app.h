@@ -12,6 +12,7 @@
 #include "passwords/verify_cost_floor.h"
 #include "runtime/blocking_pool.h"
 #include "mail/mailer.h"
+#include "mfa/secret_box.h"
 #include "metrics/metrics.h"
 #include "store/store.h"
 #include "runtime/concurrency_limiter.h"
@@ -67,6 +68,7 @@ class App {
   std::unique_ptr<RateLimiter> password_reset_limiter_;
   std::unique_ptr<RateLimiter> mail_per_recipient_;
   std::unique_ptr<Mailer> mailer_;
+  SecretBox secret_box_;
   Metrics metrics_;
   TrustedProxies metrics_allowed_;
   std::unique_ptr<Services> services_;

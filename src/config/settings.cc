@@ -310,6 +310,7 @@ StatusOr<Settings> LoadSettings(const EnvLookup& env) {
       return Bad("AUTHD_LOGIN_FIELDS", "username or username,email", *v);
     }
   }
+  AUTHD_RETURN_IF_ERROR(ReadString(env, "AUTHD_ENCRYPTION_KEY_FILE", s.encryption_key_file));
   if (auto v = env("AUTHD_LOG_LEVEL")) {
     static constexpr std::string_view kLevels[] = {"trace", "debug", "info", "warn", "error", "off"};
     if (std::find(std::begin(kLevels), std::end(kLevels), *v) == std::end(kLevels)) {
@@ -454,6 +455,7 @@ std::vector<std::string> DescribeSettings(const Settings& s) {
       fmt::format("AUTHD_EMAIL_VERIFY_TTL={}", s.email_verify_ttl),
       fmt::format("AUTHD_REQUIRE_VERIFIED_EMAIL={}", s.require_verified_email),
       fmt::format("AUTHD_LOGIN_FIELDS={}", s.login_by_email ? "username,email" : "username"),
+      fmt::format("AUTHD_ENCRYPTION_KEY_FILE={}", s.encryption_key_file),
       fmt::format("AUTHD_LOG_LEVEL={}", s.log_level),
       fmt::format("AUTHD_LOG_FORMAT={}", s.log_format),
       fmt::format("AUTHD_METRICS_LISTEN={}", s.metrics_listen),

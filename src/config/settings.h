@@ -129,6 +129,10 @@ struct Settings {
   bool require_verified_email = false;     // an unverified account cannot log in
   bool login_by_email = false;             // AUTHD_LOGIN_FIELDS=username,email
 
+  // Second factors: a file of 64 hex characters whose key seals TOTP secrets (AES-256-GCM).
+  // Empty: they are stored as they are.
+  std::string encryption_key_file;
+
   // Whether mail can be sent at all.
   bool email_enabled() const { return !smtp_url.empty() || !email_dir.empty(); }
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "util/base64url.h"
+#include "util/sha256.h"
 
 namespace authd {
 
@@ -15,12 +16,7 @@ std::string NewLinkToken(Random& random) {
   return Base64UrlEncode(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 
-std::string LinkTokenHash(std::string_view token) {
-  std::array<uint8_t, EVP_MAX_MD_SIZE> digest{};
-  unsigned int n = 0;
-  EVP_Digest(token.data(), token.size(), digest.data(), &n, EVP_sha256(), nullptr);
-  return ToHex(std::span<const uint8_t>(digest.data(), n));
-}
+std::string LinkTokenHash(std::string_view token) { return Sha256Hex(token); }
 
 std::string LinkUrl(std::string_view public_url, std::string_view path, std::string_view token) {
   // The token is base64url: safe in a query string as it is.

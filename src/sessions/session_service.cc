@@ -44,8 +44,9 @@ SessionService::SessionService(const TokenService& tokens, Store& store, const C
                                SessionPolicy policy)
     : tokens_(tokens), store_(store), clock_(clock), policy_(policy) {}
 
-StatusOr<IssuedPair> SessionService::Login(int64_t user_id, const ClientInfo& client) {
-  IssuedPair pair = tokens_.IssuePair(user_id);
+StatusOr<IssuedPair> SessionService::Login(int64_t user_id, const ClientInfo& client,
+                                           const boost::json::object& extra) {
+  IssuedPair pair = tokens_.IssuePair(user_id, extra);
   const TokenClaims& c = pair.refresh_claims;
   AUTHD_RETURN_IF_ERROR(store_.tokens().Insert(NewRecord(c, c.jti, client)));
   if (policy_.max_sessions_per_user > 0) {
@@ -261,7 +262,9 @@ StatusOr<int> SessionService::FlushExpired() {
   // Mailed links (store/mail_store.h) that expired are as dead: their hashes go too.
   auto links = store_.mail().DeleteExpiredTokens(clock_.NowSeconds());
   if (!links.ok()) return links;
-  return *records + *links;
+  auto challenges = store_.mfa().DeleteExpiredChallenges(clock_.NowSeconds());
+  if (!challenges.ok()) return challenges;
+  return *records + *links + *challenges;
 }
 
 }  // namespace authd

@@ -67,7 +67,9 @@ class SessionService {
                  SessionPolicy policy);
 
   // A new pair for a user whose credentials were checked; its refresh token starts a family.
-  StatusOr<IssuedPair> Login(int64_t user_id, const ClientInfo& client);
+  // `extra` claims go into the pair (TokenService::IssuePair), such as "amr".
+  StatusOr<IssuedPair> Login(int64_t user_id, const ClientInfo& client,
+                             const boost::json::object& extra = {});
 
   // /api/token/refresh/.
   Result<RefreshAnswer, SessionFailure> Refresh(std::string_view refresh_token,

@@ -84,7 +84,7 @@ json::object TokenService::BasePayload(std::string_view type, int64_t lifetime,
   return p;
 }
 
-IssuedPair TokenService::IssuePair(int64_t user_id) const {
+IssuedPair TokenService::IssuePair(int64_t user_id, const json::object& extra) const {
   const int64_t now = clock_.NowSeconds();
   json::object refresh = BasePayload(kRefreshType, lifetimes_.refresh_seconds, now);
   refresh["user_id"] = user_id;
@@ -92,6 +92,10 @@ IssuedPair TokenService::IssuePair(int64_t user_id) const {
   json::object access = BasePayload(kAccessType, lifetimes_.access_seconds, now);
   access["user_id"] = user_id;
   AddScope(access);
+  for (const auto& [name, value] : extra) {
+    refresh[name] = value;
+    access[name] = value;
+  }
 
   IssuedPair pair;
   pair.access = codec_.Encode(access);

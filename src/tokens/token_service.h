@@ -48,7 +48,9 @@ class TokenService {
   TokenService(JwsCodec codec, TokenLifetimes lifetimes, const Clock& clock, Random& random,
                TokenScope scope = {});
 
-  IssuedPair IssuePair(int64_t user_id) const;
+  // `extra` claims (such as "amr", RFC 8176, after a second factor) go into both tokens, and
+  // so, as every claim of a refresh token, into each access token derived from it.
+  IssuedPair IssuePair(int64_t user_id, const boost::json::object& extra = {}) const;
 
   // A new access token for a verified refresh token. As simplejwt does, every claim but
   // token_type, exp and jti is copied from the refresh token (so iat stays the login's).

@@ -129,6 +129,28 @@ constexpr Migration kMigrations[] = {
         WHEN (OLD.password IS DISTINCT FROM NEW.password OR OLD.email IS DISTINCT FROM NEW.email)
         EXECUTE FUNCTION authd_reset_tokens();
     )sql"},
+    {7, "mfa", R"sql(
+      CREATE TABLE mfa_totp (
+        user_id    BIGINT  PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+        secret     TEXT    NOT NULL,
+        confirmed  BOOLEAN NOT NULL DEFAULT FALSE,
+        last_step  BIGINT  NOT NULL DEFAULT 0,
+        created_at BIGINT  NOT NULL
+      );
+      CREATE TABLE mfa_recovery_codes (
+        user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        hash    TEXT   NOT NULL,
+        used_at BIGINT,
+        PRIMARY KEY (user_id, hash)
+      );
+      CREATE TABLE mfa_challenges (
+        hash       TEXT    PRIMARY KEY,
+        user_id    BIGINT  NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        expires_at BIGINT  NOT NULL,
+        failures   INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX mfa_challenges_user ON mfa_challenges(user_id);
+    )sql"},
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion,

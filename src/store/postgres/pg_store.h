@@ -7,6 +7,7 @@
 #include <string>
 
 #include "store/postgres/pg_mail_store.h"
+#include "store/postgres/pg_mfa_store.h"
 #include "store/postgres/pg_pool.h"
 #include "store/store.h"
 
@@ -84,6 +85,7 @@ class PgStore final : public Store {
   TokenStore& tokens() override { return tokens_; }
   ThrottleStore& throttle() override { return throttle_; }
   MailStore& mail() override { return mail_; }
+  MfaStore& mfa() override { return mfa_; }
   bool local() const override { return false; }
   Status Migrate() override;
   StatusOr<int> SchemaVersion() override;
@@ -92,7 +94,7 @@ class PgStore final : public Store {
  private:
   PgStore(std::string conninfo, std::unique_ptr<Pool> pool)
       : conninfo_(std::move(conninfo)), pool_(std::move(pool)), users_(*pool_), secrets_(*pool_), tokens_(*pool_),
-        throttle_(*pool_), mail_(*pool_) {}
+        throttle_(*pool_), mail_(*pool_), mfa_(*pool_) {}
   const std::string conninfo_;
   std::unique_ptr<Pool> pool_;
   PgUserStore users_;
@@ -100,6 +102,7 @@ class PgStore final : public Store {
   PgTokenStore tokens_;
   PgThrottleStore throttle_;
   PgMailStore mail_;
+  PgMfaStore mfa_;
 };
 
 }  // namespace authd::pg

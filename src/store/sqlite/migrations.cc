@@ -115,6 +115,29 @@ constexpr Migration kMigrations[] = {
         DELETE FROM one_time_tokens WHERE user_id = NEW.id AND purpose = 'password_reset';
       END;
     )sql"},
+    {7, "mfa", R"sql(
+      -- Second factors (store/mfa_store.h); times in seconds. A user's go with the user.
+      CREATE TABLE mfa_totp (
+        user_id    INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+        secret     TEXT    NOT NULL,  -- sealed (mfa/secret_box.h)
+        confirmed  INTEGER NOT NULL DEFAULT 0,
+        last_step  INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE mfa_recovery_codes (
+        user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        hash    TEXT    NOT NULL,
+        used_at INTEGER,
+        PRIMARY KEY (user_id, hash)
+      );
+      CREATE TABLE mfa_challenges (
+        hash       TEXT    PRIMARY KEY,  -- SHA-256 of the mfa_token handed out
+        user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        expires_at INTEGER NOT NULL,
+        failures   INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX mfa_challenges_user ON mfa_challenges(user_id);
+    )sql"},
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion, "SQLite migrations end at kSchemaVersion");

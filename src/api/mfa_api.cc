@@ -1,0 +1,289 @@
+// Second factors: TOTP enrolment and removal, recovery codes, the account's summary, and
+// POST /api/token/mfa/, the second step of a sign-in that /api/token/ began.
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include "api/authenticator.h"
+#include "api/fields.h"
+#include "api/second_factor.h"
+#include "api/request_data.h"
+#include "api/routes.h"
+#include "http/address_group.h"
+#include "mail/link_token.h"
+#include "mfa/qr_svg.h"
+#include "mfa/recovery_codes.h"
+#include "mfa/totp.h"
+#include "util/sha256.h"
+
+namespace authd {
+namespace {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+constexpr int64_t kMfaTokenSeconds = 300;
+constexpr int kMfaTokenAttempts = 5;
+
+ApiError FieldError(const char* field, const char* message) {
+  FieldErrors errors;
+  errors.Add(field, message);
+  return ValidationFailed(errors);
+}
+
+json::array CodesJson(const std::vector<std::string>& codes) {
+  json::array a;
+  for (const auto& c : codes) a.emplace_back(c);
+  return a;
+}
+
+std::vector<std::string> Hashes(const std::vector<std::string>& codes) {
+  std::vector<std::string> out;
+  for (const auto& c : codes) out.push_back(RecoveryCodeHash(c));
+  return out;
+}
+
+// GET /api/mfa/.
+asio::awaitable<Response> GetMfa(Services& s, Request& request) {
+  auto auth = AuthenticateBearer(request, s);
+  if (auto* error = std::get_if<ApiError>(&auth)) co_return ToResponse(*error);
+  auto summary = MfaSummary(s, std::get<User>(auth).id);
+  if (!summary.ok()) co_return ToResponse(FromStatus(summary.status()));
+  co_return JsonResponse(200, *summary);
+}
+
+// POST /api/mfa/totp/: a pending secret, to be proven with a code.
+asio::awaitable<Response> BeginTotp(Services& s, Request& request) {
+  auto auth = AuthenticateBearer(request, s);
+  if (auto* error = std::get_if<ApiError>(&auth)) co_return ToResponse(*error);
+  const User& user = std::get<User>(auth);
+  std::string secret(20, '\0');  // 160 bits, RFC 4226's recommendation
+  s.random.Fill(std::span<uint8_t>(reinterpret_cast<uint8_t*>(secret.data()), secret.size()));
+  const std::string sealed = s.secret_box.Seal(secret, s.random);
+  auto stored = co_await s.store_pool.Run(
+      [&] { return s.store.mfa().SetPendingTotp(user.id, sealed, s.clock.NowSeconds()); });
+  if (!stored) co_return ToResponse(Unavailable(1));
+  if (stored->code() == StatusCode::kFailedPrecondition) {
+    co_return ToResponse(Detail(400, "TOTP is already on; turn it off first."));
+  }
+  if (!stored->ok()) co_return ToResponse(FromStatus(*stored));
+  const std::string url = OtpauthUrl(s.settings.site_name, user.username, secret);
+  Response r = JsonResponse(200, json::object{{"secret", Base32Encode(secret)},
+                                              {"otpauth_url", url},
+                                              {"qr_svg", QrSvg(url)}});
+  r.AddHeader("Cache-Control", "no-store");
+  co_return r;
+}
+
+// POST /api/mfa/totp/confirm/ {code}: TOTP is on, and the recovery codes are shown once.
+asio::awaitable<Response> ConfirmTotp(Services& s, Request& request) {
+  auto auth = AuthenticateBearer(request, s);
+  if (auto* error = std::get_if<ApiError>(&auth)) co_return ToResponse(*error);
+  const User& user = std::get<User>(auth);
+  auto data = RequestData(request);
+  if (!data.ok()) co_return ToResponse(data.error());
+  FieldErrors errors;
+  auto code = ReadCharField(*data, "code", {.max_length = 64}, errors);
+  if (!errors.empty()) co_return ToResponse(ValidationFailed(errors));
+  auto totp = s.store.mfa().FindTotp(user.id);
+  if (!totp.ok()) co_return ToResponse(FromStatus(totp.status()));
+  if (!totp->has_value() || (*totp)->confirmed) {
+    co_return ToResponse(Detail(400, "No TOTP enrolment is pending."));
+  }
+  auto secret = s.secret_box.Open((*totp)->sealed_secret);
+  if (!secret.ok()) co_return ToResponse(FromStatus(secret.status()));
+  auto step = MatchTotp(*secret, *code, s.clock.NowSeconds());
+  if (!step) co_return ToResponse(FieldError("code", "Invalid code."));
+  const std::vector<std::string> codes = NewRecoveryCodes(s.random);
+  auto confirmed = co_await s.store_pool.Run(
+      [&] { return s.store.mfa().ConfirmTotp(user.id, *step, Hashes(codes)); });
+  if (!confirmed) co_return ToResponse(Unavailable(1));
+  if (confirmed->code() == StatusCode::kFailedPrecondition) {
+    co_return ToResponse(Detail(400, "No TOTP enrolment is pending."));
+  }
+  if (!confirmed->ok()) co_return ToResponse(FromStatus(*confirmed));
+  Response r = JsonResponse(200, json::object{{"recovery_codes", CodesJson(codes)}});
+  r.AddHeader("Cache-Control", "no-store");
+  co_return r;
+}
+
+// The body's proof for turning a factor off or renewing codes: {"code"} (a current TOTP or
+// recovery code) or {"password"}. nullopt when it holds; else the answer.
+asio::awaitable<std::optional<ApiError>> Prove(Services& s, const User& user,
+                                               const json::object& data) {
+  FieldErrors errors;
+  if (data.contains("password") && !data.contains("code")) {
+    auto password = ReadCharField(data, "password", {.max_bytes = s.settings.max_password_bytes}, errors);
+    if (!errors.empty()) co_return ValidationFailed(errors);
+    auto matches = co_await s.hash_pool.Run([&] { return s.hasher.Verify(user.password_hash, *password); });
+    if (!matches) co_return Unavailable(1);
+    if (!*matches) co_return FieldError("password", "Your password was entered incorrectly. Please enter it again.");
+    co_return std::nullopt;
+  }
+  auto code = ReadCharField(data, "code", {.max_length = 64}, errors);
+  if (!errors.empty()) co_return ValidationFailed(errors);
+  auto ok = co_await s.store_pool.Run([&] { return CheckSecondFactor(s, user.id, *code); });
+  if (!ok) co_return Unavailable(1);
+  if (!ok->ok()) co_return FromStatus(ok->status());
+  if (!**ok) co_return FieldError("code", "Invalid code.");
+  co_return std::nullopt;
+}
+
+// DELETE /api/mfa/totp/ {code} or {password}.
+asio::awaitable<Response> RemoveTotp(Services& s, Request& request) {
+  auto auth = AuthenticateBearer(request, s);
+  if (auto* error = std::get_if<ApiError>(&auth)) co_return ToResponse(*error);
+  const User& user = std::get<User>(auth);
+  auto data = RequestData(request);
+  if (!data.ok()) co_return ToResponse(data.error());
+  if (auto refused = co_await Prove(s, user, *data)) co_return ToResponse(*refused);
+  auto removed = co_await s.store_pool.Run([&] { return s.store.mfa().DeleteTotp(user.id); });
+  if (!removed) co_return ToResponse(Unavailable(1));
+  if (!removed->ok()) co_return ToResponse(FromStatus(*removed));
+  co_return NoContent();
+}
+
+// POST /api/mfa/recovery-codes/ {code}: ten new codes; the old ones stop working.
+asio::awaitable<Response> RenewCodes(Services& s, Request& request) {
+  auto auth = AuthenticateBearer(request, s);
+  if (auto* error = std::get_if<ApiError>(&auth)) co_return ToResponse(*error);
+  const User& user = std::get<User>(auth);
+  auto data = RequestData(request);
+  if (!data.ok()) co_return ToResponse(data.error());
+  json::object code_only;
+  if (const json::value* c = data->if_contains("code")) code_only["code"] = *c;
+  if (auto refused = co_await Prove(s, user, code_only)) co_return ToResponse(*refused);
+  const std::vector<std::string> codes = NewRecoveryCodes(s.random);
+  auto stored = co_await s.store_pool.Run(
+      [&] { return s.store.mfa().ReplaceRecoveryCodes(user.id, Hashes(codes)); });
+  if (!stored) co_return ToResponse(Unavailable(1));
+  if (!stored->ok()) co_return ToResponse(FromStatus(*stored));
+  Response r = JsonResponse(200, json::object{{"recovery_codes", CodesJson(codes)}});
+  r.AddHeader("Cache-Control", "no-store");
+  co_return r;
+}
+
+ApiError MfaTokenInvalid() {
+  return AuthenticationFailed("The MFA token is invalid or has expired.", "mfa_token_invalid");
+}
+
+// POST /api/token/mfa/ {mfa_token, code}: the pair, after the second factor.
+asio::awaitable<Response> CompleteSignIn(Services& s, Request& request) {
+  auto data = RequestData(request);
+  if (!data.ok()) co_return ToResponse(data.error());
+  FieldErrors errors;
+  auto mfa_token = ReadCharField(*data, "mfa_token", {.max_length = 256}, errors);
+  auto code = ReadCharField(*data, "code", {.max_length = 64}, errors);
+  if (!errors.empty()) co_return ToResponse(ValidationFailed(errors));
+  const std::string hash = Sha256Hex(*mfa_token);
+  auto challenge = s.store.mfa().FindChallenge(hash, s.clock.NowSeconds());
+  if (!challenge.ok()) {
+    if (challenge.status().code() == StatusCode::kNotFound) co_return ToResponse(MfaTokenInvalid());
+    co_return ToResponse(FromStatus(challenge.status()));
+  }
+  auto user = s.store.users().FindById(challenge->user_id);
+  if (!user.ok()) {
+    if (user.status().code() == StatusCode::kNotFound) co_return ToResponse(MfaTokenInvalid());
+    co_return ToResponse(FromStatus(user.status()));
+  }
+  if (!user->is_active) co_return ToResponse(MfaTokenInvalid());
+  // Wrong codes count with wrong passwords: the same counters, the same waits.
+  const std::string address = AddressGroup(request.client_address);
+  auto attempt = s.login_throttle.Begin(user->username, address);
+  if (!attempt.ok()) co_return ToResponse(FromStatus(attempt.status()));
+  if (attempt->blocked()) {
+    s.metrics.Throttled("login");
+    co_return ToResponse(Throttled(attempt->wait_seconds()));
+  }
+  const ClientInfo client{.user_agent = request.user_agent, .address = request.client_address};
+  auto outcome = co_await s.store_pool.Run([&]() -> StatusOr<std::optional<IssuedPair>> {
+    auto ok = CheckSecondFactor(s, user->id, *code);
+    if (!ok.ok()) return ok.status();
+    if (!*ok) {
+      AUTHD_RETURN_IF_ERROR(s.store.mfa().ChallengeFailed(hash, kMfaTokenAttempts).status());
+      AUTHD_RETURN_IF_ERROR(s.login_throttle.RecordFailure(user->username, address));
+      return std::optional<IssuedPair>();
+    }
+    auto spent = s.store.mfa().SpendChallenge(hash);
+    if (!spent.ok()) return spent.status();
+    if (!*spent) return FailedPrecondition("spent");
+    if (attempt->had_failures()) {
+      AUTHD_RETURN_IF_ERROR(s.login_throttle.RecordSuccess(user->username, address));
+    }
+    if (s.settings.update_last_login) {
+      AUTHD_RETURN_IF_ERROR(s.store.users().SetLastLogin(user->id, s.clock.NowMicros()));
+    }
+    // RFC 8176: a password and a one-time password (TOTP or a recovery code).
+    auto pair = s.sessions.Login(user->id, client, json::object{{"amr", json::array{"pwd", "otp"}}});
+    if (!pair.ok()) return pair.status();
+    return std::optional<IssuedPair>(std::move(pair).value());
+  });
+  if (!outcome) co_return ToResponse(Unavailable(1));
+  if (!outcome->ok()) {
+    if (outcome->status().code() == StatusCode::kFailedPrecondition) co_return ToResponse(MfaTokenInvalid());
+    co_return ToResponse(FromStatus(outcome->status()));
+  }
+  if (!outcome->value()) {
+    s.metrics.LoginFailed();
+    co_return ToResponse(AuthenticationFailed("Invalid code.", "mfa_invalid"));
+  }
+  const IssuedPair& issued = *outcome->value();
+  request.user_id = user->id;
+  s.metrics.LoginSucceeded();
+  s.metrics.TokenIssued("access");
+  s.metrics.TokenIssued("refresh");
+  Response r = JsonResponse(200, json::object{{"refresh", issued.refresh}, {"access", issued.access}});
+  r.AddHeader("Cache-Control", "no-store");
+  co_return r;
+}
+
+}  // namespace
+
+StatusOr<json::object> MfaSummary(Services& s, int64_t user_id) {
+  auto totp = s.store.mfa().FindTotp(user_id);
+  if (!totp.ok()) return totp.status();
+  auto left = s.store.mfa().RecoveryCodesLeft(user_id);
+  if (!left.ok()) return left.status();
+  return json::object{{"totp", totp->has_value() && (*totp)->confirmed},
+                      {"passkeys", 0},
+                      {"recovery_codes_left", *left}};
+}
+
+std::optional<ApiError> RequireSecondFactor(Services& s, const User& user) {
+  auto totp = s.store.mfa().FindTotp(user.id);
+  if (!totp.ok()) return FromStatus(totp.status());
+  if (!totp->has_value() || !(*totp)->confirmed) return std::nullopt;
+  const std::string token = NewLinkToken(s.random);
+  Status stored = s.store.mfa().InsertChallenge(MfaChallenge{
+      .hash = Sha256Hex(token), .user_id = user.id,
+      .expires_at = s.clock.NowSeconds() + kMfaTokenSeconds});
+  if (!stored.ok()) return FromStatus(stored);
+  ApiError e = AuthenticationFailed("Multi-factor authentication required.", "mfa_required");
+  e.body["mfa_token"] = token;
+  e.body["methods"] = json::array{"totp", "recovery_code"};
+  return e;
+}
+
+StatusOr<bool> CheckSecondFactor(Services& s, int64_t user_id, std::string_view code) {
+  const int64_t now = s.clock.NowSeconds();
+  auto totp = s.store.mfa().FindTotp(user_id);
+  if (!totp.ok()) return totp.status();
+  if (totp->has_value() && (*totp)->confirmed) {
+    auto secret = s.secret_box.Open((*totp)->sealed_secret);
+    if (!secret.ok()) return secret.status();
+    if (auto step = MatchTotp(*secret, code, now)) {
+      return s.store.mfa().AcceptTotpStep(user_id, *step);  // false: a replayed code
+    }
+  }
+  return s.store.mfa().SpendRecoveryCode(user_id, RecoveryCodeHash(code), now);
+}
+
+void AddMfaRoutes(Router& router, Services& s) {
+  router.Add("GET", "/api/mfa/", [&s](Request& r) { return GetMfa(s, r); });
+  router.Add("POST", "/api/mfa/totp/", [&s](Request& r) { return BeginTotp(s, r); });
+  router.Add("DELETE", "/api/mfa/totp/", [&s](Request& r) { return RemoveTotp(s, r); });
+  router.Add("POST", "/api/mfa/totp/confirm/", [&s](Request& r) { return ConfirmTotp(s, r); });
+  router.Add("POST", "/api/mfa/recovery-codes/", [&s](Request& r) { return RenewCodes(s, r); });
+  router.Add("POST", "/api/token/mfa/", [&s](Request& r) { return CompleteSignIn(s, r); });
+}
+
+}  // namespace authd

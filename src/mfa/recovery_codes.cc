@@ -1,0 +1,36 @@
+#include "mfa/recovery_codes.h"
+
+#include <array>
+#include <cstdint>
+
+#include "util/sha256.h"
+
+namespace authd {
+
+std::vector<std::string> NewRecoveryCodes(Random& random) {
+  // Crockford-like base32 without i, l, o, u: nothing to misread.
+  static constexpr char kAlphabet[] = "0123456789abcdefghjkmnpqrstvwxyz";
+  std::vector<std::string> codes;
+  for (int i = 0; i < kRecoveryCodeCount; ++i) {
+    std::array<uint8_t, 16> bytes;
+    random.Fill(bytes);
+    std::string code;
+    for (int j = 0; j < 16; ++j) {  // 16 characters of 5 bits: 80 bits
+      if (j > 0 && j % 4 == 0) code += '-';
+      code += kAlphabet[bytes[static_cast<size_t>(j)] & 31];
+    }
+    codes.push_back(std::move(code));
+  }
+  return codes;
+}
+
+std::string RecoveryCodeHash(std::string_view code) {
+  std::string normal;
+  for (char c : code) {
+    if (c == '-' || c == ' ') continue;
+    normal += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  return Sha256Hex(normal);
+}
+
+}  // namespace authd
