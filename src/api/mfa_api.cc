@@ -42,6 +42,36 @@ std::vector<std::string> Hashes(const std::vector<std::string>& codes) {
   return out;
 }
 
+ApiError MfaTokenInvalid() {
+  return AuthenticationFailed("The MFA token is invalid or has expired.", "mfa_token_invalid");
+}
+
+// Who enrols: the bearer's user, or, with AUTHD_MFA_REQUIRED_FOR_STAFF, a staff member who has
+// no factor yet and holds the mfa_token /api/token/ answered with (they have no tokens).
+std::variant<User, ApiError> Enrolling(Services& s, Request& request, const json::object& data) {
+  if (request.has_authorization || !data.contains("mfa_token")) return AuthenticateBearer(request, s);
+  FieldErrors errors;
+  auto token = ReadCharField(data, "mfa_token", {.max_length = 256}, errors);
+  if (!errors.empty()) return ValidationFailed(errors);
+  auto challenge = s.store.mfa().FindChallenge(Sha256Hex(*token), s.clock.NowSeconds());
+  if (!challenge.ok()) {
+    if (challenge.status().code() == StatusCode::kNotFound) return MfaTokenInvalid();
+    return FromStatus(challenge.status());
+  }
+  auto user = s.store.users().FindById(challenge->user_id);
+  if (!user.ok()) {
+    if (user.status().code() == StatusCode::kNotFound) return MfaTokenInvalid();
+    return FromStatus(user.status());
+  }
+  auto totp = s.store.mfa().FindTotp(user->id);
+  if (!totp.ok()) return FromStatus(totp.status());
+  const bool enrolling = s.settings.mfa_required_for_staff && (user->is_staff || user->is_superuser) &&
+                         !(totp->has_value() && (*totp)->confirmed);
+  if (!user->is_active || !enrolling) return MfaTokenInvalid();
+  request.user_id = user->id;
+  return std::move(user).value();
+}
+
 // GET /api/mfa/.
 asio::awaitable<Response> GetMfa(Services& s, Request& request) {
   auto auth = AuthenticateBearer(request, s);
@@ -53,7 +83,9 @@ asio::awaitable<Response> GetMfa(Services& s, Request& request) {
 
 // POST /api/mfa/totp/: a pending secret, to be proven with a code.
 asio::awaitable<Response> BeginTotp(Services& s, Request& request) {
-  auto auth = AuthenticateBearer(request, s);
+  auto data = RequestData(request);
+  if (!data.ok()) co_return ToResponse(data.error());
+  auto auth = Enrolling(s, request, *data);
   if (auto* error = std::get_if<ApiError>(&auth)) co_return ToResponse(*error);
   const User& user = std::get<User>(auth);
   std::string secret(20, '\0');  // 160 bits, RFC 4226's recommendation
@@ -76,11 +108,11 @@ asio::awaitable<Response> BeginTotp(Services& s, Request& request) {
 
 // POST /api/mfa/totp/confirm/ {code}: TOTP is on, and the recovery codes are shown once.
 asio::awaitable<Response> ConfirmTotp(Services& s, Request& request) {
-  auto auth = AuthenticateBearer(request, s);
-  if (auto* error = std::get_if<ApiError>(&auth)) co_return ToResponse(*error);
-  const User& user = std::get<User>(auth);
   auto data = RequestData(request);
   if (!data.ok()) co_return ToResponse(data.error());
+  auto auth = Enrolling(s, request, *data);
+  if (auto* error = std::get_if<ApiError>(&auth)) co_return ToResponse(*error);
+  const User& user = std::get<User>(auth);
   FieldErrors errors;
   auto code = ReadCharField(*data, "code", {.max_length = 64}, errors);
   if (!errors.empty()) co_return ToResponse(ValidationFailed(errors));
@@ -160,10 +192,6 @@ asio::awaitable<Response> RenewCodes(Services& s, Request& request) {
   Response r = JsonResponse(200, json::object{{"recovery_codes", CodesJson(codes)}});
   r.AddHeader("Cache-Control", "no-store");
   co_return r;
-}
-
-ApiError MfaTokenInvalid() {
-  return AuthenticationFailed("The MFA token is invalid or has expired.", "mfa_token_invalid");
 }
 
 // POST /api/token/mfa/ {mfa_token, code}: the pair, after the second factor.
@@ -251,12 +279,23 @@ StatusOr<json::object> MfaSummary(Services& s, int64_t user_id) {
 std::optional<ApiError> RequireSecondFactor(Services& s, const User& user) {
   auto totp = s.store.mfa().FindTotp(user.id);
   if (!totp.ok()) return FromStatus(totp.status());
-  if (!totp->has_value() || !(*totp)->confirmed) return std::nullopt;
+  const bool has_factor = totp->has_value() && (*totp)->confirmed;
+  const bool must_enrol =
+      !has_factor && s.settings.mfa_required_for_staff && (user.is_staff || user.is_superuser);
+  if (!has_factor && !must_enrol) return std::nullopt;
   const std::string token = NewLinkToken(s.random);
   Status stored = s.store.mfa().InsertChallenge(MfaChallenge{
       .hash = Sha256Hex(token), .user_id = user.id,
       .expires_at = s.clock.NowSeconds() + kMfaTokenSeconds});
   if (!stored.ok()) return FromStatus(stored);
+  if (must_enrol) {
+    // No tokens at all, not even limited ones (a service that verifies authd's tokens would
+    // not know the limit): the mfa_token opens TOTP enrolment, and nothing else.
+    ApiError e = AuthenticationFailed("A second factor is required for staff accounts; enrol one.",
+                                      "mfa_enrollment_required");
+    e.body["mfa_token"] = token;
+    return e;
+  }
   ApiError e = AuthenticationFailed("Multi-factor authentication required.", "mfa_required");
   e.body["mfa_token"] = token;
   e.body["methods"] = json::array{"totp", "recovery_code"};

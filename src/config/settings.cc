@@ -311,6 +311,7 @@ StatusOr<Settings> LoadSettings(const EnvLookup& env) {
     }
   }
   AUTHD_RETURN_IF_ERROR(ReadString(env, "AUTHD_ENCRYPTION_KEY_FILE", s.encryption_key_file));
+  AUTHD_RETURN_IF_ERROR(ReadBool(env, "AUTHD_MFA_REQUIRED_FOR_STAFF", s.mfa_required_for_staff));
   if (auto v = env("AUTHD_LOG_LEVEL")) {
     static constexpr std::string_view kLevels[] = {"trace", "debug", "info", "warn", "error", "off"};
     if (std::find(std::begin(kLevels), std::end(kLevels), *v) == std::end(kLevels)) {
@@ -456,6 +457,7 @@ std::vector<std::string> DescribeSettings(const Settings& s) {
       fmt::format("AUTHD_REQUIRE_VERIFIED_EMAIL={}", s.require_verified_email),
       fmt::format("AUTHD_LOGIN_FIELDS={}", s.login_by_email ? "username,email" : "username"),
       fmt::format("AUTHD_ENCRYPTION_KEY_FILE={}", s.encryption_key_file),
+      fmt::format("AUTHD_MFA_REQUIRED_FOR_STAFF={}", s.mfa_required_for_staff),
       fmt::format("AUTHD_LOG_LEVEL={}", s.log_level),
       fmt::format("AUTHD_LOG_FORMAT={}", s.log_format),
       fmt::format("AUTHD_METRICS_LISTEN={}", s.metrics_listen),

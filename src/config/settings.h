@@ -132,6 +132,9 @@ struct Settings {
   // Second factors: a file of 64 hex characters whose key seals TOTP secrets (AES-256-GCM).
   // Empty: they are stored as they are.
   std::string encryption_key_file;
+  // Staff and superusers without a second factor get no tokens, only an mfa_token with which
+  // to enrol one (README, "Second factors").
+  bool mfa_required_for_staff = false;
 
   // Whether mail can be sent at all.
   bool email_enabled() const { return !smtp_url.empty() || !email_dir.empty(); }

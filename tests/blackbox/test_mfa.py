@@ -208,3 +208,31 @@ def test_secrets_are_sealed_with_the_encryption_key(start_authd, tmp_path):
     enrol(plain, plain.login("bob")["access"])
     (stored,), = plain.sql("SELECT secret FROM mfa_totp")
     assert stored.startswith("plain:")
+
+
+def test_staff_must_enrol_before_any_token(start_authd, tmp_path):
+    import subprocess
+    from conftest import AUTHD_BIN
+    server = start_authd({"AUTHD_MFA_REQUIRED_FOR_STAFF": "true"})
+    env = dict(server.env, AUTHD_SUPERUSER_PASSWORD=STRONG_PASSWORD)
+    subprocess.run([AUTHD_BIN, "createsuperuser", "--noinput", "--username", "root"], env=env,
+                   cwd=tmp_path, check=True, capture_output=True)
+    server.register("alice")
+    assert "access" in server.login("alice")  # other users are not asked
+    r = server.post("/api/token/", data={"username": "root", "password": STRONG_PASSWORD})
+    body = r.json()
+    assert (r.status_code, body["code"]) == (401, "mfa_enrollment_required") and "access" not in body
+    token = body["mfa_token"]
+    # The mfa_token opens enrolment, and nothing else.
+    assert second_step(server, token, "123456").status_code == 401
+    assert server.get("/api/mfa/", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    r = server.post("/api/mfa/totp/", data={"mfa_token": token})
+    assert r.status_code == 200, r.text
+    totp = pyotp.parse_uri(r.json()["otpauth_url"])
+    r = server.post("/api/mfa/totp/confirm/", data={"mfa_token": token, "code": totp.now()})
+    assert r.status_code == 200 and len(r.json()["recovery_codes"]) == 10
+    # Enrolled: the same mfa_token opens nothing more; a sign-in now takes two steps.
+    assert server.post("/api/mfa/totp/", data={"mfa_token": token}).status_code == 401
+    assert second_step(server, password_step(server, "root"), next_code(totp)).status_code == 200
+    # A user's mfa_token for a sign-in is no enrolment ticket.
+    server.login("alice")
