@@ -14,6 +14,7 @@ build_pkgs=(
   libicu-dev  # NFKC normalisation of usernames
   libcurl4-openssl-dev  # SMTP, for mail (mail/smtp_transport.cc)
   libqrencode-dev       # the QR code of TOTP enrolment (mfa/qr_svg.cc)
+  libcbor-dev           # WebAuthn's CBOR (webauthn/cbor_item.h)
   # Django's list of 20,000 common passwords is compiled into the binary (password policy).
   python3-django
   gzip brotli  # the docs page's files are compressed once, at build time (cmake/embed_files.cmake)

@@ -44,6 +44,15 @@ std::variant<User, ApiError> TargetUser(const Request& request, Services& s) {
   return std::move(user).value();
 }
 
+// One user as the admin API shows it: /user_detail/'s fields and the user's second factors.
+StatusOr<json::object> AdminUserJson(Services& s, const User& user) {
+  json::object body = UserToJson(user);
+  auto factors = MfaSummary(s, user.id);
+  if (!factors.ok()) return factors.status();
+  body["mfa"] = std::move(factors).value();
+  return body;
+}
+
 // Staff who are not superusers cannot touch a superuser's account.
 bool MayManage(const User& admin, const User& target) {
   return admin.is_superuser || !target.is_superuser;
@@ -132,12 +141,9 @@ asio::awaitable<Response> ListUsers(Services& s, Request& request) {
 asio::awaitable<Response> GetUser(Services& s, Request& request) {
   auto found = Resolve(request, s, /*to_change=*/false);
   if (auto* error = std::get_if<ApiError>(&found)) co_return ToResponse(*error);
-  const User& target = std::get<AdminAndTarget>(found).target;
-  json::object body = UserToJson(target);
-  auto factors = MfaSummary(s, target.id);
-  if (!factors.ok()) co_return ToResponse(FromStatus(factors.status()));
-  body["mfa"] = std::move(factors).value();
-  co_return JsonResponse(200, body);
+  auto body = AdminUserJson(s, std::get<AdminAndTarget>(found).target);
+  if (!body.ok()) co_return ToResponse(FromStatus(body.status()));
+  co_return JsonResponse(200, *body);
 }
 
 asio::awaitable<Response> PatchUser(Services& s, Request& request) {
@@ -193,7 +199,9 @@ asio::awaitable<Response> PatchUser(Services& s, Request& request) {
     auto ended = s.sessions.EndAll(target.id, deactivated ? "deactivated" : "password_reset");
     if (!ended.ok()) co_return ToResponse(FromStatus(ended.status()));
   }
-  co_return JsonResponse(200, UserToJson(*updated));
+  auto body = AdminUserJson(s, *updated);
+  if (!body.ok()) co_return ToResponse(FromStatus(body.status()));
+  co_return JsonResponse(200, *body);
 }
 
 asio::awaitable<Response> DeleteUser(Services& s, Request& request) {

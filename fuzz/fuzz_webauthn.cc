@@ -1,0 +1,24 @@
+// What a browser sends at a WebAuthn ceremony, parsed: attestation objects (CBOR), the
+// authenticator data inside them, COSE keys, clientDataJSON. The input is
+// "clientDataJSON \n attestation object", and each part is also tried alone.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "split_input.h"
+#include "webauthn/authenticator_data.h"
+#include "webauthn/ceremony.h"
+#include "webauthn/cose_key.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  static const authd::RelyingParty rp{"auth.example.com", {"https://auth.example.com"}};
+  static const authd::Expectation expected{"challenge-bytes-0123", false};
+  const auto [client, object] = SplitInput<2>(data, size);
+  const std::string_view whole(reinterpret_cast<const char*>(data), size);
+  (void)authd::ParseAuthenticatorData(whole);
+  (void)authd::ParseCoseKey(whole);
+  (void)authd::ClientDataChallenge(client);
+  (void)authd::VerifyRegistration(rp, expected, client, object);
+  (void)authd::VerifyAssertion(rp, expected, object, 0, client, object, client);
+  return 0;
+}
