@@ -164,6 +164,13 @@ asio::awaitable<Response> PatchUser(Services& s, Request& request) {
   if (update.email && !update.email->empty()) {
     if (auto bad = CheckEmail(*update.email)) errors.Add("email", *bad);
   }
+  // An address set by an administrator is not one its owner proved: unverified, unless the
+  // administrator says it is ("email_verified": true).
+  if (data->contains("email_verified")) {
+    update.email_verified = ReadBoolField(*data, "email_verified", false, errors);
+  } else if (update.email && *update.email != target.email) {
+    update.email_verified = false;
+  }
   const CharFieldSpec name_spec{.required = false, .allow_blank = true, .max_length = 150};
   update.first_name = ReadCharField(*data, "first_name", name_spec, errors);
   update.last_name = ReadCharField(*data, "last_name", name_spec, errors);

@@ -152,6 +152,22 @@ def test_get_patch_and_validation(admin):
     assert requests.get(url, headers=h).json() == body
 
 
+def test_an_email_set_by_an_administrator_is_unverified_unless_they_say_so(admin):
+    alice = admin.register("alice", email="alice@example.com")
+    admin.sql("UPDATE users SET email_verified = ? WHERE id = ?", (True, alice["id"]))
+    url = admin.url(f"/api/admin/users/{alice['id']}/")
+    h = bearer(admin.admin_token)
+    access = admin.login("alice")["access"]
+    assert admin.get("/api/me/", token=access).json()["email_verified"] is True
+    assert requests.patch(url, json={"first_name": "A", "email": "alice@example.com"}, headers=h).status_code == 200
+    assert admin.get("/api/me/", token=access).json()["email_verified"] is True  # the same address
+    assert requests.patch(url, json={"email": "new@example.com"}, headers=h).status_code == 200
+    assert admin.get("/api/me/", token=access).json()["email_verified"] is False
+    r = requests.patch(url, json={"email": "other@example.com", "email_verified": True}, headers=h)
+    assert r.status_code == 200
+    assert admin.get("/api/me/", token=access).json()["email_verified"] is True
+
+
 def test_deactivation_and_password_reset_end_sessions(admin):
     alice = admin.register("alice")
     pair = admin.login("alice")
