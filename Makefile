@@ -37,11 +37,15 @@ test: test-deps build
 # the sanitizers GCC 12 reports false ones (coroutine frames, std::function), and the normal
 # build already holds the code to -Werror.
 ASAN_DIR ?= build-asan
+# The black-box suites' PostgreSQL repeat is left out here: it drives the same HTTP code the
+# SQLite run already sanitizes, while the PostgreSQL code itself runs sanitized through the
+# store, session and throttle suites (on both backends) and fuzz_http_postgresql. It saved
+# 258 of 555 s of sanitized tests, keeping .ci/run inside its 45 minutes.
 test-asan: test-deps
 	@cmake -S . -B $(ASAN_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAUTHD_SANITIZE=ON -DAUTHD_WERROR=OFF > /dev/null
 	@cmake --build $(ASAN_DIR) -j $(JOBS)
 	cd $(ASAN_DIR) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -E '^blackbox-postgresql\.'
 
 # libFuzzer targets (fuzz/), built with clang-14 and ASan+UBSan in their own directory, each
 # run for FUZZ_SECONDS from its corpus in fuzz/corpus/; any crash fails (scripts/fuzz.sh).
