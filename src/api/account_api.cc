@@ -106,9 +106,7 @@ asio::awaitable<Response> Register(Services& s, Request& request) {
   if (!created.ok()) {
     if (created.status().code() == StatusCode::kAlreadyExists) {
       // Lost a race with a concurrent registration of the same name.
-      FieldErrors dup;
-      dup.Add("username", "A user with that username already exists.");
-      co_return ToResponse(ValidationFailed(dup));
+      co_return ToResponse(ValidationFailed("username", "A user with that username already exists."));
     }
     co_return ToResponse(FromStatus(created.status()));
   }

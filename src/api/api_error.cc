@@ -21,20 +21,18 @@ ApiError ValidationFailed(const FieldErrors& errors) {
   return e;
 }
 
+ApiError ValidationFailed(std::string_view field, std::string message) {
+  FieldErrors errors;
+  errors.Add(field, std::move(message));
+  return ValidationFailed(errors);
+}
+
 ApiError BadBody(const BodyError& error) {
   switch (error.kind) {
     case BodyError::Kind::kUnsupportedMediaType: return Detail(415, error.message);
     case BodyError::Kind::kParseError: return Detail(400, error.message);
-    case BodyError::Kind::kFieldError: {
-      FieldErrors f;
-      f.Add(error.field, error.message);
-      return ValidationFailed(f);
-    }
-    case BodyError::Kind::kNotAnObject: {
-      FieldErrors f;
-      f.Add("non_field_errors", error.message);
-      return ValidationFailed(f);
-    }
+    case BodyError::Kind::kFieldError: return ValidationFailed(error.field, error.message);
+    case BodyError::Kind::kNotAnObject: return ValidationFailed("non_field_errors", error.message);
   }
   return Detail(400, error.message);
 }

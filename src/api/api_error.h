@@ -31,6 +31,7 @@ enum class TokenSource {
 };
 
 ApiError ValidationFailed(const FieldErrors& errors);                 // 400 {field: [...]}
+ApiError ValidationFailed(std::string_view field, std::string message);  // 400 {field: [message]}
 ApiError BadBody(const BodyError& error);                             // 400 or 415
 ApiError NotAuthenticated();                                          // 401, no credentials
 ApiError AuthenticationFailed(std::string detail, std::optional<std::string> code);  // 401

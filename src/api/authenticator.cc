@@ -59,4 +59,14 @@ std::variant<User, ApiError> AuthenticateBearer(Request& request, Services& serv
   return std::move(user).value();
 }
 
+boost::asio::awaitable<std::optional<ApiError>> ConfirmPassword(Services& s, const User& user,
+                                                                const std::string& password) {
+  auto matches = co_await s.hash_pool.Run([&] { return s.hasher.Verify(user.password_hash, password); });
+  if (!matches) co_return Unavailable(1);
+  if (!*matches) {
+    co_return ValidationFailed("password", "Your password was entered incorrectly. Please enter it again.");
+  }
+  co_return std::nullopt;
+}
+
 }  // namespace authd

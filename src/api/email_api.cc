@@ -20,14 +20,8 @@ namespace {
 namespace asio = boost::asio;
 namespace json = boost::json;
 
-ApiError FieldError(const char* field, const char* message) {
-  FieldErrors errors;
-  errors.Add(field, message);
-  return ValidationFailed(errors);
-}
-
 ApiError VerifyLinkInvalid() {
-  return FieldError("token", "This verification link is invalid or has expired.");
+  return ValidationFailed("token", "This verification link is invalid or has expired.");
 }
 
 OutboxMessage VerifyMail(Services& s, int64_t user_id, const std::string& email) {
@@ -85,7 +79,7 @@ asio::awaitable<Response> Resend(Services& s, Request& request) {
   if (auto* error = std::get_if<ApiError>(&auth)) co_return ToResponse(*error);
   const User& user = std::get<User>(auth);
   if (s.mailer == nullptr) co_return ToResponse(EmailNotConfigured());
-  if (user.email.empty()) co_return ToResponse(FieldError("email", "The account has no email address."));
+  if (user.email.empty()) co_return ToResponse(ValidationFailed("email", "The account has no email address."));
   if (user.email_verified) {
     co_return JsonResponse(200, json::object{{"detail", "Email is already verified."}});
   }
@@ -118,13 +112,7 @@ asio::awaitable<Response> Change(Services& s, Request& request) {
   auto password =
       ReadCharField(*data, "password", {.max_bytes = s.settings.max_password_bytes}, errors);
   if (!errors.empty()) co_return ToResponse(ValidationFailed(errors));
-  auto matches = co_await s.hash_pool.Run(
-      [&] { return s.hasher.Verify(user.password_hash, *password); });
-  if (!matches) co_return ToResponse(Unavailable(1));
-  if (!*matches) {
-    co_return ToResponse(
-        FieldError("password", "Your password was entered incorrectly. Please enter it again."));
-  }
+  if (auto refused = co_await ConfirmPassword(s, user, *password)) co_return ToResponse(*refused);
   if (s.settings.login_by_email) {
     auto clash = VerifiedElsewhere(s, *new_email, user.id);
     if (!clash.ok()) co_return ToResponse(FromStatus(clash.status()));
@@ -172,7 +160,7 @@ asio::awaitable<Response> PatchMe(Services& s, Request& request) {
 
 }  // namespace
 
-ApiError EmailTaken() { return FieldError("email", "A user with that email already exists."); }
+ApiError EmailTaken() { return ValidationFailed("email", "A user with that email already exists."); }
 
 StatusOr<bool> VerifiedElsewhere(Services& s, std::string_view email, int64_t user_id) {
   auto holders = s.store.users().FindByEmail(email);

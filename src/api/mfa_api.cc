@@ -24,12 +24,6 @@ namespace json = boost::json;
 constexpr int64_t kMfaTokenSeconds = 300;
 constexpr int kMfaTokenAttempts = 5;
 
-ApiError FieldError(const char* field, const char* message) {
-  FieldErrors errors;
-  errors.Add(field, message);
-  return ValidationFailed(errors);
-}
-
 json::array CodesJson(const std::vector<std::string>& codes) {
   json::array a;
   for (const auto& c : codes) a.emplace_back(c);
@@ -124,7 +118,7 @@ asio::awaitable<Response> ConfirmTotp(Services& s, Request& request) {
   auto secret = s.secret_box.Open((*totp)->sealed_secret);
   if (!secret.ok()) co_return ToResponse(FromStatus(secret.status()));
   auto step = MatchTotp(*secret, *code, s.clock.NowSeconds());
-  if (!step) co_return ToResponse(FieldError("code", "Invalid code."));
+  if (!step) co_return ToResponse(ValidationFailed("code", "Invalid code."));
   const std::vector<std::string> codes = NewRecoveryCodes(s.random);
   auto confirmed = co_await s.store_pool.Run(
       [&] { return s.store.mfa().ConfirmTotp(user.id, *step, Hashes(codes)); });
@@ -146,17 +140,14 @@ asio::awaitable<std::optional<ApiError>> Prove(Services& s, const User& user,
   if (data.contains("password") && !data.contains("code")) {
     auto password = ReadCharField(data, "password", {.max_bytes = s.settings.max_password_bytes}, errors);
     if (!errors.empty()) co_return ValidationFailed(errors);
-    auto matches = co_await s.hash_pool.Run([&] { return s.hasher.Verify(user.password_hash, *password); });
-    if (!matches) co_return Unavailable(1);
-    if (!*matches) co_return FieldError("password", "Your password was entered incorrectly. Please enter it again.");
-    co_return std::nullopt;
+    co_return co_await ConfirmPassword(s, user, *password);
   }
   auto code = ReadCharField(data, "code", {.max_length = 64}, errors);
   if (!errors.empty()) co_return ValidationFailed(errors);
   auto ok = co_await s.store_pool.Run([&] { return CheckSecondFactor(s, user.id, *code); });
   if (!ok) co_return Unavailable(1);
   if (!ok->ok()) co_return FromStatus(ok->status());
-  if (!**ok) co_return FieldError("code", "Invalid code.");
+  if (!**ok) co_return ValidationFailed("code", "Invalid code.");
   co_return std::nullopt;
 }
 

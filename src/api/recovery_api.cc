@@ -10,6 +10,7 @@
 #include "api/routes.h"
 #include "mail/templates.h"
 #include "users/user_rules.h"
+#include "util/strings.h"
 #include "util/unicode.h"
 
 namespace authd {
@@ -22,20 +23,7 @@ constexpr const char* kResetSent =
     "If an account with that email exists, a password reset link has been sent.";
 constexpr const char* kResetLinkInvalid = "This password reset link is invalid or has expired.";
 
-ApiError ResetLinkInvalid() {
-  FieldErrors errors;
-  errors.Add("token", kResetLinkInvalid);
-  return ValidationFailed(errors);
-}
-
-// Lower-case ASCII: the per-address limit counts "A@x.com" and "a@X.COM" as one address.
-std::string AddressKey(std::string_view email) {
-  std::string key(email);
-  for (char& c : key) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return key;
-}
+ApiError ResetLinkInvalid() { return ValidationFailed("token", kResetLinkInvalid); }
 
 // POST /api/password/reset/ {email}. The same answer, and the same work, whether the address
 // is unknown, inactive or real: a throttle entry and an outbox entry, written for every
@@ -61,9 +49,10 @@ asio::awaitable<Response> RequestReset(Services& s, Request& request) {
   }
   if (!errors.empty()) co_return ToResponse(ValidationFailed(errors));
 
-  // At most one reset mail per address a minute; later requests answer alike, send nothing.
+  // At most one reset mail per address a minute (A@x.com and a@X.COM are one address);
+  // later requests answer alike, send nothing.
   auto queued = co_await s.store_pool.Run([&] {
-    return QueueOncePerMinute(s, "reset:" + AddressKey(*email),
+    return QueueOncePerMinute(s, "reset:" + AsciiLower(*email),
                               OutboxMessage{.kind = kMailPasswordReset,
                                             .recipient = *email,
                                             .created_at = s.clock.NowMicros()});

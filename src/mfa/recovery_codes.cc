@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "util/sha256.h"
+#include "util/strings.h"
 
 namespace authd {
 
@@ -27,10 +28,9 @@ std::vector<std::string> NewRecoveryCodes(Random& random) {
 std::string RecoveryCodeHash(std::string_view code) {
   std::string normal;
   for (char c : code) {
-    if (c == '-' || c == ' ') continue;
-    normal += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    if (c != '-' && c != ' ') normal += c;
   }
-  return Sha256Hex(normal);
+  return Sha256Hex(AsciiLower(normal));
 }
 
 }  // namespace authd

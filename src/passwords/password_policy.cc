@@ -41,11 +41,7 @@ bool TooSimilar(const std::u32string& password, std::string_view attribute, doub
 }
 
 std::string LowerTrimmed(std::string_view password) {
-  std::string out(StripAsciiWhitespace(password));
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
+  return AsciiLower(StripAsciiWhitespace(password));
 }
 
 }  // namespace

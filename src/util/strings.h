@@ -3,10 +3,20 @@
 
 #include <cstddef>
 #include <functional>
+#include <string>
 #include <string_view>
 #include <vector>
 
 namespace authd {
+
+// A-Z to a-z; every other byte (UTF-8 included) as it is.
+inline std::string AsciiLower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
 
 // Python's str.strip() for ASCII whitespace (space, \t, \n, \v, \f, \r): what DRF's CharField
 // trims and what Django's common-password check strips.
