@@ -264,7 +264,9 @@ StatusOr<int> SessionService::FlushExpired() {
   if (!links.ok()) return links;
   auto challenges = store_.mfa().DeleteExpiredChallenges(clock_.NowSeconds());
   if (!challenges.ok()) return challenges;
-  return *records + *links + *challenges;
+  auto ceremonies = store_.passkeys().DeleteExpiredChallenges(clock_.NowSeconds());
+  if (!ceremonies.ok()) return ceremonies;
+  return *records + *links + *challenges + *ceremonies;
 }
 
 }  // namespace authd

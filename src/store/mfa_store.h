@@ -63,7 +63,7 @@ class MfaStore {
   virtual StatusOr<bool> SpendChallenge(std::string_view hash) = 0;
   virtual StatusOr<int> DeleteExpiredChallenges(int64_t before) = 0;
 
-  // Every factor, code and challenge of the user (an administrator's reset).
+  // Every factor, code and challenge of the user, passkeys too (an administrator's reset).
   virtual Status DeleteAllFactors(int64_t user_id) = 0;
 };
 

@@ -8,6 +8,7 @@
 #include "store/change_feed.h"
 #include "store/mail_store.h"
 #include "store/mfa_store.h"
+#include "store/passkey_store.h"
 #include "store/secret_store.h"
 #include "store/throttle_store.h"
 #include "store/token_store.h"
@@ -18,7 +19,7 @@ namespace authd {
 
 // The schema version this authd writes, the same on every backend: each backend's migrations
 // end at it (checked where they are listed).
-inline constexpr int kSchemaVersion = 7;
+inline constexpr int kSchemaVersion = 8;
 
 struct StoreOptions {
   int pool_size = 4;          // connections
@@ -36,6 +37,7 @@ class Store {
   virtual ThrottleStore& throttle() = 0;
   virtual MailStore& mail() = 0;
   virtual MfaStore& mfa() = 0;
+  virtual PasskeyStore& passkeys() = 0;
 
   // Whether every call returns in microseconds without waiting on a network: an embedded
   // database (SQLite) is; a server (PostgreSQL) is not, and its calls must never run on an I/O

@@ -86,6 +86,7 @@ class CachedStore final : public Store {
   // Mail changes no user or refresh-token row (a spent token goes with UserStore::Update).
   MailStore& mail() override { return inner_->mail(); }
   MfaStore& mfa() override { return inner_->mfa(); }
+  PasskeyStore& passkeys() override { return inner_->passkeys(); }
   bool local() const override { return inner_->local(); }
   Status Migrate() override;
   StatusOr<int> SchemaVersion() override { return inner_->SchemaVersion(); }

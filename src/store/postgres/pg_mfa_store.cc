@@ -168,7 +168,9 @@ Status PgMfaStore::DeleteAllFactors(int64_t user_id) {
   return InTransaction(pool_, [&](Connection& conn) -> Status {
     for (const char* sql : {"DELETE FROM mfa_recovery_codes WHERE user_id = $1",
                             "DELETE FROM mfa_totp WHERE user_id = $1",
-                            "DELETE FROM mfa_challenges WHERE user_id = $1"}) {
+                            "DELETE FROM mfa_challenges WHERE user_id = $1",
+                            "DELETE FROM webauthn_credentials WHERE user_id = $1",
+                            "DELETE FROM webauthn_challenges WHERE user_id = $1"}) {
       AUTHD_RETURN_IF_ERROR(conn.Run(sql, Params().Add(user_id), "delete factors").status());
     }
     return Status::Ok();

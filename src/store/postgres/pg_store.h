@@ -8,6 +8,7 @@
 
 #include "store/postgres/pg_mail_store.h"
 #include "store/postgres/pg_mfa_store.h"
+#include "store/postgres/pg_passkey_store.h"
 #include "store/postgres/pg_pool.h"
 #include "store/store.h"
 
@@ -86,6 +87,7 @@ class PgStore final : public Store {
   ThrottleStore& throttle() override { return throttle_; }
   MailStore& mail() override { return mail_; }
   MfaStore& mfa() override { return mfa_; }
+  PasskeyStore& passkeys() override { return passkeys_; }
   bool local() const override { return false; }
   Status Migrate() override;
   StatusOr<int> SchemaVersion() override;
@@ -94,7 +96,7 @@ class PgStore final : public Store {
  private:
   PgStore(std::string conninfo, std::unique_ptr<Pool> pool)
       : conninfo_(std::move(conninfo)), pool_(std::move(pool)), users_(*pool_), secrets_(*pool_), tokens_(*pool_),
-        throttle_(*pool_), mail_(*pool_), mfa_(*pool_) {}
+        throttle_(*pool_), mail_(*pool_), mfa_(*pool_), passkeys_(*pool_) {}
   const std::string conninfo_;
   std::unique_ptr<Pool> pool_;
   PgUserStore users_;
@@ -103,6 +105,7 @@ class PgStore final : public Store {
   PgThrottleStore throttle_;
   PgMailStore mail_;
   PgMfaStore mfa_;
+  PgPasskeyStore passkeys_;
 };
 
 }  // namespace authd::pg

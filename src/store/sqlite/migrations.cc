@@ -138,6 +138,30 @@ constexpr Migration kMigrations[] = {
       );
       CREATE INDEX mfa_challenges_user ON mfa_challenges(user_id);
     )sql"},
+    {8, "passkeys", R"sql(
+      -- Passkeys (store/passkey_store.h): binary values base64url, times in seconds.
+      CREATE TABLE webauthn_credentials (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        user_id       INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        credential_id TEXT    NOT NULL UNIQUE,
+        public_key    TEXT    NOT NULL,  -- COSE_Key
+        alg           INTEGER NOT NULL,
+        sign_count    INTEGER NOT NULL DEFAULT 0,
+        user_handle   TEXT    NOT NULL,
+        aaguid        TEXT    NOT NULL DEFAULT '',
+        name          TEXT    NOT NULL,
+        created_at    INTEGER NOT NULL,
+        last_used_at  INTEGER,
+        flagged       INTEGER NOT NULL DEFAULT 0  -- its counter went back: a clone?
+      );
+      CREATE INDEX webauthn_credentials_user ON webauthn_credentials(user_id);
+      CREATE TABLE webauthn_challenges (
+        hash       TEXT    PRIMARY KEY,  -- SHA-256 of the challenge the options carried
+        purpose    TEXT    NOT NULL,     -- register | mfa | login
+        user_id    INTEGER REFERENCES users(id) ON DELETE CASCADE,  -- NULL for login
+        expires_at INTEGER NOT NULL
+      );
+    )sql"},
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion, "SQLite migrations end at kSchemaVersion");

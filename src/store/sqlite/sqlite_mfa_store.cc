@@ -198,7 +198,9 @@ Status SqliteMfaStore::DeleteAllFactors(int64_t user_id) {
   if (!tx.ok()) return tx.status();
   for (const char* sql : {"DELETE FROM mfa_recovery_codes WHERE user_id = ?",
                           "DELETE FROM mfa_totp WHERE user_id = ?",
-                          "DELETE FROM mfa_challenges WHERE user_id = ?"}) {
+                          "DELETE FROM mfa_challenges WHERE user_id = ?",
+                          "DELETE FROM webauthn_credentials WHERE user_id = ?",
+                          "DELETE FROM webauthn_challenges WHERE user_id = ?"}) {
     auto stmt = conn->Prepare(sql);
     if (!stmt.ok()) return stmt.status();
     Statement q(*stmt);

@@ -7,6 +7,7 @@
 #include "store/sqlite/connection_pool.h"
 #include "store/sqlite/sqlite_mail_store.h"
 #include "store/sqlite/sqlite_mfa_store.h"
+#include "store/sqlite/sqlite_passkey_store.h"
 #include "store/sqlite/sqlite_throttle_store.h"
 #include "store/sqlite/sqlite_token_store.h"
 #include "store/store.h"
@@ -54,6 +55,7 @@ class SqliteStore final : public Store {
   ThrottleStore& throttle() override { return throttle_; }
   MailStore& mail() override { return mail_; }
   MfaStore& mfa() override { return mfa_; }
+  PasskeyStore& passkeys() override { return passkeys_; }
   bool local() const override { return true; }
   Status Migrate() override;
   StatusOr<int> SchemaVersion() override;
@@ -62,7 +64,7 @@ class SqliteStore final : public Store {
  private:
   explicit SqliteStore(std::unique_ptr<ConnectionPool> pool)
       : pool_(std::move(pool)), users_(*pool_), secrets_(*pool_), tokens_(*pool_), throttle_(*pool_),
-        mail_(*pool_), mfa_(*pool_) {}
+        mail_(*pool_), mfa_(*pool_), passkeys_(*pool_) {}
   std::unique_ptr<ConnectionPool> pool_;
   SqliteUserStore users_;
   SqliteSecretStore secrets_;
@@ -70,6 +72,7 @@ class SqliteStore final : public Store {
   SqliteThrottleStore throttle_;
   SqliteMailStore mail_;
   SqliteMfaStore mfa_;
+  SqlitePasskeyStore passkeys_;
 };
 
 }  // namespace authd::sqlite
