@@ -32,6 +32,7 @@ test_pkgs=(
   python3 python3-pytest python3-requests python3-jwt
   python3-aiosmtpd openssl     # a real SMTP server (with STARTTLS and AUTH) for the mail tests
   python3-pyotp                # the authenticator app of the TOTP tests
+  python3-cryptography python3-cbor2  # the software passkey authenticator (tests/webauthn_authenticator.py)
   # The original system, for interop tests against ../shared/peers/django_seed.
   python3-djangorestframework python3-djangorestframework-simplejwt gunicorn
   python3-argon2 python3-bcrypt  # Django's argon2 and bcrypt hashers, for the import test

@@ -86,6 +86,10 @@ ApiError Unavailable(int retry_after_seconds) {
 
 ApiError EmailNotConfigured() { return Detail(503, "Email is not configured."); }
 
+ApiError PasskeysNotConfigured() {
+  return Detail(503, "Passkeys are not configured (AUTHD_PUBLIC_URL or AUTHD_WEBAUTHN_ORIGINS).");
+}
+
 ApiError FromStatus(const Status& status) {
   // A memory-only attempt that needs the database (store/memory_only.h): its answer is thrown
   // away and the handler runs again where it may block. Not a failure worth a log line.

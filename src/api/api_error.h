@@ -41,6 +41,7 @@ ApiError NotFoundError();                                             // 404 {"d
 ApiError Throttled(int64_t wait_seconds);                              // 429, DRF's wording
 ApiError Unavailable(int retry_after_seconds);                        // 503
 ApiError EmailNotConfigured();  // 503 {"detail": "Email is not configured."}
+ApiError PasskeysNotConfigured();  // 503: no WebAuthn origin to check against
 ApiError Detail(int status, std::string detail);                      // {"detail": ...}
 // Store and internal failures: Unavailable -> 503, anything else -> 500 (and is logged).
 ApiError FromStatus(const Status& status);

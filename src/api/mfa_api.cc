@@ -5,7 +5,9 @@
 
 #include "api/authenticator.h"
 #include "api/fields.h"
+#include "api/passkey_check.h"
 #include "api/second_factor.h"
+#include "api/signed_in.h"
 #include "api/request_data.h"
 #include "api/routes.h"
 #include "http/address_group.h"
@@ -14,15 +16,13 @@
 #include "mfa/recovery_codes.h"
 #include "mfa/totp.h"
 #include "util/sha256.h"
+#include "webauthn/options.h"
 
 namespace authd {
 namespace {
 
 namespace asio = boost::asio;
 namespace json = boost::json;
-
-constexpr int64_t kMfaTokenSeconds = 300;
-constexpr int kMfaTokenAttempts = 5;
 
 json::array CodesJson(const std::vector<std::string>& codes) {
   json::array a;
@@ -40,32 +40,6 @@ ApiError MfaTokenInvalid() {
   return AuthenticationFailed("The MFA token is invalid or has expired.", "mfa_token_invalid");
 }
 
-// Who enrols: the bearer's user, or, with AUTHD_MFA_REQUIRED_FOR_STAFF, a staff member who has
-// no factor yet and holds the mfa_token /api/token/ answered with (they have no tokens).
-std::variant<User, ApiError> Enrolling(Services& s, Request& request, const json::object& data) {
-  if (request.has_authorization || !data.contains("mfa_token")) return AuthenticateBearer(request, s);
-  FieldErrors errors;
-  auto token = ReadCharField(data, "mfa_token", {.max_length = 256}, errors);
-  if (!errors.empty()) return ValidationFailed(errors);
-  auto challenge = s.store.mfa().FindChallenge(Sha256Hex(*token), s.clock.NowSeconds());
-  if (!challenge.ok()) {
-    if (challenge.status().code() == StatusCode::kNotFound) return MfaTokenInvalid();
-    return FromStatus(challenge.status());
-  }
-  auto user = s.store.users().FindById(challenge->user_id);
-  if (!user.ok()) {
-    if (user.status().code() == StatusCode::kNotFound) return MfaTokenInvalid();
-    return FromStatus(user.status());
-  }
-  auto totp = s.store.mfa().FindTotp(user->id);
-  if (!totp.ok()) return FromStatus(totp.status());
-  const bool enrolling = s.settings.mfa_required_for_staff && (user->is_staff || user->is_superuser) &&
-                         !(totp->has_value() && (*totp)->confirmed);
-  if (!user->is_active || !enrolling) return MfaTokenInvalid();
-  request.user_id = user->id;
-  return std::move(user).value();
-}
-
 // GET /api/mfa/.
 asio::awaitable<Response> GetMfa(Services& s, Request& request) {
   auto auth = AuthenticateBearer(request, s);
@@ -79,7 +53,7 @@ asio::awaitable<Response> GetMfa(Services& s, Request& request) {
 asio::awaitable<Response> BeginTotp(Services& s, Request& request) {
   auto data = RequestData(request);
   if (!data.ok()) co_return ToResponse(data.error());
-  auto auth = Enrolling(s, request, *data);
+  auto auth = EnrollingUser(s, request, *data);
   if (auto* error = std::get_if<ApiError>(&auth)) co_return ToResponse(*error);
   const User& user = std::get<User>(auth);
   std::string secret(20, '\0');  // 160 bits, RFC 4226's recommendation
@@ -104,7 +78,7 @@ asio::awaitable<Response> BeginTotp(Services& s, Request& request) {
 asio::awaitable<Response> ConfirmTotp(Services& s, Request& request) {
   auto data = RequestData(request);
   if (!data.ok()) co_return ToResponse(data.error());
-  auto auth = Enrolling(s, request, *data);
+  auto auth = EnrollingUser(s, request, *data);
   if (auto* error = std::get_if<ApiError>(&auth)) co_return ToResponse(*error);
   const User& user = std::get<User>(auth);
   FieldErrors errors;
@@ -185,54 +159,78 @@ asio::awaitable<Response> RenewCodes(Services& s, Request& request) {
   co_return r;
 }
 
-// POST /api/token/mfa/ {mfa_token, code}: the pair, after the second factor.
+// What the body of POST /api/token/mfa/ offers as the second factor.
+struct Proof {
+  std::optional<std::string> code;
+  std::optional<AuthenticationResponse> credential;
+};
+
+// The outcome of checking it: an empty refusal when it held.
+struct ProofCheck {
+  std::string refusal;
+  const char* amr = "otp";  // RFC 8176: a one-time password, or "hwk" for a passkey
+};
+
+// POST /api/token/mfa/ {mfa_token, code} or {mfa_token, credential}: the pair, after the
+// second factor.
 asio::awaitable<Response> CompleteSignIn(Services& s, Request& request) {
   auto data = RequestData(request);
   if (!data.ok()) co_return ToResponse(data.error());
   FieldErrors errors;
   auto mfa_token = ReadCharField(*data, "mfa_token", {.max_length = 256}, errors);
-  auto code = ReadCharField(*data, "code", {.max_length = 64}, errors);
+  Proof proof;
+  if (const json::value* credential = data->if_contains("credential")) {
+    auto parsed = ParseAuthenticationResponse(*credential);
+    if (parsed.ok()) {
+      proof.credential = std::move(parsed).value();
+    } else {
+      errors.Add("credential", std::string(parsed.status().message()));
+    }
+  } else {
+    proof.code = ReadCharField(*data, "code", {.max_length = 64}, errors);
+  }
   if (!errors.empty()) co_return ToResponse(ValidationFailed(errors));
+  if (proof.credential && !s.settings.passkeys_enabled()) co_return ToResponse(PasskeysNotConfigured());
   const std::string hash = Sha256Hex(*mfa_token);
-  auto challenge = s.store.mfa().FindChallenge(hash, s.clock.NowSeconds());
-  if (!challenge.ok()) {
-    if (challenge.status().code() == StatusCode::kNotFound) co_return ToResponse(MfaTokenInvalid());
-    co_return ToResponse(FromStatus(challenge.status()));
-  }
-  auto user = s.store.users().FindById(challenge->user_id);
-  if (!user.ok()) {
-    if (user.status().code() == StatusCode::kNotFound) co_return ToResponse(MfaTokenInvalid());
-    co_return ToResponse(FromStatus(user.status()));
-  }
-  if (!user->is_active) co_return ToResponse(MfaTokenInvalid());
+  auto found = MfaTokenUser(s, *data);
+  if (auto* error = std::get_if<ApiError>(&found)) co_return ToResponse(*error);
+  const User& user = std::get<User>(found);
   // Wrong codes count with wrong passwords: the same counters, the same waits.
   const std::string address = AddressGroup(request.client_address);
-  auto attempt = s.login_throttle.Begin(user->username, address);
+  auto attempt = s.login_throttle.Begin(user.username, address);
   if (!attempt.ok()) co_return ToResponse(FromStatus(attempt.status()));
   if (attempt->blocked()) {
     s.metrics.Throttled("login");
     co_return ToResponse(Throttled(attempt->wait_seconds()));
   }
   const ClientInfo client{.user_agent = request.user_agent, .address = request.client_address};
+  ProofCheck check;
   auto outcome = co_await s.store_pool.Run([&]() -> StatusOr<std::optional<IssuedPair>> {
-    auto ok = CheckSecondFactor(s, user->id, *code);
-    if (!ok.ok()) return ok.status();
-    if (!*ok) {
+    if (proof.credential) {
+      auto passkey = CheckAssertion(s, *proof.credential, "mfa", user.id);
+      if (!passkey.ok()) return passkey.status();
+      check = {passkey->refusal, "hwk"};
+    } else {
+      auto ok = CheckSecondFactor(s, user.id, *proof.code);
+      if (!ok.ok()) return ok.status();
+      if (!*ok) check.refusal = "Invalid code.";
+    }
+    if (!check.refusal.empty()) {
       AUTHD_RETURN_IF_ERROR(s.store.mfa().ChallengeFailed(hash, kMfaTokenAttempts).status());
-      AUTHD_RETURN_IF_ERROR(s.login_throttle.RecordFailure(user->username, address));
+      AUTHD_RETURN_IF_ERROR(s.login_throttle.RecordFailure(user.username, address));
       return std::optional<IssuedPair>();
     }
     auto spent = s.store.mfa().SpendChallenge(hash);
     if (!spent.ok()) return spent.status();
     if (!*spent) return FailedPrecondition("spent");
     if (attempt->had_failures()) {
-      AUTHD_RETURN_IF_ERROR(s.login_throttle.RecordSuccess(user->username, address));
+      AUTHD_RETURN_IF_ERROR(s.login_throttle.RecordSuccess(user.username, address));
     }
     if (s.settings.update_last_login) {
-      AUTHD_RETURN_IF_ERROR(s.store.users().SetLastLogin(user->id, s.clock.NowMicros()));
+      AUTHD_RETURN_IF_ERROR(s.store.users().SetLastLogin(user.id, s.clock.NowMicros()));
     }
-    // RFC 8176: a password and a one-time password (TOTP or a recovery code).
-    auto pair = s.sessions.Login(user->id, client, json::object{{"amr", json::array{"pwd", "otp"}}});
+    // RFC 8176: a password, and a one-time password (TOTP or a recovery code) or a key.
+    auto pair = s.sessions.Login(user.id, client, json::object{{"amr", json::array{"pwd", check.amr}}});
     if (!pair.ok()) return pair.status();
     return std::optional<IssuedPair>(std::move(pair).value());
   });
@@ -243,37 +241,77 @@ asio::awaitable<Response> CompleteSignIn(Services& s, Request& request) {
   }
   if (!outcome->value()) {
     s.metrics.LoginFailed();
+    if (proof.credential) {
+      co_return ToResponse(AuthenticationFailed("The passkey was not accepted: " + check.refusal + ".",
+                                                "mfa_invalid"));
+    }
     co_return ToResponse(AuthenticationFailed("Invalid code.", "mfa_invalid"));
   }
-  const IssuedPair& issued = *outcome->value();
-  request.user_id = user->id;
-  s.metrics.LoginSucceeded();
-  s.metrics.TokenIssued("access");
-  s.metrics.TokenIssued("refresh");
-  Response r = JsonResponse(200, json::object{{"refresh", issued.refresh}, {"access", issued.access}});
+  co_return SignedIn(s, request, user.id, *outcome->value());
+}
+
+// POST /api/token/mfa/webauthn/options/ {mfa_token}: the request options for the user's
+// passkeys, to answer with POST /api/token/mfa/ {mfa_token, credential}.
+asio::awaitable<Response> PasskeyOptions(Services& s, Request& request) {
+  if (!s.settings.passkeys_enabled()) co_return ToResponse(PasskeysNotConfigured());
+  auto data = RequestData(request);
+  if (!data.ok()) co_return ToResponse(data.error());
+  auto found = MfaTokenUser(s, *data);
+  if (auto* error = std::get_if<ApiError>(&found)) co_return ToResponse(*error);
+  const User& user = std::get<User>(found);
+  auto options = co_await s.store_pool.Run([&]() -> StatusOr<json::object> {
+    auto passkeys = s.store.passkeys().List(user.id);
+    if (!passkeys.ok()) return passkeys.status();
+    AssertionRequest ask{.rp_id = s.settings.webauthn_rp_id};
+    for (const Passkey& p : *passkeys) {
+      if (!p.flagged) ask.allow.push_back(p.credential_id);
+    }
+    if (ask.allow.empty()) return FailedPrecondition("no passkey");
+    auto challenge = NewCeremony(s, "mfa", user.id);
+    if (!challenge.ok()) return challenge.status();
+    ask.challenge = *challenge;
+    return RequestOptions(ask);
+  });
+  if (!options) co_return ToResponse(Unavailable(1));
+  if (options->status().code() == StatusCode::kFailedPrecondition) {
+    co_return ToResponse(Detail(400, "No passkey is registered for this account."));
+  }
+  if (!options->ok()) co_return ToResponse(FromStatus(options->status()));
+  Response r = JsonResponse(200, options->value());
   r.AddHeader("Cache-Control", "no-store");
   co_return r;
 }
 
 }  // namespace
 
-StatusOr<json::object> MfaSummary(Services& s, int64_t user_id) {
+StatusOr<Factors> FactorsOf(Services& s, int64_t user_id) {
+  Factors f;
   auto totp = s.store.mfa().FindTotp(user_id);
   if (!totp.ok()) return totp.status();
+  f.totp = totp->has_value() && (*totp)->confirmed;
+  auto passkeys = s.store.passkeys().Count(user_id);
+  if (!passkeys.ok()) return passkeys.status();
+  f.passkeys = *passkeys;
   auto left = s.store.mfa().RecoveryCodesLeft(user_id);
   if (!left.ok()) return left.status();
-  return json::object{{"totp", totp->has_value() && (*totp)->confirmed},
-                      {"passkeys", 0},
-                      {"recovery_codes_left", *left}};
+  f.recovery_codes_left = *left;
+  return f;
+}
+
+StatusOr<json::object> MfaSummary(Services& s, int64_t user_id) {
+  auto f = FactorsOf(s, user_id);
+  if (!f.ok()) return f.status();
+  return json::object{{"totp", f->totp},
+                      {"passkeys", f->passkeys},
+                      {"recovery_codes_left", f->recovery_codes_left}};
 }
 
 std::optional<ApiError> RequireSecondFactor(Services& s, const User& user) {
-  auto totp = s.store.mfa().FindTotp(user.id);
-  if (!totp.ok()) return FromStatus(totp.status());
-  const bool has_factor = totp->has_value() && (*totp)->confirmed;
+  auto f = FactorsOf(s, user.id);
+  if (!f.ok()) return FromStatus(f.status());
   const bool must_enrol =
-      !has_factor && s.settings.mfa_required_for_staff && (user.is_staff || user.is_superuser);
-  if (!has_factor && !must_enrol) return std::nullopt;
+      !f->any() && s.settings.mfa_required_for_staff && (user.is_staff || user.is_superuser);
+  if (!f->any() && !must_enrol) return std::nullopt;
   const std::string token = NewLinkToken(s.random);
   Status stored = s.store.mfa().InsertChallenge(MfaChallenge{
       .hash = Sha256Hex(token), .user_id = user.id,
@@ -281,7 +319,7 @@ std::optional<ApiError> RequireSecondFactor(Services& s, const User& user) {
   if (!stored.ok()) return FromStatus(stored);
   if (must_enrol) {
     // No tokens at all, not even limited ones (a service that verifies authd's tokens would
-    // not know the limit): the mfa_token opens TOTP enrolment, and nothing else.
+    // not know the limit): the mfa_token opens enrolment (TOTP or a passkey), and nothing else.
     ApiError e = AuthenticationFailed("A second factor is required for staff accounts; enrol one.",
                                       "mfa_enrollment_required");
     e.body["mfa_token"] = token;
@@ -289,8 +327,43 @@ std::optional<ApiError> RequireSecondFactor(Services& s, const User& user) {
   }
   ApiError e = AuthenticationFailed("Multi-factor authentication required.", "mfa_required");
   e.body["mfa_token"] = token;
-  e.body["methods"] = json::array{"totp", "recovery_code"};
+  json::array methods;
+  if (f->totp) methods.emplace_back("totp");
+  if (f->recovery_codes_left > 0) methods.emplace_back("recovery_code");
+  if (f->passkeys > 0) methods.emplace_back("webauthn");
+  e.body["methods"] = std::move(methods);
   return e;
+}
+
+std::variant<User, ApiError> MfaTokenUser(Services& s, const json::object& data) {
+  FieldErrors errors;
+  auto token = ReadCharField(data, "mfa_token", {.max_length = 256}, errors);
+  if (!errors.empty()) return ValidationFailed(errors);
+  auto challenge = s.store.mfa().FindChallenge(Sha256Hex(*token), s.clock.NowSeconds());
+  if (!challenge.ok()) {
+    if (challenge.status().code() == StatusCode::kNotFound) return MfaTokenInvalid();
+    return FromStatus(challenge.status());
+  }
+  auto user = s.store.users().FindById(challenge->user_id);
+  if (!user.ok()) {
+    if (user.status().code() == StatusCode::kNotFound) return MfaTokenInvalid();
+    return FromStatus(user.status());
+  }
+  if (!user->is_active) return MfaTokenInvalid();
+  return std::move(user).value();
+}
+
+std::variant<User, ApiError> EnrollingUser(Services& s, Request& request, const json::object& data) {
+  if (request.has_authorization || !data.contains("mfa_token")) return AuthenticateBearer(request, s);
+  auto user = MfaTokenUser(s, data);
+  if (auto* error = std::get_if<ApiError>(&user)) return *error;
+  const User& u = std::get<User>(user);
+  auto f = FactorsOf(s, u.id);
+  if (!f.ok()) return FromStatus(f.status());
+  const bool enrolling = s.settings.mfa_required_for_staff && (u.is_staff || u.is_superuser) && !f->any();
+  if (!enrolling) return MfaTokenInvalid();
+  request.user_id = u.id;
+  return user;
 }
 
 StatusOr<bool> CheckSecondFactor(Services& s, int64_t user_id, std::string_view code) {
@@ -314,6 +387,8 @@ void AddMfaRoutes(Router& router, Services& s) {
   router.Add("POST", "/api/mfa/totp/confirm/", [&s](Request& r) { return ConfirmTotp(s, r); });
   router.Add("POST", "/api/mfa/recovery-codes/", [&s](Request& r) { return RenewCodes(s, r); });
   router.Add("POST", "/api/token/mfa/", [&s](Request& r) { return CompleteSignIn(s, r); });
+  router.Add("POST", "/api/token/mfa/webauthn/options/",
+             [&s](Request& r) { return PasskeyOptions(s, r); });
 }
 
 }  // namespace authd

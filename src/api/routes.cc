@@ -15,6 +15,7 @@ void AddAllRoutes(Router& router, Services& services) {
   AddRecoveryRoutes(router, services);
   AddEmailRoutes(router, services);
   AddMfaRoutes(router, services);
+  AddPasskeyRoutes(router, services);
   AddAdminRoutes(router, services);
   AddReadinessRoute(router, services);
   if (!services.store.local()) {

@@ -24,6 +24,8 @@ void AddEmailRoutes(Router& router, Services& services);
 
 // Second factors: /api/mfa/..., and /api/token/mfa/, a sign-in's second step (api/mfa_api.cc).
 void AddMfaRoutes(Router& router, Services& services);
+// Passkeys: enrolment, the list, passwordless sign-in (api/passkey_api.cc).
+void AddPasskeyRoutes(Router& router, Services& services);
 
 // Staff and superusers: /api/admin/users/...
 void AddAdminRoutes(Router& router, Services& services);

@@ -100,6 +100,59 @@ bool IsPublicUrl(std::string_view url) {
   });
 }
 
+// "scheme://host[:port]" of an http(s) URL, and the host alone (lower case; [v6] kept whole).
+std::string OriginOf(std::string_view url) {
+  const size_t host = url.find("://") + 3;
+  const size_t slash = url.find('/', host);
+  return std::string(url.substr(0, slash));
+}
+
+std::string HostOf(std::string_view origin) {
+  std::string_view host = origin.substr(origin.find("://") + 3);
+  if (!host.starts_with('[')) host = host.substr(0, host.find(':'));
+  std::string out(host);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// WebAuthn's relying party: defaults from AUTHD_PUBLIC_URL, and every origin within the RP ID
+// (a browser refuses to create or use a credential whose RP ID is not its page's host or a
+// parent of it; refusing here says so at start-up instead).
+Status ReadWebauthn(const EnvLookup& env, Settings& s) {
+  if (auto v = env("AUTHD_WEBAUTHN_ORIGINS")) {
+    for (std::string origin : SplitList(*v)) {
+      while (origin.ends_with('/')) origin.pop_back();
+      if (!IsPublicUrl(origin) || OriginOf(origin) != origin) {
+        return Bad("AUTHD_WEBAUTHN_ORIGINS", "origins: http(s)://host[:port], comma-separated", *v);
+      }
+      s.webauthn_origins.push_back(std::move(origin));
+    }
+  } else if (!s.public_url.empty()) {
+    s.webauthn_origins = {OriginOf(s.public_url)};
+  }
+  AUTHD_RETURN_IF_ERROR(ReadString(env, "AUTHD_WEBAUTHN_RP_ID", s.webauthn_rp_id));
+  if (s.webauthn_rp_id.empty() && !s.webauthn_origins.empty()) {
+    s.webauthn_rp_id = HostOf(s.webauthn_origins.front());
+  }
+  if (s.webauthn_rp_id.empty()) return Status::Ok();
+  const bool domain = std::all_of(s.webauthn_rp_id.begin(), s.webauthn_rp_id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
+  });
+  if (!domain || s.webauthn_rp_id.front() == '.' || s.webauthn_rp_id.back() == '.') {
+    return Bad("AUTHD_WEBAUTHN_RP_ID", "a domain name in lower case", s.webauthn_rp_id);
+  }
+  for (const std::string& origin : s.webauthn_origins) {
+    const std::string host = HostOf(origin);
+    if (host != s.webauthn_rp_id && !host.ends_with("." + s.webauthn_rp_id)) {
+      return Bad("AUTHD_WEBAUTHN_RP_ID",
+                 "the host of every origin in AUTHD_WEBAUTHN_ORIGINS, or a parent domain of it ("
+                 + origin + " is not within it)",
+                 s.webauthn_rp_id);
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 std::optional<RateSetting> ParseRate(std::string_view text) {
@@ -312,6 +365,7 @@ StatusOr<Settings> LoadSettings(const EnvLookup& env) {
   }
   AUTHD_RETURN_IF_ERROR(ReadString(env, "AUTHD_ENCRYPTION_KEY_FILE", s.encryption_key_file));
   AUTHD_RETURN_IF_ERROR(ReadBool(env, "AUTHD_MFA_REQUIRED_FOR_STAFF", s.mfa_required_for_staff));
+  AUTHD_RETURN_IF_ERROR(ReadWebauthn(env, s));
   if (auto v = env("AUTHD_LOG_LEVEL")) {
     static constexpr std::string_view kLevels[] = {"trace", "debug", "info", "warn", "error", "off"};
     if (std::find(std::begin(kLevels), std::end(kLevels), *v) == std::end(kLevels)) {
@@ -458,6 +512,8 @@ std::vector<std::string> DescribeSettings(const Settings& s) {
       fmt::format("AUTHD_LOGIN_FIELDS={}", s.login_by_email ? "username,email" : "username"),
       fmt::format("AUTHD_ENCRYPTION_KEY_FILE={}", s.encryption_key_file),
       fmt::format("AUTHD_MFA_REQUIRED_FOR_STAFF={}", s.mfa_required_for_staff),
+      fmt::format("AUTHD_WEBAUTHN_ORIGINS={}", fmt::join(s.webauthn_origins, ",")),
+      fmt::format("AUTHD_WEBAUTHN_RP_ID={}", s.webauthn_rp_id),
       fmt::format("AUTHD_LOG_LEVEL={}", s.log_level),
       fmt::format("AUTHD_LOG_FORMAT={}", s.log_format),
       fmt::format("AUTHD_METRICS_LISTEN={}", s.metrics_listen),

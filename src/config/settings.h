@@ -135,6 +135,15 @@ struct Settings {
   // Staff and superusers without a second factor get no tokens, only an mfa_token with which
   // to enrol one (README, "Second factors").
   bool mfa_required_for_staff = false;
+  // Passkeys (WebAuthn): the pages' origins the browser may name ("https://auth.example.com"),
+  // by default AUTHD_PUBLIC_URL's; the relying party id their credentials are scoped to (a
+  // domain every origin's host is, or ends with), by default the first origin's host. No
+  // origin at all: the passkey endpoints answer 503 (the request's Host header is not trusted
+  // for this, since a relaying phishing proxy chooses it).
+  std::vector<std::string> webauthn_origins;
+  std::string webauthn_rp_id;
+
+  bool passkeys_enabled() const { return !webauthn_origins.empty(); }
 
   // Whether mail can be sent at all.
   bool email_enabled() const { return !smtp_url.empty() || !email_dir.empty(); }

@@ -192,6 +192,34 @@ TEST(Settings, MailAndRecovery) {
   }
 }
 
+TEST(Settings, PasskeysTakeTheirRelyingPartyFromThePublicUrl) {
+  auto off = LoadSettings(Env({}));
+  ASSERT_TRUE(off.ok());
+  EXPECT_FALSE(off->passkeys_enabled());  // no origin to check: never the Host header
+
+  auto d = LoadSettings(Env({{"AUTHD_PUBLIC_URL", "https://Auth.Example.com:8443/id/"}}));
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_TRUE(d->passkeys_enabled());
+  EXPECT_EQ(d->webauthn_origins, std::vector<std::string>{"https://Auth.Example.com:8443"});
+  EXPECT_EQ(d->webauthn_rp_id, "auth.example.com");
+
+  auto s = LoadSettings(Env({{"AUTHD_WEBAUTHN_ORIGINS", "https://a.example.com, https://example.com/"},
+                             {"AUTHD_WEBAUTHN_RP_ID", "example.com"}}));
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->webauthn_origins,
+            (std::vector<std::string>{"https://a.example.com", "https://example.com"}));
+  EXPECT_EQ(s->webauthn_rp_id, "example.com");
+
+  for (const auto& env : std::vector<std::map<std::string, std::string>>{
+           {{"AUTHD_WEBAUTHN_ORIGINS", "https://a.example.com/login"}},  // a path is no origin
+           {{"AUTHD_WEBAUTHN_ORIGINS", "ftp://a.example.com"}},
+           {{"AUTHD_WEBAUTHN_ORIGINS", "https://a.example.com"}, {"AUTHD_WEBAUTHN_RP_ID", "b.example.com"}},
+           {{"AUTHD_WEBAUTHN_ORIGINS", "https://notexample.com"}, {"AUTHD_WEBAUTHN_RP_ID", "example.com"}},
+           {{"AUTHD_PUBLIC_URL", "https://a.example.com"}, {"AUTHD_WEBAUTHN_RP_ID", "Example.com"}}}) {
+    EXPECT_FALSE(LoadSettings(Env(env)).ok()) << env.begin()->second;
+  }
+}
+
 TEST(CheckEnvironmentNames, RefusesUnknownAuthdNamesWithTheClosestSetting) {
   EXPECT_TRUE(CheckEnvironmentNames({"PATH", "HOME", "AUTHD_LISTEN", "AUTHD_CONFIG",
                                      "AUTHD_SUPERUSER_PASSWORD", "AUTHDX"})

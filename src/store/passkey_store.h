@@ -39,6 +39,9 @@ struct PasskeyChallenge {
   std::string purpose;  // "register", "mfa" (a second factor) or "login" (passwordless)
   int64_t user_id = 0;  // 0 for "login": who signs in is not known yet
   int64_t expires_at = 0;  // seconds
+  // "register": the user.id the options gave the authenticator (base64url), which the
+  // attestation does not repeat; empty otherwise.
+  std::string user_handle;
 };
 
 class PasskeyStore {

@@ -100,12 +100,13 @@ TEST_P(PasskeyStoreTest, CountersOfZeroAreAuthenticatorsThatKeepNone) {
 TEST_P(PasskeyStoreTest, ChallengesAreSpentOnceAndExpire) {
   PasskeyStore& keys = store_->passkeys();
   ASSERT_TRUE(keys.InsertChallenge({.hash = "r", .purpose = "register", .user_id = user_id_,
-                                    .expires_at = 100}).ok());
+                                    .expires_at = 100, .user_handle = "aGFuZGxl"}).ok());
   ASSERT_TRUE(keys.InsertChallenge({.hash = "l", .purpose = "login", .expires_at = 100}).ok());
   auto spent = keys.SpendChallenge("r", 99);
   ASSERT_TRUE(spent.ok()) << spent.status().ToString();
   EXPECT_EQ(spent->purpose, "register");
   EXPECT_EQ(spent->user_id, user_id_);
+  EXPECT_EQ(spent->user_handle, "aGFuZGxl");
   EXPECT_EQ(keys.SpendChallenge("r", 99).status().code(), StatusCode::kNotFound);
   EXPECT_EQ(keys.SpendChallenge("l", 100).status().code(), StatusCode::kNotFound);  // expired
   EXPECT_EQ(keys.SpendChallenge("l", 1).status().code(), StatusCode::kNotFound);    // and gone

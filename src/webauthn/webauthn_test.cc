@@ -13,6 +13,11 @@
 #include "webauthn/cbor_item.h"
 #include "webauthn/ceremony.h"
 #include "webauthn/cose_key.h"
+#include "webauthn/credential_json.h"
+#include "webauthn/options.h"
+
+#include <boost/json/parse.hpp>
+#include "util/base64url.h"
 
 namespace authd {
 namespace {
@@ -256,6 +261,65 @@ TEST(WebAuthn, CborCountsLargerThanTheInputAreRefusedBeforeAllocating) {
     EXPECT_LT(VmPeakKb() - before, 64 * 1024) << "kB reserved for a 5-byte input";
   }
   EXPECT_TRUE(CborItem::Load(std::string("\x82\x01\x02", 3)));  // [1, 2]
+}
+
+TEST(WebAuthn, CredentialJsonIsDecodedAndCheckedMemberByMember) {
+  auto parse = [](std::string_view text) { return boost::json::parse(text); };
+  auto reg = ParseRegistrationResponse(parse(
+      R"({"id": "AQID", "rawId": "AQID", "type": "public-key",
+          "response": {"clientDataJSON": "e30", "attestationObject": "oA"}})"));
+  ASSERT_TRUE(reg.ok()) << reg.status().ToString();
+  EXPECT_EQ(reg->id, "AQID");
+  EXPECT_EQ(reg->client_data_json, "{}");
+  EXPECT_EQ(reg->attestation_object, "\xa0");
+
+  auto get = ParseAuthenticationResponse(parse(
+      R"({"id": "AQID", "type": "public-key", "response": {"clientDataJSON": "e30",
+          "authenticatorData": "AA", "signature": "AQ", "userHandle": null}})"));
+  ASSERT_TRUE(get.ok()) << get.status().ToString();
+  EXPECT_FALSE(get->user_handle.has_value());
+  auto with_handle = ParseAuthenticationResponse(parse(
+      R"({"id": "AQID", "response": {"clientDataJSON": "e30", "authenticatorData": "AA",
+          "signature": "AQ", "userHandle": "aGk"}})"));
+  ASSERT_TRUE(with_handle.ok());
+  EXPECT_EQ(with_handle->user_handle, "hi");
+
+  for (const char* bad : {
+           R"([])",
+           R"({"id": "AQID"})",
+           R"({"id": "AQID", "rawId": "AQIE", "response": {"clientDataJSON": "e30", "attestationObject": "oA"}})",
+           R"({"id": "AQID", "type": "password", "response": {"clientDataJSON": "e30", "attestationObject": "oA"}})",
+           R"({"id": "@@", "response": {"clientDataJSON": "e30", "attestationObject": "oA"}})",
+           R"({"id": "AQID", "response": {"clientDataJSON": 5, "attestationObject": "oA"}})",
+           R"({"id": "AQID", "response": "x"})"}) {
+    EXPECT_FALSE(ParseRegistrationResponse(parse(bad)).ok()) << bad;
+  }
+  const std::string long_id = std::string(R"({"id": ")") + std::string(1400, 'A') +
+                              R"(", "response": {"clientDataJSON": "e30", "attestationObject": "oA"}})";
+  EXPECT_EQ(ParseRegistrationResponse(parse(long_id)).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(WebAuthn, OptionsHaveTheShapeBrowsersParse) {
+  auto create = CreationOptions({.rp_id = "auth.example.com", .rp_name = "Example",
+                                 .user_handle = "\x01\x02", .user_name = "alice",
+                                 .display_name = "Alice", .challenge = std::string(32, 'c'),
+                                 .exclude = {"AQID"}});
+  EXPECT_EQ(create.at("rp").at("id"), "auth.example.com");
+  EXPECT_EQ(create.at("user").at("id"), "AQI");
+  EXPECT_EQ(create.at("challenge").as_string(), Base64UrlEncode(std::string(32, 'c')).c_str());
+  EXPECT_EQ(create.at("pubKeyCredParams").as_array().size(), 3u);
+  EXPECT_EQ(create.at("pubKeyCredParams").at(0).at("alg"), -7);
+  EXPECT_EQ(create.at("excludeCredentials").at(0).at("id"), "AQID");
+  EXPECT_EQ(create.at("authenticatorSelection").at("residentKey"), "preferred");
+  EXPECT_EQ(create.at("attestation"), "none");
+
+  auto discoverable = RequestOptions({.rp_id = "auth.example.com", .challenge = "c",
+                                      .user_verification = true});
+  EXPECT_FALSE(discoverable.contains("allowCredentials"));
+  EXPECT_EQ(discoverable.at("userVerification"), "required");
+  auto second = RequestOptions({.rp_id = "auth.example.com", .challenge = "c", .allow = {"AQID"}});
+  EXPECT_EQ(second.at("allowCredentials").at(0).at("id"), "AQID");
+  EXPECT_EQ(second.at("userVerification"), "preferred");
 }
 
 }  // namespace

@@ -171,7 +171,8 @@ constexpr Migration kMigrations[] = {
         hash       TEXT    PRIMARY KEY,
         purpose    TEXT    NOT NULL,
         user_id    BIGINT  REFERENCES users(id) ON DELETE CASCADE,
-        expires_at BIGINT  NOT NULL
+        expires_at BIGINT  NOT NULL,
+        user_handle TEXT   NOT NULL DEFAULT ''
       );
     )sql"},
 };

@@ -100,9 +100,9 @@ Status PgPasskeyStore::InsertChallenge(const PasskeyChallenge& c) {
   std::optional<int64_t> user;
   if (c.user_id != 0) user = c.user_id;
   return Change(pool_,
-                "INSERT INTO webauthn_challenges(hash, purpose, user_id, expires_at) "
-                "VALUES ($1, $2, $3, $4)",
-                Params().Add(c.hash).Add(c.purpose).Add(user).Add(c.expires_at),
+                "INSERT INTO webauthn_challenges(hash, purpose, user_id, expires_at, user_handle) "
+                "VALUES ($1, $2, $3, $4, $5)",
+                Params().Add(c.hash).Add(c.purpose).Add(user).Add(c.expires_at).Add(c.user_handle),
                 "store passkey challenge")
       .status();
 }
@@ -113,14 +113,15 @@ StatusOr<PasskeyChallenge> PgPasskeyStore::SpendChallenge(std::string_view hash,
   if (!conn.ok()) return conn.status();
   auto r = (*conn)->Run(
       "DELETE FROM webauthn_challenges WHERE hash = $1 "
-      "RETURNING hash, purpose, user_id, expires_at",
+      "RETURNING hash, purpose, user_id, expires_at, user_handle",
       Params().Add(hash), "spend passkey challenge");
   if (!r.ok()) return r.status();
   if (r->rows() == 0) return NotFound("no such passkey challenge");
   PasskeyChallenge c{.hash = r->Text(0, 0),
                      .purpose = r->Text(0, 1),
                      .user_id = r->OptionalInt(0, 2).value_or(0),
-                     .expires_at = r->Int(0, 3)};
+                     .expires_at = r->Int(0, 3),
+                     .user_handle = r->Text(0, 4)};
   if (c.expires_at <= now) return NotFound("the passkey challenge has expired");
   return c;
 }

@@ -159,7 +159,8 @@ constexpr Migration kMigrations[] = {
         hash       TEXT    PRIMARY KEY,  -- SHA-256 of the challenge the options carried
         purpose    TEXT    NOT NULL,     -- register | mfa | login
         user_id    INTEGER REFERENCES users(id) ON DELETE CASCADE,  -- NULL for login
-        expires_at INTEGER NOT NULL
+        expires_at INTEGER NOT NULL,
+        user_handle TEXT   NOT NULL DEFAULT ''
       );
     )sql"},
 };

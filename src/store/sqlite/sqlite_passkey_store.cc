@@ -105,11 +105,12 @@ Status SqlitePasskeyStore::InsertChallenge(const PasskeyChallenge& c) {
   std::optional<int64_t> user;
   if (c.user_id != 0) user = c.user_id;
   return Change(pool_,
-                "INSERT INTO webauthn_challenges(hash, purpose, user_id, expires_at) "
-                "VALUES (?, ?, ?, ?)",
+                "INSERT INTO webauthn_challenges(hash, purpose, user_id, expires_at, user_handle) "
+                "VALUES (?, ?, ?, ?, ?)",
                 "store passkey challenge",
                 [&](Statement& q) {
                   q.Bind(1, c.hash).Bind(2, c.purpose).Bind(3, user).Bind(4, c.expires_at);
+                  q.Bind(5, c.user_handle);
                 })
       .status();
 }
@@ -119,7 +120,7 @@ StatusOr<PasskeyChallenge> SqlitePasskeyStore::SpendChallenge(std::string_view h
   auto conn = pool_.Acquire();
   auto stmt = conn->Prepare(
       "DELETE FROM webauthn_challenges WHERE hash = ? "
-      "RETURNING hash, purpose, user_id, expires_at");
+      "RETURNING hash, purpose, user_id, expires_at, user_handle");
   if (!stmt.ok()) return stmt.status();
   Statement q(*stmt);
   q.Bind(1, hash);
@@ -129,7 +130,8 @@ StatusOr<PasskeyChallenge> SqlitePasskeyStore::SpendChallenge(std::string_view h
   PasskeyChallenge c{.hash = q.Text(0),
                      .purpose = q.Text(1),
                      .user_id = q.OptionalInt(2).value_or(0),
-                     .expires_at = q.Int(3)};
+                     .expires_at = q.Int(3),
+                     .user_handle = q.Text(4)};
   rc = q.Step();
   if (rc != SQLITE_DONE) return conn->Error(rc, "spend passkey challenge");
   if (c.expires_at <= now) return NotFound("the passkey challenge has expired");
