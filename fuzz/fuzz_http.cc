@@ -60,6 +60,8 @@ struct Service {
     s.login_free_attempts = 1000;  // keep logins reaching the hasher
     s.registration_rate = authd::RateSetting{1000, 1};
     s.trusted_proxies = {"127.0.0.1"};
+    s.webauthn_origins = {"https://auth.example.com"};  // the passkey endpoints past their 503
+    s.webauthn_rp_id = "auth.example.com";
     auto created = authd::App::Create(s, authd::App::Database::kCreate);
     if (!created.ok()) {
       std::fprintf(stderr, "fuzz_http: %s\n", created.status().ToString().c_str());

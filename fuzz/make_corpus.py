@@ -10,7 +10,6 @@ import hashlib
 import hmac
 import json
 import pathlib
-import shutil
 
 KEY = b"fuzz-signing-key-0123456789abcdef0123456789"
 ROOT = pathlib.Path(__file__).resolve().parent / "corpus"
@@ -39,9 +38,9 @@ REFRESH = sign(HS, claims("refresh"))
 
 
 def write(target, seeds):
+    # Files not named here stay: inputs that once found a bug are kept beside the seeds.
     d = ROOT / target
-    shutil.rmtree(d, ignore_errors=True)
-    d.mkdir(parents=True)
+    d.mkdir(parents=True, exist_ok=True)
     for name, data in seeds.items():
         (d / name).write_bytes(data if isinstance(data, bytes) else data.encode())
 
@@ -139,6 +138,17 @@ def http_seeds():
         "smuggle": b"POST /api/token/ HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
         "pipelined": req("GET", "/user_detail/", headers=[bearer]) + req("POST", "/api/token/verify/", f"token={ACCESS}".encode()),
         "http10": b"GET /.well-known/jwks.json HTTP/1.0\r\n\r\n",
+        # Passkeys: the options, and credentials a software authenticator made (corpus/webauthn).
+        "passkey-options": req("POST", "/api/webauthn/register/options/", b"{}", "application/json", [bearer]),
+        "passkey-register": req("POST", "/api/webauthn/register/", json.dumps(
+            {"credential": json.loads((ROOT / "webauthn" / "registration_json").read_text()), "name": "k"}).encode(),
+            "application/json", [bearer]),
+        "passkey-login-options": req("POST", "/api/webauthn/login/options/", b"{}", "application/json"),
+        "passkey-login": req("POST", "/api/webauthn/login/", json.dumps(
+            {"credential": json.loads((ROOT / "webauthn" / "assertion_json").read_text())}).encode(), "application/json"),
+        "passkey-mfa": req("POST", "/api/token/mfa/", json.dumps(
+            {"mfa_token": "x" * 43, "credential": json.loads((ROOT / "webauthn" / "assertion_json").read_text())}).encode(),
+            "application/json"),
     }
 
 

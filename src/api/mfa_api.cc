@@ -133,7 +133,10 @@ asio::awaitable<Response> RemoveTotp(Services& s, Request& request) {
   auto data = RequestData(request);
   if (!data.ok()) co_return ToResponse(data.error());
   if (auto refused = co_await Prove(s, user, *data)) co_return ToResponse(*refused);
-  auto removed = co_await s.store_pool.Run([&] { return s.store.mfa().DeleteTotp(user.id); });
+  auto removed = co_await s.store_pool.Run([&] {
+    AUTHD_RETURN_IF_ERROR(s.store.mfa().DeleteTotp(user.id));
+    return DropRecoveryCodesIfNoFactor(s, user.id);
+  });
   if (!removed) co_return ToResponse(Unavailable(1));
   if (!removed->ok()) co_return ToResponse(FromStatus(*removed));
   co_return NoContent();
@@ -296,6 +299,13 @@ StatusOr<Factors> FactorsOf(Services& s, int64_t user_id) {
   if (!left.ok()) return left.status();
   f.recovery_codes_left = *left;
   return f;
+}
+
+Status DropRecoveryCodesIfNoFactor(Services& s, int64_t user_id) {
+  auto f = FactorsOf(s, user_id);
+  if (!f.ok()) return f.status();
+  if (f->any() || f->recovery_codes_left == 0) return Status::Ok();
+  return s.store.mfa().ReplaceRecoveryCodes(user_id, {});
 }
 
 StatusOr<json::object> MfaSummary(Services& s, int64_t user_id) {

@@ -197,7 +197,12 @@ asio::awaitable<Response> RemovePasskey(Services& s, Request& request) {
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
   if (ec != std::errc{} || ptr != text.data() + text.size()) co_return ToResponse(NotFoundError());
   const int64_t user_id = std::get<User>(auth).id;
-  auto removed = co_await s.store_pool.Run([&] { return s.store.passkeys().Delete(user_id, id); });
+  auto removed = co_await s.store_pool.Run([&]() -> StatusOr<bool> {
+    auto deleted = s.store.passkeys().Delete(user_id, id);
+    if (!deleted.ok() || !*deleted) return deleted;
+    AUTHD_RETURN_IF_ERROR(DropRecoveryCodesIfNoFactor(s, user_id));
+    return true;
+  });
   if (!removed) co_return ToResponse(Unavailable(1));
   if (!removed->ok()) co_return ToResponse(FromStatus(removed->status()));
   if (!**removed) co_return ToResponse(NotFoundError());

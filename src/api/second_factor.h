@@ -39,6 +39,10 @@ std::optional<ApiError> RequireSecondFactor(Services& s, const User& user);
 // instance) or one of its unused recovery codes (then spent).
 StatusOr<bool> CheckSecondFactor(Services& s, int64_t user_id, std::string_view code);
 
+// After a factor is removed: when none is left, the recovery codes go too (they back up a
+// factor; alone they would be a second password nobody asked for). Blocking.
+Status DropRecoveryCodesIfNoFactor(Services& s, int64_t user_id);
+
 // {"totp": bool, "passkeys": n, "recovery_codes_left": n}.
 StatusOr<boost::json::object> MfaSummary(Services& s, int64_t user_id);
 

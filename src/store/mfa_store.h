@@ -46,7 +46,8 @@ class MfaStore {
   // Accepts `step` if, and only if, it is later than every step accepted before, atomically:
   // of two instances presented the same code, one gets true.
   virtual StatusOr<bool> AcceptTotpStep(int64_t user_id, int64_t step) = 0;
-  // Turns TOTP off, and removes the recovery codes with it.
+  // Turns TOTP off. The recovery codes stay (they may back up passkeys); see
+  // DropRecoveryCodesIfNoFactor in api/second_factor.h.
   virtual Status DeleteTotp(int64_t user_id) = 0;
 
   virtual Status ReplaceRecoveryCodes(int64_t user_id, const std::vector<std::string>& hashes) = 0;

@@ -30,7 +30,7 @@ TEST_P(MfaStoreTest, TotpIsPendingUntilConfirmedAndThenStays) {
   EXPECT_EQ(*mfa.RecoveryCodesLeft(user_id_), 2);
   ASSERT_TRUE(mfa.DeleteTotp(user_id_).ok());
   EXPECT_FALSE(mfa.FindTotp(user_id_)->has_value());
-  EXPECT_EQ(*mfa.RecoveryCodesLeft(user_id_), 0);
+  EXPECT_EQ(*mfa.RecoveryCodesLeft(user_id_), 2);  // they may back up passkeys
 }
 
 TEST_P(MfaStoreTest, EachStepIsAcceptedOnceEvenByConcurrentCallers) {

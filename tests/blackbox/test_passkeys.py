@@ -244,6 +244,32 @@ def test_remove_a_passkey_and_an_administrators_reset(server, tmp_path):
     assert r.status_code == 401 and "not registered" in r.json()["detail"]
 
 
+def test_recovery_codes_stay_while_a_factor_remains(server):
+    import pyotp
+    access = server.login("alice")["access"]
+    device = Authenticator(ORIGIN)
+    assert "recovery_codes" in enrol(server, access, device).json()
+    totp = pyotp.parse_uri(server.post("/api/mfa/totp/", headers=bearer(access)).json()["otpauth_url"])
+    codes = server.post("/api/mfa/totp/confirm/", headers=bearer(access), data={"code": totp.now()}).json()
+    assert len(codes["recovery_codes"]) == 10
+    body = password_step(server)
+    assert body["methods"] == ["totp", "recovery_code", "webauthn"]
+    r = requests.delete(server.url("/api/mfa/totp/"), headers=bearer(access), data={"password": STRONG_PASSWORD}, timeout=30)
+    assert r.status_code == 204
+    # The passkey remains, and the codes still back it up.
+    assert server.get("/api/mfa/", token=access).json() == {"totp": False, "passkeys": 1, "recovery_codes_left": 10}
+    r = second_step(server, password_step(server)["mfa_token"], None)
+    assert r.status_code == 400  # a credential of null is no answer
+    r = server.post("/api/token/mfa/", json_body={"mfa_token": password_step(server)["mfa_token"],
+                                                 "code": codes["recovery_codes"][0]})
+    assert r.status_code == 200, r.text
+    passkey_id = server.get("/api/webauthn/credentials/", token=access).json()[0]["id"]
+    r = requests.delete(server.url(f"/api/webauthn/credentials/{passkey_id}/"), headers=bearer(access), timeout=30)
+    assert r.status_code == 204
+    assert server.get("/api/mfa/", token=access).json() == {"totp": False, "passkeys": 0, "recovery_codes_left": 0}
+    assert "access" in server.login("alice")
+
+
 def test_ceremonies_span_instances(start_authd, tmp_path):
     db = tmp_path / "shared.db"
     first = start_authd(PASSKEY_ENV, db=db)

@@ -79,12 +79,9 @@ StatusOr<bool> PgMfaStore::AcceptTotpStep(int64_t user_id, int64_t step) {
 }
 
 Status PgMfaStore::DeleteTotp(int64_t user_id) {
-  return InTransaction(pool_, [&](Connection& conn) -> Status {
-    AUTHD_RETURN_IF_ERROR(InsertCodesOn(conn, user_id, {}));
-    return conn.Run("DELETE FROM mfa_totp WHERE user_id = $1", Params().Add(user_id),
-                    "delete TOTP")
-        .status();
-  });
+  return Change(pool_, "DELETE FROM mfa_totp WHERE user_id = $1", Params().Add(user_id),
+                "delete TOTP")
+      .status();
 }
 
 Status PgMfaStore::ReplaceRecoveryCodes(int64_t user_id, const std::vector<std::string>& hashes) {

@@ -81,18 +81,9 @@ StatusOr<bool> SqliteMfaStore::AcceptTotpStep(int64_t user_id, int64_t step) {
 }
 
 Status SqliteMfaStore::DeleteTotp(int64_t user_id) {
-  auto conn = pool_.Acquire();
-  auto tx = Transaction::Begin(*conn);
-  if (!tx.ok()) return tx.status();
-  AUTHD_RETURN_IF_ERROR(InsertCodesOn(*conn, user_id, {}));
-  auto stmt = conn->Prepare("DELETE FROM mfa_totp WHERE user_id = ?");
-  if (!stmt.ok()) return stmt.status();
-  {
-    Statement q(*stmt);
-    q.Bind(1, user_id);
-    if (int rc = q.Step(); rc != SQLITE_DONE) return conn->Error(rc, "delete TOTP");
-  }
-  return tx->Commit();
+  return Change(pool_, "DELETE FROM mfa_totp WHERE user_id = ?", "delete TOTP",
+                [&](Statement& q) { q.Bind(1, user_id); })
+      .status();
 }
 
 Status SqliteMfaStore::ReplaceRecoveryCodes(int64_t user_id, const std::vector<std::string>& hashes) {
