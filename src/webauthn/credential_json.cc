@@ -46,46 +46,54 @@ StatusOr<std::string> IdOf(const json::object& o) {
   return Base64UrlEncode(*id);  // one spelling, whatever padding the client chose
 }
 
+// The credential's id and its "response" object, shared by both kinds.
+struct Envelope {
+  std::string id;
+  const json::object* response = nullptr;
+};
+
+StatusOr<Envelope> EnvelopeOf(const json::value& credential) {
+  auto o = Object(credential, "credential");
+  if (!o.ok()) return o.status();
+  auto id = IdOf(**o);
+  if (!id.ok()) return id.status();
+  const json::value* response = (*o)->if_contains("response");
+  if (response == nullptr) return InvalidArgument("response is missing");
+  auto r = Object(*response, "response");
+  if (!r.ok()) return r.status();
+  return Envelope{std::move(id).value(), *r};
+}
+
 }  // namespace
 
 StatusOr<RegistrationResponse> ParseRegistrationResponse(const json::value& credential) {
-  auto o = Object(credential, "credential");
-  if (!o.ok()) return o.status();
-  auto id = IdOf(**o);
-  if (!id.ok()) return id.status();
-  const json::value* response = (*o)->if_contains("response");
-  if (response == nullptr) return InvalidArgument("response is missing");
-  auto r = Object(*response, "response");
-  if (!r.ok()) return r.status();
-  auto client = Bytes(**r, "clientDataJSON", kMaxMember);
+  auto envelope = EnvelopeOf(credential);
+  if (!envelope.ok()) return envelope.status();
+  const json::object& r = *envelope->response;
+  auto client = Bytes(r, "clientDataJSON", kMaxMember);
   if (!client.ok()) return client.status();
-  auto attestation = Bytes(**r, "attestationObject", kMaxMember);
+  auto attestation = Bytes(r, "attestationObject", kMaxMember);
   if (!attestation.ok()) return attestation.status();
-  return RegistrationResponse{*id, std::move(*client), std::move(*attestation)};
+  return RegistrationResponse{envelope->id, std::move(*client), std::move(*attestation)};
 }
 
 StatusOr<AuthenticationResponse> ParseAuthenticationResponse(const json::value& credential) {
-  auto o = Object(credential, "credential");
-  if (!o.ok()) return o.status();
-  auto id = IdOf(**o);
-  if (!id.ok()) return id.status();
-  const json::value* response = (*o)->if_contains("response");
-  if (response == nullptr) return InvalidArgument("response is missing");
-  auto r = Object(*response, "response");
-  if (!r.ok()) return r.status();
-  AuthenticationResponse out{.id = *id};
-  auto client = Bytes(**r, "clientDataJSON", kMaxMember);
+  auto envelope = EnvelopeOf(credential);
+  if (!envelope.ok()) return envelope.status();
+  const json::object& r = *envelope->response;
+  AuthenticationResponse out{.id = envelope->id};
+  auto client = Bytes(r, "clientDataJSON", kMaxMember);
   if (!client.ok()) return client.status();
-  auto data = Bytes(**r, "authenticatorData", kMaxMember);
+  auto data = Bytes(r, "authenticatorData", kMaxMember);
   if (!data.ok()) return data.status();
-  auto signature = Bytes(**r, "signature", kMaxMember);
+  auto signature = Bytes(r, "signature", kMaxMember);
   if (!signature.ok()) return signature.status();
   out.client_data_json = std::move(*client);
   out.authenticator_data = std::move(*data);
   out.signature = std::move(*signature);
   // userHandle is null (or absent) for credentials that are not discoverable.
-  if (const json::value* handle = (**r).if_contains("userHandle"); handle && !handle->is_null()) {
-    auto bytes = Bytes(**r, "userHandle", 64);
+  if (const json::value* handle = r.if_contains("userHandle"); handle && !handle->is_null()) {
+    auto bytes = Bytes(r, "userHandle", 64);
     if (!bytes.ok()) return bytes.status();
     out.user_handle = std::move(*bytes);
   }
