@@ -100,7 +100,7 @@ asio::awaitable<Response> Register(Services& s, Request& request) {
                                  .data = json::serialize(json::object{{"email", nu.email}}),
                                  .created_at = nu.date_joined_us});
   }
-  auto pooled = co_await s.store_pool.Run([&] { return s.store.users().Create(nu, mail); });
+  auto pooled = co_await s.store_pool.Run([&] { return s.store.users().Create(nu, Effects{.mail = mail}); });
   if (!pooled) co_return ToResponse(Unavailable(1));
   auto& created = *pooled;
   if (!created.ok()) {

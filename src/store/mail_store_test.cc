@@ -130,7 +130,7 @@ TEST_P(MailStoreTest, ResetTokensDieWhenThePasswordOrTheEmailChangesByAnyRoute) 
 TEST_P(MailStoreTest, MailCommitsWithTheUserItConcerns) {
   auto bob = store_->users().Create(
       NewUser{.username = "bob", .password_hash = "h", .email = "b@example.com"},
-      {OutboxMessage{.kind = "verify_email", .recipient = "b@example.com", .created_at = 5}});
+      Effects{.mail = {OutboxMessage{.kind = "verify_email", .recipient = "b@example.com", .created_at = 5}}});
   ASSERT_TRUE(bob.ok());
   EXPECT_FALSE(bob->email_verified);
   auto claimed = store_->mail().Claim(10, 20, 10);
@@ -139,7 +139,7 @@ TEST_P(MailStoreTest, MailCommitsWithTheUserItConcerns) {
   // A refused creation queues nothing.
   auto dup = store_->users().Create(
       NewUser{.username = "bob", .password_hash = "h"},
-      {OutboxMessage{.kind = "verify_email", .recipient = "x@example.com", .created_at = 5}});
+      Effects{.mail = {OutboxMessage{.kind = "verify_email", .recipient = "x@example.com", .created_at = 5}}});
   EXPECT_EQ(dup.status().code(), StatusCode::kAlreadyExists);
   EXPECT_EQ(*store_->mail().Pending(), 1);
   // An update's mail too.

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "store/change_feed.h"
+#include "store/audit_store.h"
 #include "store/mail_store.h"
 #include "store/mfa_store.h"
 #include "store/passkey_store.h"
@@ -19,7 +20,7 @@ namespace authd {
 
 // The schema version this authd writes, the same on every backend: each backend's migrations
 // end at it (checked where they are listed).
-inline constexpr int kSchemaVersion = 8;
+inline constexpr int kSchemaVersion = 9;
 
 struct StoreOptions {
   int pool_size = 4;          // connections
@@ -38,6 +39,7 @@ class Store {
   virtual MailStore& mail() = 0;
   virtual MfaStore& mfa() = 0;
   virtual PasskeyStore& passkeys() = 0;
+  virtual AuditStore& audit() = 0;
 
   // Whether every call returns in microseconds without waiting on a network: an embedded
   // database (SQLite) is; a server (PostgreSQL) is not, and its calls must never run on an I/O

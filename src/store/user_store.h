@@ -9,14 +9,23 @@
 #include <string_view>
 #include <vector>
 
+#include "store/audit_store.h"
 #include "store/mail_store.h"
 #include "users/user.h"
 #include "util/status.h"
 
 namespace authd {
 
+// What a change brings with it, in the change's own transaction: the mail it queues and the
+// events that record it (store/audit_store.h). Neither happens without the change, nor the
+// change without them.
+struct Effects {
+  std::vector<OutboxMessage> mail;
+  std::vector<AuditEvent> events;
+};
+
 // The fields an update may change; unset members are left as they are. With them, in the
-// same transaction, a token the change spends and the mail it queues.
+// same transaction, a token the change spends, the mail it queues and its events.
 struct UserUpdate {
   std::optional<std::string> email;
   std::optional<bool> email_verified;
@@ -29,6 +38,7 @@ struct UserUpdate {
   // FailedPrecondition (nothing changed) when it is no longer there, so a link works once.
   std::optional<std::string> spend_token;
   std::vector<OutboxMessage> mail;  // queued when, and only when, the change commits
+  std::vector<AuditEvent> events;   // recorded likewise
 };
 
 // A page of users in id order. Each search term must appear, case-insensitively, in the
@@ -49,11 +59,11 @@ class UserStore {
   virtual ~UserStore() = default;
 
   // Creates the user and returns it with its new id. AlreadyExists when the username is
-  // taken. The write is durable when this returns OK. `mail` (user_id set to the new id) is
-  // queued in the same transaction: a verification mail is never lost, nor sent for nobody.
-  virtual StatusOr<User> Create(const NewUser& user,
-                                const std::vector<OutboxMessage>& mail) = 0;
-  StatusOr<User> Create(const NewUser& user) { return Create(user, {}); }
+  // taken. The write is durable when this returns OK. The effects' mail (user_id set to the
+  // new id) and events (subject_user_id likewise) come in the same transaction: a
+  // verification mail is never lost, nor sent for nobody.
+  virtual StatusOr<User> Create(const NewUser& user, const Effects& effects) = 0;
+  StatusOr<User> Create(const NewUser& user) { return Create(user, Effects{}); }
 
   // Adds `user` with its own id and every field as given: an import from another system
   // (authd import-django). AlreadyExists when the id or the username is taken. Ids that Create
@@ -75,8 +85,10 @@ class UserStore {
 
   // The user after the update; NotFound when there is no such user.
   virtual StatusOr<User> Update(int64_t id, const UserUpdate& update) = 0;
-  // Deletes the user and, with them, their refresh-token records. NotFound when absent.
-  virtual Status Delete(int64_t id) = 0;
+  // Deletes the user and, with them, their refresh-token records and factors, recording
+  // `events` in the same transaction. NotFound when absent.
+  virtual Status Delete(int64_t id, const std::vector<AuditEvent>& events) = 0;
+  Status Delete(int64_t id) { return Delete(id, {}); }
   virtual StatusOr<UserPage> List(const UserQuery& query) = 0;
   // How many users are both active and superusers (so the last one is not removed).
   virtual StatusOr<int64_t> CountActiveSuperusers() = 0;

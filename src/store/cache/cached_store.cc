@@ -38,8 +38,8 @@ StatusOr<User> CachedUserStore::Update(int64_t id, const UserUpdate& update) {
   return user;
 }
 
-Status CachedUserStore::Delete(int64_t id) {
-  Status s = inner_.Delete(id);
+Status CachedUserStore::Delete(int64_t id, const std::vector<AuditEvent>& events) {
+  Status s = inner_.Delete(id, events);
   cache_.UserChanged(id);
   return s;
 }

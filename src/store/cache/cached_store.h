@@ -23,8 +23,8 @@ class CachedUserStore final : public UserStore {
  public:
   CachedUserStore(UserStore& inner, RowCache& cache) : inner_(inner), cache_(cache) {}
   using UserStore::Create;
-  StatusOr<User> Create(const NewUser& user, const std::vector<OutboxMessage>& mail) override {
-    return inner_.Create(user, mail);
+  StatusOr<User> Create(const NewUser& user, const Effects& effects) override {
+    return inner_.Create(user, effects);
   }
   Status Import(const User& user) override;
   StatusOr<User> FindById(int64_t id) override;
@@ -40,7 +40,8 @@ class CachedUserStore final : public UserStore {
   Status SetPasswordHash(int64_t id, std::string_view password_hash) override;
   Status SetLastLogin(int64_t id, int64_t micros) override;
   StatusOr<User> Update(int64_t id, const UserUpdate& update) override;
-  Status Delete(int64_t id) override;
+  using UserStore::Delete;
+  Status Delete(int64_t id, const std::vector<AuditEvent>& events) override;
   StatusOr<UserPage> List(const UserQuery& query) override { return inner_.List(query); }
   StatusOr<int64_t> CountActiveSuperusers() override { return inner_.CountActiveSuperusers(); }
 
@@ -87,6 +88,7 @@ class CachedStore final : public Store {
   MailStore& mail() override { return inner_->mail(); }
   MfaStore& mfa() override { return inner_->mfa(); }
   PasskeyStore& passkeys() override { return inner_->passkeys(); }
+  AuditStore& audit() override { return inner_->audit(); }
   bool local() const override { return inner_->local(); }
   Status Migrate() override;
   StatusOr<int> SchemaVersion() override { return inner_->SchemaVersion(); }

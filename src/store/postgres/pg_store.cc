@@ -3,6 +3,7 @@
 #include "store/postgres/pg_change_feed.h"
 #include "store/postgres/pg_mail_store.h"
 #include "store/postgres/pg_migrations.h"
+#include "store/postgres/pg_audit_store.h"
 #include "store/postgres/pg_rows.h"
 
 namespace authd::pg {
@@ -23,11 +24,11 @@ Status ChangeOne(Pool& pool, const char* sql, const Params& params, std::string_
 
 }  // namespace
 
-StatusOr<User> PgUserStore::Create(const NewUser& nu, const std::vector<OutboxMessage>& mail) {
+StatusOr<User> PgUserStore::Create(const NewUser& nu, const Effects& effects) {
   auto conn = pool_.Acquire();
   if (!conn.ok()) return conn.status();
   std::optional<Transaction> tx;
-  if (!mail.empty()) {
+  if (!effects.mail.empty() || !effects.events.empty()) {
     auto begun = Transaction::Begin(**conn);
     if (!begun.ok()) return begun.status();
     tx.emplace(std::move(begun).value());
@@ -45,9 +46,13 @@ StatusOr<User> PgUserStore::Create(const NewUser& nu, const std::vector<OutboxMe
   }
   auto user = OneUser(std::move(r));
   if (!user.ok() || !tx) return user;
-  for (OutboxMessage m : mail) {
+  for (OutboxMessage m : effects.mail) {
     m.user_id = user->id;
     AUTHD_RETURN_IF_ERROR(EnqueueOn(**conn, m));
+  }
+  for (AuditEvent e : effects.events) {
+    e.subject_user_id = user->id;
+    AUTHD_RETURN_IF_ERROR(AppendEventOn(**conn, e).status());
   }
   AUTHD_RETURN_IF_ERROR(tx->Commit());
   return user;
@@ -129,7 +134,7 @@ StatusOr<User> PgUserStore::Update(int64_t id, const UserUpdate& u) {
   auto conn = pool_.Acquire();
   if (!conn.ok()) return conn.status();
   std::optional<Transaction> tx;
-  if (u.spend_token || !u.mail.empty()) {
+  if (u.spend_token || !u.mail.empty() || !u.events.empty()) {
     auto begun = Transaction::Begin(**conn);
     if (!begun.ok()) return begun.status();
     tx.emplace(std::move(begun).value());
@@ -147,12 +152,24 @@ StatusOr<User> PgUserStore::Update(int64_t id, const UserUpdate& u) {
       "update user"));
   if (!user.ok() || !tx) return user;
   for (const OutboxMessage& m : u.mail) AUTHD_RETURN_IF_ERROR(EnqueueOn(**conn, m));
+  for (const AuditEvent& e : u.events) AUTHD_RETURN_IF_ERROR(AppendEventOn(**conn, e).status());
   AUTHD_RETURN_IF_ERROR(tx->Commit());
   return user;
 }
 
-Status PgUserStore::Delete(int64_t id) {
-  return ChangeOne(pool_, "DELETE FROM users WHERE id = $1", Params().Add(id), "delete user");
+Status PgUserStore::Delete(int64_t id, const std::vector<AuditEvent>& events) {
+  if (events.empty()) {
+    return ChangeOne(pool_, "DELETE FROM users WHERE id = $1", Params().Add(id), "delete user");
+  }
+  auto conn = pool_.Acquire();
+  if (!conn.ok()) return conn.status();
+  auto tx = Transaction::Begin(**conn);
+  if (!tx.ok()) return tx.status();
+  auto r = (*conn)->Run("DELETE FROM users WHERE id = $1", Params().Add(id), "delete user");
+  if (!r.ok()) return r.status();
+  if (r->Affected() == 0) return NotFound("no such user");
+  for (const AuditEvent& e : events) AUTHD_RETURN_IF_ERROR(AppendEventOn(**conn, e).status());
+  return tx->Commit();
 }
 
 StatusOr<int64_t> PgUserStore::CountActiveSuperusers() {

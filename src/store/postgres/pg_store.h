@@ -9,6 +9,7 @@
 #include "store/postgres/pg_mail_store.h"
 #include "store/postgres/pg_mfa_store.h"
 #include "store/postgres/pg_passkey_store.h"
+#include "store/postgres/pg_audit_store.h"
 #include "store/postgres/pg_pool.h"
 #include "store/store.h"
 
@@ -18,7 +19,7 @@ class PgUserStore final : public UserStore {
  public:
   explicit PgUserStore(Pool& pool) : pool_(pool) {}
   using UserStore::Create;
-  StatusOr<User> Create(const NewUser& user, const std::vector<OutboxMessage>& mail) override;
+  StatusOr<User> Create(const NewUser& user, const Effects& effects) override;
   Status Import(const User& user) override;
   StatusOr<User> FindById(int64_t id) override;
   StatusOr<User> FindByUsername(std::string_view username) override;
@@ -27,7 +28,8 @@ class PgUserStore final : public UserStore {
   Status SetPasswordHash(int64_t id, std::string_view password_hash) override;
   Status SetLastLogin(int64_t id, int64_t micros) override;
   StatusOr<User> Update(int64_t id, const UserUpdate& update) override;
-  Status Delete(int64_t id) override;
+  using UserStore::Delete;
+  Status Delete(int64_t id, const std::vector<AuditEvent>& events) override;
   StatusOr<UserPage> List(const UserQuery& query) override;
   StatusOr<int64_t> CountActiveSuperusers() override;
 
@@ -88,6 +90,7 @@ class PgStore final : public Store {
   MailStore& mail() override { return mail_; }
   MfaStore& mfa() override { return mfa_; }
   PasskeyStore& passkeys() override { return passkeys_; }
+  AuditStore& audit() override { return audit_; }
   bool local() const override { return false; }
   Status Migrate() override;
   StatusOr<int> SchemaVersion() override;
@@ -96,7 +99,7 @@ class PgStore final : public Store {
  private:
   PgStore(std::string conninfo, std::unique_ptr<Pool> pool)
       : conninfo_(std::move(conninfo)), pool_(std::move(pool)), users_(*pool_), secrets_(*pool_), tokens_(*pool_),
-        throttle_(*pool_), mail_(*pool_), mfa_(*pool_), passkeys_(*pool_) {}
+        throttle_(*pool_), mail_(*pool_), mfa_(*pool_), passkeys_(*pool_), audit_(*pool_) {}
   const std::string conninfo_;
   std::unique_ptr<Pool> pool_;
   PgUserStore users_;
@@ -106,6 +109,7 @@ class PgStore final : public Store {
   PgMailStore mail_;
   PgMfaStore mfa_;
   PgPasskeyStore passkeys_;
+  PgAuditStore audit_;
 };
 
 }  // namespace authd::pg

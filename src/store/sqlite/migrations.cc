@@ -163,6 +163,24 @@ constexpr Migration kMigrations[] = {
         user_handle TEXT   NOT NULL DEFAULT ''
       );
     )sql"},
+    {9, "events", R"sql(
+      -- The audit log (store/audit_store.h): append-only; no foreign key, so events outlive
+      -- the users they name. Times in microseconds.
+      CREATE TABLE events (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        time            INTEGER NOT NULL,
+        type            TEXT    NOT NULL,
+        outcome         TEXT    NOT NULL,
+        actor           TEXT    NOT NULL,
+        subject_user_id INTEGER,
+        client_address  TEXT    NOT NULL DEFAULT '',
+        user_agent      TEXT    NOT NULL DEFAULT '',
+        request_id      TEXT    NOT NULL DEFAULT '',
+        details         TEXT    NOT NULL DEFAULT '{}'
+      );
+      CREATE INDEX events_subject ON events(subject_user_id, id);
+      CREATE INDEX events_time ON events(time);
+    )sql"},
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion, "SQLite migrations end at kSchemaVersion");

@@ -9,6 +9,7 @@
 
 #include "store/sqlite/data_version_feed.h"
 #include "store/sqlite/migrations.h"
+#include "store/sqlite/sqlite_audit_store.h"
 #include "store/sqlite/sqlite_mail_store.h"
 #include "store/sqlite/user_rows.h"
 #include "util/clock.h"
@@ -43,15 +44,15 @@ Status UpdateOne(ConnectionPool& pool, const char* sql, BindFn bind) {
 
 }  // namespace
 
-StatusOr<User> SqliteUserStore::Create(const NewUser& nu, const std::vector<OutboxMessage>& mail) {
+StatusOr<User> SqliteUserStore::Create(const NewUser& nu, const Effects& effects) {
   static const std::string sql =
       std::string("INSERT INTO users(username, password, email, first_name, last_name, "
                   "is_active, is_staff, is_superuser, date_joined) "
                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ") + kUserColumns;
   auto conn = pool_.Acquire();
-  // Alone, the INSERT is its own transaction; with mail, one transaction holds both.
+  // Alone, the INSERT is its own transaction; with effects, one transaction holds them all.
   std::optional<Transaction> tx;
-  if (!mail.empty()) {
+  if (!effects.mail.empty() || !effects.events.empty()) {
     auto begun = Transaction::Begin(*conn);
     if (!begun.ok()) return begun.status();
     tx.emplace(std::move(begun).value());
@@ -75,9 +76,13 @@ StatusOr<User> SqliteUserStore::Create(const NewUser& nu, const std::vector<Outb
     rc = q.Step();
     if (rc != SQLITE_DONE) return conn->Error(rc, "create user");
   }
-  for (OutboxMessage m : mail) {
+  for (OutboxMessage m : effects.mail) {
     m.user_id = u.id;
     AUTHD_RETURN_IF_ERROR(EnqueueOn(*conn, m));
+  }
+  for (AuditEvent e : effects.events) {
+    e.subject_user_id = u.id;
+    AUTHD_RETURN_IF_ERROR(AppendEventOn(*conn, e).status());
   }
   if (tx) AUTHD_RETURN_IF_ERROR(tx->Commit());
   return u;
@@ -169,7 +174,7 @@ StatusOr<User> SqliteUserStore::Update(int64_t id, const UserUpdate& u) {
   };
   auto conn = pool_.Acquire();
   std::optional<Transaction> tx;
-  if (u.spend_token || !u.mail.empty()) {
+  if (u.spend_token || !u.mail.empty() || !u.events.empty()) {
     auto begun = Transaction::Begin(*conn);
     if (!begun.ok()) return begun.status();
     tx.emplace(std::move(begun).value());
@@ -191,12 +196,28 @@ StatusOr<User> SqliteUserStore::Update(int64_t id, const UserUpdate& u) {
     if (rc != SQLITE_DONE) return conn->Error(rc, "update user");
   }
   for (const OutboxMessage& m : u.mail) AUTHD_RETURN_IF_ERROR(EnqueueOn(*conn, m));
+  for (const AuditEvent& e : u.events) AUTHD_RETURN_IF_ERROR(AppendEventOn(*conn, e).status());
   if (tx) AUTHD_RETURN_IF_ERROR(tx->Commit());
   return user;
 }
 
-Status SqliteUserStore::Delete(int64_t id) {
-  return UpdateOne(pool_, "DELETE FROM users WHERE id = ?", [&](Statement& q) { q.Bind(1, id); });
+Status SqliteUserStore::Delete(int64_t id, const std::vector<AuditEvent>& events) {
+  if (events.empty()) {
+    return UpdateOne(pool_, "DELETE FROM users WHERE id = ?", [&](Statement& q) { q.Bind(1, id); });
+  }
+  auto conn = pool_.Acquire();
+  auto tx = Transaction::Begin(*conn);
+  if (!tx.ok()) return tx.status();
+  auto stmt = conn->Prepare("DELETE FROM users WHERE id = ?");
+  if (!stmt.ok()) return stmt.status();
+  {
+    Statement q(*stmt);
+    q.Bind(1, id);
+    if (int rc = q.Step(); rc != SQLITE_DONE) return conn->Error(rc, "delete user");
+    if (conn->Changes() == 0) return NotFound("no such user");
+  }
+  for (const AuditEvent& e : events) AUTHD_RETURN_IF_ERROR(AppendEventOn(*conn, e).status());
+  return tx->Commit();
 }
 
 StatusOr<int64_t> SqliteUserStore::CountActiveSuperusers() {

@@ -8,6 +8,7 @@
 #include "store/sqlite/sqlite_mail_store.h"
 #include "store/sqlite/sqlite_mfa_store.h"
 #include "store/sqlite/sqlite_passkey_store.h"
+#include "store/sqlite/sqlite_audit_store.h"
 #include "store/sqlite/sqlite_throttle_store.h"
 #include "store/sqlite/sqlite_token_store.h"
 #include "store/store.h"
@@ -18,7 +19,7 @@ class SqliteUserStore final : public UserStore {
  public:
   explicit SqliteUserStore(ConnectionPool& pool) : pool_(pool) {}
   using UserStore::Create;
-  StatusOr<User> Create(const NewUser& user, const std::vector<OutboxMessage>& mail) override;
+  StatusOr<User> Create(const NewUser& user, const Effects& effects) override;
   Status Import(const User& user) override;
   StatusOr<User> FindById(int64_t id) override;
   StatusOr<User> FindByUsername(std::string_view username) override;
@@ -27,7 +28,8 @@ class SqliteUserStore final : public UserStore {
   Status SetPasswordHash(int64_t id, std::string_view password_hash) override;
   Status SetLastLogin(int64_t id, int64_t micros) override;
   StatusOr<User> Update(int64_t id, const UserUpdate& update) override;
-  Status Delete(int64_t id) override;
+  using UserStore::Delete;
+  Status Delete(int64_t id, const std::vector<AuditEvent>& events) override;
   StatusOr<UserPage> List(const UserQuery& query) override;
   StatusOr<int64_t> CountActiveSuperusers() override;
 
@@ -56,6 +58,7 @@ class SqliteStore final : public Store {
   MailStore& mail() override { return mail_; }
   MfaStore& mfa() override { return mfa_; }
   PasskeyStore& passkeys() override { return passkeys_; }
+  AuditStore& audit() override { return audit_; }
   bool local() const override { return true; }
   Status Migrate() override;
   StatusOr<int> SchemaVersion() override;
@@ -64,7 +67,7 @@ class SqliteStore final : public Store {
  private:
   explicit SqliteStore(std::unique_ptr<ConnectionPool> pool)
       : pool_(std::move(pool)), users_(*pool_), secrets_(*pool_), tokens_(*pool_), throttle_(*pool_),
-        mail_(*pool_), mfa_(*pool_), passkeys_(*pool_) {}
+        mail_(*pool_), mfa_(*pool_), passkeys_(*pool_), audit_(*pool_) {}
   std::unique_ptr<ConnectionPool> pool_;
   SqliteUserStore users_;
   SqliteSecretStore secrets_;
@@ -73,6 +76,7 @@ class SqliteStore final : public Store {
   SqliteMailStore mail_;
   SqliteMfaStore mfa_;
   SqlitePasskeyStore passkeys_;
+  SqliteAuditStore audit_;
 };
 
 }  // namespace authd::sqlite

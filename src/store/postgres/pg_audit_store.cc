@@ -1,0 +1,64 @@
+#include "store/postgres/pg_audit_store.h"
+
+#include "store/postgres/pg_rows.h"
+
+namespace authd::pg {
+
+StatusOr<int64_t> AppendEventOn(Connection& conn, const AuditEvent& e) {
+  auto r = conn.Run(
+      "INSERT INTO events(time, type, outcome, actor, subject_user_id, client_address, "
+      "user_agent, request_id, details) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+      Params().Add(e.time_us).Add(e.type).Add(e.outcome).Add(e.actor).Add(e.subject_user_id)
+          .Add(e.client_address).Add(e.user_agent).Add(e.request_id).Add(e.details),
+      "record event");
+  if (!r.ok()) return r.status();
+  return r->Int(0, 0);
+}
+
+StatusOr<int64_t> PgAuditStore::Append(const AuditEvent& event) {
+  auto conn = pool_.Acquire();
+  if (!conn.ok()) return conn.status();
+  return AppendEventOn(**conn, event);
+}
+
+StatusOr<std::vector<AuditEvent>> PgAuditStore::List(const AuditQuery& query) {
+  std::string sql =
+      "SELECT id, time, type, outcome, actor, subject_user_id, client_address, user_agent, "
+      "request_id, details FROM events WHERE TRUE";
+  Params params;
+  int n = 0;
+  auto next = [&] { return " $" + std::to_string(++n); };
+  if (query.subject_user_id) { sql += " AND subject_user_id =" + next(); params.Add(*query.subject_user_id); }
+  if (query.type) { sql += " AND type =" + next(); params.Add(*query.type); }
+  if (query.actor) { sql += " AND actor =" + next(); params.Add(*query.actor); }
+  if (query.since_us) { sql += " AND time >=" + next(); params.Add(*query.since_us); }
+  if (query.until_us) { sql += " AND time <" + next(); params.Add(*query.until_us); }
+  if (query.before_id) { sql += " AND id <" + next(); params.Add(*query.before_id); }
+  sql += " ORDER BY id DESC LIMIT" + next();
+  params.Add(int64_t{query.limit});
+  auto conn = pool_.Acquire();
+  if (!conn.ok()) return conn.status();
+  auto r = (*conn)->RunOnce(sql, params, "list events");
+  if (!r.ok()) return r.status();
+  std::vector<AuditEvent> out;
+  for (int i = 0; i < r->rows(); ++i) {
+    out.push_back(AuditEvent{.id = r->Int(i, 0),
+                             .time_us = r->Int(i, 1),
+                             .type = r->Text(i, 2),
+                             .outcome = r->Text(i, 3),
+                             .actor = r->Text(i, 4),
+                             .subject_user_id = r->OptionalInt(i, 5),
+                             .client_address = r->Text(i, 6),
+                             .user_agent = r->Text(i, 7),
+                             .request_id = r->Text(i, 8),
+                             .details = r->Text(i, 9)});
+  }
+  return out;
+}
+
+StatusOr<int> PgAuditStore::DeleteOlderThan(int64_t before_us) {
+  return Change(pool_, "DELETE FROM events WHERE time < $1", Params().Add(before_us),
+                "prune events");
+}
+
+}  // namespace authd::pg

@@ -1,0 +1,70 @@
+#include "store/sqlite/sqlite_audit_store.h"
+
+namespace authd::sqlite {
+
+StatusOr<int64_t> AppendEventOn(Connection& conn, const AuditEvent& e) {
+  auto stmt = conn.Prepare(
+      "INSERT INTO events(time, type, outcome, actor, subject_user_id, client_address, "
+      "user_agent, request_id, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  if (!stmt.ok()) return stmt.status();
+  Statement q(*stmt);
+  q.Bind(1, e.time_us).Bind(2, e.type).Bind(3, e.outcome).Bind(4, e.actor);
+  q.Bind(5, e.subject_user_id).Bind(6, e.client_address).Bind(7, e.user_agent);
+  q.Bind(8, e.request_id).Bind(9, e.details);
+  if (int rc = q.Step(); rc != SQLITE_DONE) return conn.Error(rc, "record event");
+  return conn.LastInsertId();
+}
+
+StatusOr<int64_t> SqliteAuditStore::Append(const AuditEvent& event) {
+  auto conn = pool_.Acquire();
+  return AppendEventOn(*conn, event);
+}
+
+StatusOr<std::vector<AuditEvent>> SqliteAuditStore::List(const AuditQuery& query) {
+  // The filters are fixed text with ? for every value; each is bound in the same order.
+  std::string sql =
+      "SELECT id, time, type, outcome, actor, subject_user_id, client_address, user_agent, "
+      "request_id, details FROM events WHERE 1 = 1";
+  if (query.subject_user_id) sql += " AND subject_user_id = ?";
+  if (query.type) sql += " AND type = ?";
+  if (query.actor) sql += " AND actor = ?";
+  if (query.since_us) sql += " AND time >= ?";
+  if (query.until_us) sql += " AND time < ?";
+  if (query.before_id) sql += " AND id < ?";
+  sql += " ORDER BY id DESC LIMIT ?";
+  auto conn = pool_.Acquire();
+  auto stmt = conn->PrepareOnce(sql);
+  if (!stmt.ok()) return stmt.status();
+  Statement q(stmt->get());
+  int i = 0;
+  if (query.subject_user_id) q.Bind(++i, *query.subject_user_id);
+  if (query.type) q.Bind(++i, *query.type);
+  if (query.actor) q.Bind(++i, *query.actor);
+  if (query.since_us) q.Bind(++i, *query.since_us);
+  if (query.until_us) q.Bind(++i, *query.until_us);
+  if (query.before_id) q.Bind(++i, *query.before_id);
+  q.Bind(++i, int64_t{query.limit});
+  std::vector<AuditEvent> out;
+  int rc;
+  while ((rc = q.Step()) == SQLITE_ROW) {
+    out.push_back(AuditEvent{.id = q.Int(0),
+                             .time_us = q.Int(1),
+                             .type = q.Text(2),
+                             .outcome = q.Text(3),
+                             .actor = q.Text(4),
+                             .subject_user_id = q.OptionalInt(5),
+                             .client_address = q.Text(6),
+                             .user_agent = q.Text(7),
+                             .request_id = q.Text(8),
+                             .details = q.Text(9)});
+  }
+  if (rc != SQLITE_DONE) return conn->Error(rc, "list events");
+  return out;
+}
+
+StatusOr<int> SqliteAuditStore::DeleteOlderThan(int64_t before_us) {
+  return Change(pool_, "DELETE FROM events WHERE time < ?", "prune events",
+                [&](Statement& q) { q.Bind(1, before_us); });
+}
+
+}  // namespace authd::sqlite
