@@ -1,6 +1,6 @@
 // authd: an authentication service compatible with Django REST Framework + simplejwt.
 // The command line: serve, migrate, createsuperuser, changepassword, flushexpiredtokens,
-// keys generate, config, import-django, routes.
+// keys generate, config, import-django, routes, sendtestmail, events.
 #include <CLI/CLI.hpp>
 #include <unistd.h>  // environ
 
@@ -59,6 +59,16 @@ int main(int argc, char** argv) {
       "sendtestmail", "Send a test mail now, through AUTHD_SMTP_URL or into AUTHD_EMAIL_DIR");
   std::string test_to;
   sendtestmail->add_option("--to", test_to, "The address to mail")->required();
+
+  auto* events = cli.add_subcommand("events", "Print audit events, newest first, one JSON object per line");
+  EventsArgs events_args;
+  events->add_option("--user", events_args.user, "Only events about this user id");
+  events->add_option("--type", events_args.type, "Only events of this type (login.failed, ...)");
+  events->add_option("--actor", events_args.actor, "Only events by this actor (a user id, cli, system)");
+  events->add_option("--since", events_args.since, "At or after this ISO 8601 date or time");
+  events->add_option("--until", events_args.until, "Before this ISO 8601 date or time");
+  events->add_option("--limit", events_args.limit, "At most this many (default 100)")
+      ->check(CLI::Range(1, 1000000));
 
   auto* flush = cli.add_subcommand("flushexpiredtokens",
                                    "Delete the records of expired refresh tokens");
@@ -136,6 +146,7 @@ int main(int argc, char** argv) {
   }
   if (*changepassword) return RunChangePassword(std::move(*settings), cp_username);
   if (*flush) return RunFlushExpiredTokens(std::move(*settings));
+  if (*events) return RunEvents(std::move(*settings), events_args);
   if (*import_django) return RunImportDjango(std::move(*settings), import_from);
   if (*sendtestmail) return RunSendTestMail(std::move(*settings), test_to);
   return 2;

@@ -1,6 +1,7 @@
 // POST /register/ and GET /user_detail/: the original service's own views.
 #include <boost/json/serialize.hpp>
 
+#include "api/audit_trail.h"
 #include "api/authenticator.h"
 #include "api/email_uniqueness.h"
 #include "api/fields.h"
@@ -100,7 +101,12 @@ asio::awaitable<Response> Register(Services& s, Request& request) {
                                  .data = json::serialize(json::object{{"email", nu.email}}),
                                  .created_at = nu.date_joined_us});
   }
-  auto pooled = co_await s.store_pool.Run([&] { return s.store.users().Create(nu, Effects{.mail = mail}); });
+  // user.* events carry who the user is: the audit log outlives the account.
+  Effects effects{.mail = mail};
+  effects.events.push_back(RequestEvent(
+      s.clock, request, "user.registered", std::nullopt,
+      json::object{{"username", nu.username}, {"email", nu.email}, {"is_active", nu.is_active}}));
+  auto pooled = co_await s.store_pool.Run([&] { return s.store.users().Create(nu, effects); });
   if (!pooled) co_return ToResponse(Unavailable(1));
   auto& created = *pooled;
   if (!created.ok()) {
@@ -112,6 +118,8 @@ asio::awaitable<Response> Register(Services& s, Request& request) {
   }
 
   request.user_id = created->id;
+  effects.events.front().subject_user_id = created->id;
+  Logged(effects.events);
   if (!mail.empty()) s.mailer->sender().Wake();
   co_return JsonResponse(201, RegisteredUserToJson(*created));
 }

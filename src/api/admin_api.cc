@@ -5,6 +5,7 @@
 
 #include <charconv>
 
+#include "api/audit_trail.h"
 #include "api/authenticator.h"
 #include "api/fields.h"
 #include "api/pagination.h"
@@ -196,11 +197,26 @@ asio::awaitable<Response> PatchUser(Services& s, Request& request) {
     if (!hash) co_return ToResponse(Unavailable(1));
     update.password_hash = std::move(*hash);
   }
+  // What changed, by name (a new password is named, never shown).
+  json::array fields;
+  if (update.email) fields.emplace_back("email");
+  if (update.email_verified) fields.emplace_back("email_verified");
+  if (update.first_name) fields.emplace_back("first_name");
+  if (update.last_name) fields.emplace_back("last_name");
+  if (update.is_active) fields.emplace_back("is_active");
+  if (update.is_staff) fields.emplace_back("is_staff");
+  if (update.password_hash) fields.emplace_back("password");
+  json::object details{{"fields", std::move(fields)}, {"username", target.username}};
+  if (update.is_active) details["is_active"] = *update.is_active;
+  if (update.is_staff) details["is_staff"] = *update.is_staff;
+  if (update.email) details["email"] = *update.email;
+  update.events.push_back(RequestEvent(s.clock, request, "admin.user_updated", target.id, details));
   auto updated = s.store.users().Update(target.id, update);
   if (!updated.ok()) {
     if (updated.status().code() == StatusCode::kNotFound) co_return ToResponse(NotFoundError());
     co_return ToResponse(FromStatus(updated.status()));
   }
+  Logged(update.events);
   const bool deactivated = target.is_active && !updated->is_active;
   if (deactivated || password) {
     auto ended = s.sessions.EndAll(target.id, deactivated ? "deactivated" : "password_reset");
@@ -217,18 +233,28 @@ asio::awaitable<Response> DeleteUser(Services& s, Request& request) {
   if (auto refused = KeepsASuperuser(s, std::get<AdminAndTarget>(found).target)) {
     co_return ToResponse(*refused);
   }
-  // The user's refresh-token records go with them; their tokens then name no user.
-  Status st = s.store.users().Delete(std::get<AdminAndTarget>(found).target.id);
+  // The user's refresh-token records go with them; their tokens then name no user. Who they
+  // were stays in the event.
+  const User& target = std::get<AdminAndTarget>(found).target;
+  const std::vector<AuditEvent> events = {RequestEvent(
+      s.clock, request, "admin.user_deleted", target.id,
+      json::object{{"username", target.username}, {"email", target.email}})};
+  Status st = s.store.users().Delete(target.id, events);
   if (st.code() == StatusCode::kNotFound) co_return ToResponse(NotFoundError());
   if (!st.ok()) co_return ToResponse(FromStatus(st));
+  Logged(events);
   co_return NoContent();
 }
 
 asio::awaitable<Response> RevokeUser(Services& s, Request& request) {
   auto found = Resolve(request, s, /*to_change=*/true);
   if (auto* error = std::get_if<ApiError>(&found)) co_return ToResponse(*error);
-  auto revoked = s.sessions.EndAll(std::get<AdminAndTarget>(found).target.id, "admin_revoked");
+  const int64_t target_id = std::get<AdminAndTarget>(found).target.id;
+  auto revoked = s.sessions.EndAll(target_id, "admin_revoked");
   if (!revoked.ok()) co_return ToResponse(FromStatus(revoked.status()));
+  Status st = Record(s, RequestEvent(s.clock, request, "admin.sessions_revoked", target_id,
+                                     json::object{{"revoked", *revoked}}));
+  if (!st.ok()) co_return ToResponse(FromStatus(st));
   co_return JsonResponse(200, json::object{{"revoked", *revoked}});
 }
 
@@ -243,6 +269,9 @@ asio::awaitable<Response> ResetFactors(Services& s, Request& request) {
   }
   auto revoked = s.sessions.EndAll(target.id, "mfa_reset");
   if (!revoked.ok()) co_return ToResponse(FromStatus(revoked.status()));
+  Status st = Record(s, RequestEvent(s.clock, request, "admin.mfa_reset", target.id,
+                                     json::object{{"revoked", *revoked}}));
+  if (!st.ok()) co_return ToResponse(FromStatus(st));
   co_return JsonResponse(200, json::object{{"revoked", *revoked}});
 }
 

@@ -4,6 +4,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
+#include "api/audit_trail.h"
 #include "api/authenticator.h"
 #include "api/email_uniqueness.h"
 #include "api/fields.h"
@@ -52,6 +53,13 @@ asio::awaitable<Response> Verify(Services& s, Request& request) {
   }
   UserUpdate update{.email = found->email, .email_verified = true, .spend_token = found->hash};
   const bool replaced = !user->email.empty() && user->email != found->email;
+  update.events.push_back(RequestEvent(s.clock, request, "email.verified", user->id,
+                                       json::object{{"email", found->email}}));
+  if (replaced) {
+    update.events.push_back(RequestEvent(s.clock, request, "email.changed", user->id,
+                                         json::object{{"old_email", user->email},
+                                                      {"new_email", found->email}}));
+  }
   if (replaced && s.mailer != nullptr) {
     update.mail.push_back(OutboxMessage{
         .kind = kMailEmailChanged,
@@ -69,6 +77,7 @@ asio::awaitable<Response> Verify(Services& s, Request& request) {
     co_return ToResponse(FromStatus(changed->status()));
   }
   request.user_id = user->id;
+  Logged(update.events);
   if (!update.mail.empty()) s.mailer->sender().Wake();
   co_return JsonResponse(200, json::object{{"detail", "Email verified."}});
 }
@@ -83,8 +92,12 @@ asio::awaitable<Response> Resend(Services& s, Request& request) {
   if (user.email_verified) {
     co_return JsonResponse(200, json::object{{"detail", "Email is already verified."}});
   }
-  auto queued = co_await s.store_pool.Run([&] {
-    return QueueOncePerMinute(s, "verify:" + std::to_string(user.id), VerifyMail(s, user.id, user.email));
+  auto queued = co_await s.store_pool.Run([&]() -> StatusOr<int64_t> {
+    auto wait = QueueOncePerMinute(s, "verify:" + std::to_string(user.id), VerifyMail(s, user.id, user.email));
+    if (!wait.ok() || *wait > 0) return wait;
+    AUTHD_RETURN_IF_ERROR(Record(s, RequestEvent(s.clock, request, "email.verification_sent", user.id,
+                                                 json::object{{"email", user.email}})));
+    return wait;
   });
   if (!queued) co_return ToResponse(Unavailable(1));
   if (!queued->ok()) co_return ToResponse(FromStatus(queued->status()));
@@ -118,8 +131,12 @@ asio::awaitable<Response> Change(Services& s, Request& request) {
     if (!clash.ok()) co_return ToResponse(FromStatus(clash.status()));
     if (*clash) co_return ToResponse(EmailTaken());
   }
-  auto queued = co_await s.store_pool.Run([&] {
-    return QueueOncePerMinute(s, "change:" + std::to_string(user.id), VerifyMail(s, user.id, *new_email));
+  auto queued = co_await s.store_pool.Run([&]() -> StatusOr<int64_t> {
+    auto wait = QueueOncePerMinute(s, "change:" + std::to_string(user.id), VerifyMail(s, user.id, *new_email));
+    if (!wait.ok() || *wait > 0) return wait;
+    AUTHD_RETURN_IF_ERROR(Record(s, RequestEvent(s.clock, request, "email.verification_sent", user.id,
+                                                 json::object{{"email", *new_email}, {"change", true}})));
+    return wait;
   });
   if (!queued) co_return ToResponse(Unavailable(1));
   if (!queued->ok()) co_return ToResponse(FromStatus(queued->status()));

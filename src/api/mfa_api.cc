@@ -3,6 +3,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
+#include "api/audit_trail.h"
 #include "api/authenticator.h"
 #include "api/fields.h"
 #include "api/passkey_check.h"
@@ -94,8 +95,10 @@ asio::awaitable<Response> ConfirmTotp(Services& s, Request& request) {
   auto step = MatchTotp(*secret, *code, s.clock.NowSeconds());
   if (!step) co_return ToResponse(ValidationFailed("code", "Invalid code."));
   const std::vector<std::string> codes = NewRecoveryCodes(s.random);
-  auto confirmed = co_await s.store_pool.Run(
-      [&] { return s.store.mfa().ConfirmTotp(user.id, *step, Hashes(codes)); });
+  auto confirmed = co_await s.store_pool.Run([&]() -> Status {
+    AUTHD_RETURN_IF_ERROR(s.store.mfa().ConfirmTotp(user.id, *step, Hashes(codes)));
+    return Record(s, RequestEvent(s.clock, request, "mfa.totp_enabled", user.id));
+  });
   if (!confirmed) co_return ToResponse(Unavailable(1));
   if (confirmed->code() == StatusCode::kFailedPrecondition) {
     co_return ToResponse(Detail(400, "No TOTP enrolment is pending."));
@@ -108,8 +111,8 @@ asio::awaitable<Response> ConfirmTotp(Services& s, Request& request) {
 
 // The body's proof for turning a factor off or renewing codes: {"code"} (a current TOTP or
 // recovery code) or {"password"}. nullopt when it holds; else the answer.
-asio::awaitable<std::optional<ApiError>> Prove(Services& s, const User& user,
-                                               const json::object& data) {
+asio::awaitable<std::optional<ApiError>> Prove(Services& s, const Request& request,
+                                               const User& user, const json::object& data) {
   FieldErrors errors;
   if (data.contains("password") && !data.contains("code")) {
     auto password = ReadCharField(data, "password", {.max_bytes = s.settings.max_password_bytes}, errors);
@@ -118,10 +121,10 @@ asio::awaitable<std::optional<ApiError>> Prove(Services& s, const User& user,
   }
   auto code = ReadCharField(data, "code", {.max_length = 64}, errors);
   if (!errors.empty()) co_return ValidationFailed(errors);
-  auto ok = co_await s.store_pool.Run([&] { return CheckSecondFactor(s, user.id, *code); });
+  auto ok = co_await s.store_pool.Run([&] { return CheckSecondFactor(s, request, user.id, *code); });
   if (!ok) co_return Unavailable(1);
   if (!ok->ok()) co_return FromStatus(ok->status());
-  if (!**ok) co_return ValidationFailed("code", "Invalid code.");
+  if (**ok == CodeKind::kNone) co_return ValidationFailed("code", "Invalid code.");
   co_return std::nullopt;
 }
 
@@ -132,10 +135,11 @@ asio::awaitable<Response> RemoveTotp(Services& s, Request& request) {
   const User& user = std::get<User>(auth);
   auto data = RequestData(request);
   if (!data.ok()) co_return ToResponse(data.error());
-  if (auto refused = co_await Prove(s, user, *data)) co_return ToResponse(*refused);
+  if (auto refused = co_await Prove(s, request, user, *data)) co_return ToResponse(*refused);
   auto removed = co_await s.store_pool.Run([&] {
     AUTHD_RETURN_IF_ERROR(s.store.mfa().DeleteTotp(user.id));
-    return DropRecoveryCodesIfNoFactor(s, user.id);
+    AUTHD_RETURN_IF_ERROR(DropRecoveryCodesIfNoFactor(s, user.id));
+    return Record(s, RequestEvent(s.clock, request, "mfa.totp_disabled", user.id));
   });
   if (!removed) co_return ToResponse(Unavailable(1));
   if (!removed->ok()) co_return ToResponse(FromStatus(*removed));
@@ -151,10 +155,12 @@ asio::awaitable<Response> RenewCodes(Services& s, Request& request) {
   if (!data.ok()) co_return ToResponse(data.error());
   json::object code_only;
   if (const json::value* c = data->if_contains("code")) code_only["code"] = *c;
-  if (auto refused = co_await Prove(s, user, code_only)) co_return ToResponse(*refused);
+  if (auto refused = co_await Prove(s, request, user, code_only)) co_return ToResponse(*refused);
   const std::vector<std::string> codes = NewRecoveryCodes(s.random);
-  auto stored = co_await s.store_pool.Run(
-      [&] { return s.store.mfa().ReplaceRecoveryCodes(user.id, Hashes(codes)); });
+  auto stored = co_await s.store_pool.Run([&]() -> Status {
+    AUTHD_RETURN_IF_ERROR(s.store.mfa().ReplaceRecoveryCodes(user.id, Hashes(codes)));
+    return Record(s, RequestEvent(s.clock, request, "mfa.recovery_codes_regenerated", user.id));
+  });
   if (!stored) co_return ToResponse(Unavailable(1));
   if (!stored->ok()) co_return ToResponse(FromStatus(*stored));
   Response r = JsonResponse(200, json::object{{"recovery_codes", CodesJson(codes)}});
@@ -172,6 +178,7 @@ struct Proof {
 struct ProofCheck {
   std::string refusal;
   const char* amr = "otp";  // RFC 8176: a one-time password, or "hwk" for a passkey
+  const char* method = "password+totp";  // as login.succeeded records it
 };
 
 // POST /api/token/mfa/ {mfa_token, code} or {mfa_token, credential}: the pair, after the
@@ -212,15 +219,17 @@ asio::awaitable<Response> CompleteSignIn(Services& s, Request& request) {
     if (proof.credential) {
       auto passkey = CheckAssertion(s, *proof.credential, "mfa", user.id);
       if (!passkey.ok()) return passkey.status();
-      check = {passkey->refusal, "hwk"};
+      check = {passkey->refusal, "hwk", "password+passkey"};
     } else {
-      auto ok = CheckSecondFactor(s, user.id, *proof.code);
-      if (!ok.ok()) return ok.status();
-      if (!*ok) check.refusal = "Invalid code.";
+      auto kind = CheckSecondFactor(s, request, user.id, *proof.code);
+      if (!kind.ok()) return kind.status();
+      if (*kind == CodeKind::kNone) check.refusal = "Invalid code.";
+      if (*kind == CodeKind::kRecoveryCode) check.method = "password+recovery_code";
     }
     if (!check.refusal.empty()) {
       AUTHD_RETURN_IF_ERROR(s.store.mfa().ChallengeFailed(hash, kMfaTokenAttempts).status());
       AUTHD_RETURN_IF_ERROR(s.login_throttle.RecordFailure(user.username, address));
+      AUTHD_RETURN_IF_ERROR(Record(s, Failed(s, request, user.id, "mfa_failed")));
       return std::optional<IssuedPair>();
     }
     auto spent = s.store.mfa().SpendChallenge(hash);
@@ -235,6 +244,9 @@ asio::awaitable<Response> CompleteSignIn(Services& s, Request& request) {
     // RFC 8176: a password, and a one-time password (TOTP or a recovery code) or a key.
     auto pair = s.sessions.Login(user.id, client, json::object{{"amr", json::array{"pwd", check.amr}}});
     if (!pair.ok()) return pair.status();
+    AUTHD_RETURN_IF_ERROR(Record(s, RequestEvent(s.clock, request, "mfa.challenge_passed", user.id,
+                                                 json::object{{"method", check.method}})));
+    AUTHD_RETURN_IF_ERROR(Record(s, SignedInEvent(s, request, user.id, check.method)));
     return std::optional<IssuedPair>(std::move(pair).value());
   });
   if (!outcome) co_return ToResponse(Unavailable(1));
@@ -376,7 +388,8 @@ std::variant<User, ApiError> EnrollingUser(Services& s, Request& request, const 
   return user;
 }
 
-StatusOr<bool> CheckSecondFactor(Services& s, int64_t user_id, std::string_view code) {
+StatusOr<CodeKind> CheckSecondFactor(Services& s, const Request& request, int64_t user_id,
+                                     std::string_view code) {
   const int64_t now = s.clock.NowSeconds();
   auto totp = s.store.mfa().FindTotp(user_id);
   if (!totp.ok()) return totp.status();
@@ -384,10 +397,19 @@ StatusOr<bool> CheckSecondFactor(Services& s, int64_t user_id, std::string_view 
     auto secret = s.secret_box.Open((*totp)->sealed_secret);
     if (!secret.ok()) return secret.status();
     if (auto step = MatchTotp(*secret, code, now)) {
-      return s.store.mfa().AcceptTotpStep(user_id, *step);  // false: a replayed code
+      auto accepted = s.store.mfa().AcceptTotpStep(user_id, *step);  // false: a replayed code
+      if (!accepted.ok()) return accepted.status();
+      return *accepted ? CodeKind::kTotp : CodeKind::kNone;
     }
   }
-  return s.store.mfa().SpendRecoveryCode(user_id, RecoveryCodeHash(code), now);
+  auto spent = s.store.mfa().SpendRecoveryCode(user_id, RecoveryCodeHash(code), now);
+  if (!spent.ok()) return spent.status();
+  if (!*spent) return CodeKind::kNone;
+  auto left = s.store.mfa().RecoveryCodesLeft(user_id);
+  if (!left.ok()) return left.status();
+  AUTHD_RETURN_IF_ERROR(Record(s, RequestEvent(s.clock, request, "mfa.recovery_code_used", user_id,
+                                               json::object{{"recovery_codes_left", *left}})));
+  return CodeKind::kRecoveryCode;
 }
 
 void AddMfaRoutes(Router& router, Services& s) {

@@ -6,6 +6,7 @@
 
 #include <charconv>
 
+#include "api/audit_trail.h"
 #include "api/authenticator.h"
 #include "api/fields.h"
 #include "api/passkey_check.h"
@@ -153,6 +154,10 @@ asio::awaitable<Response> Register(Services& s, Request& request) {
       return id.status();
     }
     passkey.id = *id;
+    AUTHD_RETURN_IF_ERROR(Record(s, RequestEvent(s.clock, request, "webauthn.added", user.id,
+                                                 json::object{{"passkey_id", *id},
+                                                              {"name", passkey.name},
+                                                              {"aaguid", passkey.aaguid}})));
     Registered done{.passkey = std::move(passkey)};
     if (!before->any() && before->recovery_codes_left == 0) {
       done.recovery_codes = NewRecoveryCodes(s.random);
@@ -201,6 +206,8 @@ asio::awaitable<Response> RemovePasskey(Services& s, Request& request) {
     auto deleted = s.store.passkeys().Delete(user_id, id);
     if (!deleted.ok() || !*deleted) return deleted;
     AUTHD_RETURN_IF_ERROR(DropRecoveryCodesIfNoFactor(s, user_id));
+    AUTHD_RETURN_IF_ERROR(Record(s, RequestEvent(s.clock, request, "webauthn.removed", user_id,
+                                                 json::object{{"passkey_id", id}})));
     return true;
   });
   if (!removed) co_return ToResponse(Unavailable(1));
@@ -273,7 +280,12 @@ asio::awaitable<Response> Login(Services& s, Request& request) {
       refusal = "the account's email address is not verified";
     }
     if (!refusal.empty()) {
-      if (user) AUTHD_RETURN_IF_ERROR(s.login_throttle.RecordFailure(user->username, address));
+      std::optional<int64_t> subject;
+      if (user) {
+        AUTHD_RETURN_IF_ERROR(s.login_throttle.RecordFailure(user->username, address));
+        subject = user->id;
+      }
+      AUTHD_RETURN_IF_ERROR(Record(s, Failed(s, request, subject, "passkey_refused")));
       return std::optional<IssuedPair>();
     }
     if (attempt->had_failures()) {
@@ -285,6 +297,7 @@ asio::awaitable<Response> Login(Services& s, Request& request) {
     // RFC 8176: a key, and the user verified by the authenticator.
     auto pair = s.sessions.Login(user->id, client, json::object{{"amr", json::array{"hwk", "user"}}});
     if (!pair.ok()) return pair.status();
+    AUTHD_RETURN_IF_ERROR(Record(s, SignedInEvent(s, request, user->id, "passkey")));
     return std::optional<IssuedPair>(std::move(pair).value());
   });
   if (!outcome) co_return ToResponse(Unavailable(1));

@@ -3,6 +3,7 @@
 // sender (mail/outbox_sender.h), never while the request waits.
 #include <boost/json/object.hpp>
 
+#include "api/audit_trail.h"
 #include "api/authenticator.h"
 #include "api/fields.h"
 #include "api/mail_requests.h"
@@ -51,11 +52,21 @@ asio::awaitable<Response> RequestReset(Services& s, Request& request) {
 
   // At most one reset mail per address a minute (A@x.com and a@X.COM are one address);
   // later requests answer alike, send nothing.
-  auto queued = co_await s.store_pool.Run([&] {
-    return QueueOncePerMinute(s, "reset:" + AsciiLower(*email),
-                              OutboxMessage{.kind = kMailPasswordReset,
-                                            .recipient = *email,
-                                            .created_at = s.clock.NowMicros()});
+  auto queued = co_await s.store_pool.Run([&]() -> StatusOr<int64_t> {
+    auto wait = QueueOncePerMinute(s, "reset:" + AsciiLower(*email),
+                                   OutboxMessage{.kind = kMailPasswordReset,
+                                                 .recipient = *email,
+                                                 .created_at = s.clock.NowMicros()});
+    if (!wait.ok()) return wait;
+    // Recorded for every request alike (one read, one write), against the account when one
+    // active account has the address; the address itself is not kept.
+    auto holders = s.store.users().FindByEmail(*email);
+    if (!holders.ok()) return holders.status();
+    std::optional<int64_t> subject;
+    if (holders->size() == 1 && holders->front().is_active) subject = holders->front().id;
+    AUTHD_RETURN_IF_ERROR(Record(s, RequestEvent(s.clock, request, "password.reset_requested", subject,
+                                                 json::object{{"mailed", *wait == 0}})));
+    return wait;
   });
   if (!queued) co_return ToResponse(Unavailable(1));
   if (!queued->ok()) co_return ToResponse(FromStatus(queued->status()));
@@ -88,11 +99,13 @@ asio::awaitable<Response> ConfirmReset(Services& s, Request& request) {
   auto new_hash = co_await s.hash_pool.Run([&] { return s.hasher.Hash(*new_password); });
   if (!new_hash) co_return ToResponse(Unavailable(1));
 
+  const AuditEvent reset = RequestEvent(s.clock, request, "password.reset", user->id);
   auto changed = co_await s.store_pool.Run([&]() -> StatusOr<User> {
     // Sessions end first: should the change then fail, nobody was let in, only logged out.
     auto ended = s.sessions.EndAll(user->id, "password_reset");
     if (!ended.ok()) return ended.status();
     UserUpdate update{.password_hash = std::move(*new_hash), .spend_token = found->hash};
+    update.events.push_back(reset);
     if (s.mailer != nullptr) {
       update.mail.push_back(OutboxMessage{.kind = kMailPasswordChanged,
                                           .user_id = user->id,
@@ -109,6 +122,7 @@ asio::awaitable<Response> ConfirmReset(Services& s, Request& request) {
     co_return ToResponse(FromStatus(changed->status()));
   }
   request.user_id = user->id;
+  LogEvent(reset);
   if (s.mailer != nullptr) s.mailer->sender().Wake();
   co_return JsonResponse(200, json::object{{"detail", "Password has been reset."}});
 }

@@ -16,6 +16,7 @@ void AddAllRoutes(Router& router, Services& services) {
   AddEmailRoutes(router, services);
   AddMfaRoutes(router, services);
   AddPasskeyRoutes(router, services);
+  AddAuditRoutes(router, services);
   AddAdminRoutes(router, services);
   AddReadinessRoute(router, services);
   if (!services.store.local()) {

@@ -27,6 +27,9 @@ void AddMfaRoutes(Router& router, Services& services);
 // Passkeys: enrolment, the list, passwordless sign-in (api/passkey_api.cc).
 void AddPasskeyRoutes(Router& router, Services& services);
 
+// The audit log: /api/admin/events/ and /api/me/events/ (api/audit_api.cc).
+void AddAuditRoutes(Router& router, Services& services);
+
 // Staff and superusers: /api/admin/users/...
 void AddAdminRoutes(Router& router, Services& services);
 

@@ -36,8 +36,10 @@ StatusOr<Factors> FactorsOf(Services& s, int64_t user_id);
 std::optional<ApiError> RequireSecondFactor(Services& s, const User& user);
 
 // Whether `code` is a current TOTP code of the user (each time step accepted once, on every
-// instance) or one of its unused recovery codes (then spent).
-StatusOr<bool> CheckSecondFactor(Services& s, int64_t user_id, std::string_view code);
+// instance) or one of its unused recovery codes (then spent, and the use recorded).
+enum class CodeKind { kNone, kTotp, kRecoveryCode };
+StatusOr<CodeKind> CheckSecondFactor(Services& s, const Request& request, int64_t user_id,
+                                     std::string_view code);
 
 // After a factor is removed: when none is left, the recovery codes go too (they back up a
 // factor; alone they would be a second password nobody asked for). Blocking.

@@ -2,6 +2,7 @@
 // everywhere"), change the password (which ends every session).
 #include <boost/json/array.hpp>
 
+#include "api/audit_trail.h"
 #include "api/authenticator.h"
 #include "api/fields.h"
 #include "api/request_data.h"
@@ -55,8 +56,10 @@ asio::awaitable<Response> EndSession(Services& s, Request& request) {
   auto auth = AuthenticateBearer(request, s);
   if (auto* error = std::get_if<ApiError>(&auth)) co_return ToResponse(*error);
   const std::string& jti = request.path_params.at(0).second;
-  Status st = s.sessions.End(std::get<User>(auth).id, jti);
+  const int64_t user_id = std::get<User>(auth).id;
+  Status st = s.sessions.End(user_id, jti);
   if (st.code() == StatusCode::kNotFound) co_return ToResponse(NotFoundError());
+  if (st.ok()) st = Record(s, RequestEvent(s.clock, request, "session.revoked", user_id));
   if (!st.ok()) co_return ToResponse(FromStatus(st));
   co_return NoContent();
 }
@@ -65,8 +68,12 @@ asio::awaitable<Response> EndSession(Services& s, Request& request) {
 asio::awaitable<Response> EndAllSessions(Services& s, Request& request) {
   auto auth = AuthenticateBearer(request, s);
   if (auto* error = std::get_if<ApiError>(&auth)) co_return ToResponse(*error);
-  auto revoked = s.sessions.EndAll(std::get<User>(auth).id, "revoke_all");
+  const int64_t user_id = std::get<User>(auth).id;
+  auto revoked = s.sessions.EndAll(user_id, "revoke_all");
   if (!revoked.ok()) co_return ToResponse(FromStatus(revoked.status()));
+  Status st = Record(s, RequestEvent(s.clock, request, "session.revoked_all", user_id,
+                                     json::object{{"revoked", *revoked}}));
+  if (!st.ok()) co_return ToResponse(FromStatus(st));
   co_return JsonResponse(200, json::object{{"revoked", *revoked}});
 }
 
@@ -106,9 +113,11 @@ asio::awaitable<Response> ChangePassword(Services& s, Request& request) {
     update.mail.push_back(OutboxMessage{
         .kind = kMailPasswordChanged, .user_id = user.id, .created_at = s.clock.NowMicros()});
   }
+  update.events.push_back(RequestEvent(s.clock, request, "password.changed", user.id));
   if (auto changed = s.store.users().Update(user.id, update); !changed.ok()) {
     co_return ToResponse(FromStatus(changed.status()));
   }
+  Logged(update.events);
   if (s.mailer != nullptr) s.mailer->sender().Wake();
   // Whoever knew the old password may hold a session: all of them end.
   auto revoked = s.sessions.EndAll(user.id, "password_changed");

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <mutex>
 
+#include "api/audit_trail.h"
 #include "api/fields.h"
 #include "api/login_name.h"
 #include "api/second_factor.h"
@@ -84,6 +85,10 @@ asio::awaitable<Response> ObtainPair(Services& s, DummyHash& dummy, Request& req
   if (!attempt.ok()) co_return ToResponse(FromStatus(attempt.status()));
   if (attempt->blocked()) {
     s.metrics.Throttled("login");
+    // Who was asked for is not looked up (a throttled guess costs one read): no subject.
+    (void)co_await s.store_pool.Run([&] {
+      return Record(s, Failed(s, request, std::nullopt, "throttled"));
+    });
     co_return ToResponse(Throttled(attempt->wait_seconds()));
   }
   // One address may have only so many hashing jobs under way, so it cannot deny logins to
@@ -127,8 +132,15 @@ asio::awaitable<Response> ObtainPair(Services& s, DummyHash& dummy, Request& req
   // An inactive account counts as a failure too: the throttle must not reveal that a password
   // was right.
   if (!check->valid || !user->is_active) {
-    auto counted = co_await s.store_pool.Run(
-        [&] { return s.login_throttle.RecordFailure(username, address); });
+    // Recorded against the account only when the password was right for it or it exists
+    // (never a typed username: it may be a password typed in the wrong field).
+    std::optional<int64_t> subject;
+    if (user) subject = user->id;
+    const char* reason = check->valid ? "inactive" : "bad_credentials";
+    auto counted = co_await s.store_pool.Run([&]() -> Status {
+      AUTHD_RETURN_IF_ERROR(s.login_throttle.RecordFailure(username, address));
+      return Record(s, Failed(s, request, subject, reason));
+    });
     if (!counted) co_return ToResponse(Unavailable(1));
     if (!counted->ok()) co_return ToResponse(FromStatus(*counted));
     // Every failure takes as long as the slowest verification seen (an imported legacy hash
@@ -145,6 +157,8 @@ asio::awaitable<Response> ObtainPair(Services& s, DummyHash& dummy, Request& req
   // and superusers are exempt: `authd createsuperuser` makes them without a mail round.
   if (s.settings.require_verified_email && !user->email_verified && !user->is_staff &&
       !user->is_superuser) {
+    (void)co_await s.store_pool.Run(
+        [&] { return Record(s, Failed(s, request, user->id, "email_not_verified")); });
     co_return ToResponse(
         AuthenticationFailed("Email address is not verified.", "email_not_verified"));
   }
@@ -171,7 +185,10 @@ asio::awaitable<Response> ObtainPair(Services& s, DummyHash& dummy, Request& req
     if (s.settings.update_last_login) {
       AUTHD_RETURN_IF_ERROR(s.store.users().SetLastLogin(user->id, s.clock.NowMicros()));
     }
-    return s.sessions.Login(user->id, client);
+    auto issued = s.sessions.Login(user->id, client);
+    if (!issued.ok()) return issued;
+    AUTHD_RETURN_IF_ERROR(Record(s, SignedInEvent(s, request, user->id, "password")));
+    return issued;
   });
   if (!pair) co_return ToResponse(Unavailable(1));
   if (!pair->ok()) co_return ToResponse(FromStatus(pair->status()));
@@ -244,6 +261,12 @@ asio::awaitable<Response> Blacklist(Services& s, Request& request) {
   if (!done.ok()) {
     CountRefusal(s, done.error());
     co_return ToResponse(FromSessionFailure(done.error()));
+  }
+  if (const std::optional<int64_t> user_id = *done) {
+    request.user_id = *user_id;
+    if (Status st = Record(s, RequestEvent(s.clock, request, "logout", *user_id)); !st.ok()) {
+      co_return ToResponse(FromStatus(st));
+    }
   }
   co_return JsonResponse(200, json::object{});
 }

@@ -108,7 +108,8 @@ StatusOr<std::unique_ptr<App>> App::Create(Settings settings, Database database)
       SessionPolicy{.rotate = s.rotate_refresh_tokens,
                     .blacklist_after_rotation = s.blacklist_after_rotation,
                     .grace_seconds = s.rotation_grace_seconds,
-                    .max_sessions_per_user = s.max_sessions_per_user});
+                    .max_sessions_per_user = s.max_sessions_per_user,
+                    .audit_retention_days = s.audit_retention_days});
   app->hash_pool_ =
       std::make_unique<BlockingPool>(s.hash_threads, s.hash_queue, BlockingPool::Priority::kLow);
   app->store_pool_ = std::make_unique<BlockingPool>(s.store_threads, s.store_queue);

@@ -52,7 +52,17 @@ int RunImportDjango(Settings settings, const std::string& from);
 // transport's own error. Exit 1 when mail is off or the send fails.
 int RunSendTestMail(Settings settings, const std::string& to);
 
-// Deletes the records of expired refresh tokens.
+// Deletes the records of expired refresh tokens (and whatever else has expired: links,
+// challenges, audit events past AUTHD_AUDIT_RETENTION_DAYS).
 int RunFlushExpiredTokens(Settings settings);
+
+struct EventsArgs {
+  int64_t user = 0;  // 0: anyone
+  std::string type, actor, since, until;
+  int limit = 100;
+};
+
+// Prints audit events as JSON lines, newest first. Exit 2 for a malformed --since/--until.
+int RunEvents(Settings settings, const EventsArgs& args);
 
 }  // namespace authd

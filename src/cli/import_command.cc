@@ -1,6 +1,7 @@
 // `authd import-django --from <sqlite path | postgresql URL>` (django_import/importer.h).
 #include <cstdio>
 
+#include "audit/event.h"
 #include "cli/app.h"
 #include "cli/commands.h"
 #include "django_import/importer.h"
@@ -26,6 +27,18 @@ int RunImportDjango(Settings settings, const std::string& from) {
     return 1;
   }
   const ImportReport& r = *report;
+  const AuditEvent done = ActorEvent(
+      (*app)->clock(), "cli", "import.completed", std::nullopt,
+      boost::json::object{{"users_imported", r.users_imported},
+                          {"users_already_here", r.users_already_here},
+                          {"conflicts", static_cast<int64_t>(r.conflicts.size())},
+                          {"tokens_imported", r.tokens_imported}});
+  if (auto id = (*app)->store().audit().Append(done); id.ok()) {
+    LogEvent(done);
+  } else {
+    std::fprintf(stderr, "Warning: the import was not recorded in the audit log: %s\n",
+                 id.status().message().c_str());
+  }
   std::printf("Users: %d imported, %d already here, %zu in conflict.\n", r.users_imported,
               r.users_already_here, r.conflicts.size());
   std::printf("Refresh tokens: %d imported (%d of them blacklisted), %d already here, "

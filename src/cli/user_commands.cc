@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "api/login_name.h"
+#include "audit/event.h"
 #include "cli/app.h"
 #include "cli/commands.h"
 #include "cli/prompt.h"
@@ -111,13 +112,18 @@ int RunCreateSuperuser(Settings settings, const CreateSuperuserArgs& args) {
              .is_staff = true,
              .is_superuser = true,
              .date_joined_us = app.clock().NowMicros()};
-  auto user = app.store().users().Create(nu);
+  Effects effects;
+  effects.events.push_back(ActorEvent(app.clock(), "cli", "cli.superuser_created", std::nullopt,
+                                      boost::json::object{{"username", nu.username}, {"email", nu.email}}));
+  auto user = app.store().users().Create(nu, effects);
   if (!user.ok()) {
     if (user.status().code() == StatusCode::kAlreadyExists) {
       return Fail("That username is already taken.");
     }
     return Fail(user.status().message());
   }
+  effects.events.front().subject_user_id = user->id;
+  LogEvent(effects.events.front());
   std::printf("Superuser created successfully.\n");
   return 0;
 }
@@ -141,8 +147,11 @@ int RunChangePassword(Settings settings, const std::string& username) {
       app, {.username = user->username, .first_name = user->first_name,
             .last_name = user->last_name, .email = user->email});
   if (!password) return Fail("Aborting password change for user '" + username + "'.");
-  Status st = app.store().users().SetPasswordHash(user->id, app.hasher().Hash(*password));
-  if (!st.ok()) return Fail(st.message());
+  UserUpdate update{.password_hash = app.hasher().Hash(*password)};
+  update.events.push_back(ActorEvent(app.clock(), "cli", "cli.password_changed", user->id));
+  auto changed = app.store().users().Update(user->id, update);
+  if (!changed.ok()) return Fail(changed.status().message());
+  LogEvent(update.events.front());
   // As the API's password change and the admin's PATCH: an operator resetting a compromised
   // account expects whoever holds its tokens to be logged out.
   auto ended = app.sessions().EndAll(user->id, "password_changed");

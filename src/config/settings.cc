@@ -366,6 +366,8 @@ StatusOr<Settings> LoadSettings(const EnvLookup& env) {
   AUTHD_RETURN_IF_ERROR(ReadString(env, "AUTHD_ENCRYPTION_KEY_FILE", s.encryption_key_file));
   AUTHD_RETURN_IF_ERROR(ReadBool(env, "AUTHD_MFA_REQUIRED_FOR_STAFF", s.mfa_required_for_staff));
   AUTHD_RETURN_IF_ERROR(ReadWebauthn(env, s));
+  AUTHD_RETURN_IF_ERROR(
+      ReadInt(env, "AUTHD_AUDIT_RETENTION_DAYS", s.audit_retention_days, 1, 100 * 365));
   if (auto v = env("AUTHD_LOG_LEVEL")) {
     static constexpr std::string_view kLevels[] = {"trace", "debug", "info", "warn", "error", "off"};
     if (std::find(std::begin(kLevels), std::end(kLevels), *v) == std::end(kLevels)) {
@@ -514,6 +516,7 @@ std::vector<std::string> DescribeSettings(const Settings& s) {
       fmt::format("AUTHD_MFA_REQUIRED_FOR_STAFF={}", s.mfa_required_for_staff),
       fmt::format("AUTHD_WEBAUTHN_ORIGINS={}", fmt::join(s.webauthn_origins, ",")),
       fmt::format("AUTHD_WEBAUTHN_RP_ID={}", s.webauthn_rp_id),
+      fmt::format("AUTHD_AUDIT_RETENTION_DAYS={}", s.audit_retention_days),
       fmt::format("AUTHD_LOG_LEVEL={}", s.log_level),
       fmt::format("AUTHD_LOG_FORMAT={}", s.log_format),
       fmt::format("AUTHD_METRICS_LISTEN={}", s.metrics_listen),

@@ -145,6 +145,9 @@ struct Settings {
 
   bool passkeys_enabled() const { return !webauthn_origins.empty(); }
 
+  // The audit log (audit/, store/audit_store.h): how long events are kept.
+  int64_t audit_retention_days = 90;
+
   // Whether mail can be sent at all.
   bool email_enabled() const { return !smtp_url.empty() || !email_dir.empty(); }
 

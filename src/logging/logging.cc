@@ -88,6 +88,25 @@ void AppendTextTime(std::string& out, std::chrono::system_clock::time_point now)
 
 }  // namespace
 
+void LogEventLine(std::string_view event, std::string_view fields) {
+  if (!spdlog::should_log(spdlog::level::info) || fields.size() < 2 || fields.front() != '{') return;
+  const auto now = std::chrono::system_clock::now();
+  std::string line;
+  if (g_format.load(std::memory_order_relaxed) == LogFormat::kJson) {
+    const auto micros =
+        std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
+    fmt::format_to(std::back_inserter(line), R"({{"time":"{}","level":"info","event":{})",
+                   FormatIsoUtc(micros), JsonQuote(event));
+    if (fields.size() > 2) line += ',';
+    line.append(fields.substr(1));
+  } else {
+    AppendTextTime(line, now);
+    fmt::format_to(std::back_inserter(line), " info {} {}", event, fields);
+  }
+  line += '\n';
+  AppendAccessLine(line);
+}
+
 void LogAccess(const AccessRecord& r) {
   if (!spdlog::should_log(spdlog::level::info)) return;
   const double ms = static_cast<double>(r.duration.count()) / 1000.0;

@@ -32,6 +32,11 @@ struct AccessRecord {
 // (access_log.h): no lock and no system call.
 void LogAccess(const AccessRecord& record);
 
+// One line for an event of kind `event` ("audit") whose fields are the JSON object
+// `fields` (serialized, so free of line breaks): in JSON, the object with "time", "level" and
+// "event" first; in text, "TIME info EVENT {...}". Queued as access lines are.
+void LogEventLine(std::string_view event, std::string_view fields);
+
 // A JSON string literal for `text` (quotes included), escaped as RFC 8259 requires.
 std::string JsonQuote(std::string_view text);
 

@@ -179,14 +179,14 @@ Result<RefreshAnswer, SessionFailure> SessionService::Rotate(const TokenClaims& 
   return answer;
 }
 
-Result<std::monostate, SessionFailure> SessionService::Blacklist(std::string_view token) {
+Result<std::optional<int64_t>, SessionFailure> SessionService::Blacklist(std::string_view token) {
   auto claims = tokens_.Verify(token, kRefreshType);
   if (!claims.ok()) return TokenFailure(claims.error());
   // A token of a user who no longer exists can be used for nothing; there is nothing to end.
-  if (!claims->user_id) return std::monostate{};
+  if (!claims->user_id) return std::optional<int64_t>();
   auto user = store_.users().FindById(*claims->user_id);
   if (!user.ok()) {
-    if (user.status().code() == StatusCode::kNotFound) return std::monostate{};
+    if (user.status().code() == StatusCode::kNotFound) return std::optional<int64_t>();
     return StoreFailure(user.status());
   }
 
@@ -199,7 +199,7 @@ Result<std::monostate, SessionFailure> SessionService::Blacklist(std::string_vie
   }
   auto revoked = store_.tokens().RevokeFamily(record->family, now, "logout");
   if (!revoked.ok()) return StoreFailure(revoked.status());
-  return std::monostate{};
+  return std::optional<int64_t>(user->id);
 }
 
 Result<TokenClaims, SessionFailure> SessionService::Verify(std::string_view token) {
@@ -266,7 +266,11 @@ StatusOr<int> SessionService::FlushExpired() {
   if (!challenges.ok()) return challenges;
   auto ceremonies = store_.passkeys().DeleteExpiredChallenges(clock_.NowSeconds());
   if (!ceremonies.ok()) return ceremonies;
-  return *records + *links + *challenges + *ceremonies;
+  // The audit log's retention (AUTHD_AUDIT_RETENTION_DAYS).
+  auto events = store_.audit().DeleteOlderThan(
+      clock_.NowMicros() - policy_.audit_retention_days * 86'400'000'000);
+  if (!events.ok()) return events;
+  return *records + *links + *challenges + *ceremonies + *events;
 }
 
 }  // namespace authd

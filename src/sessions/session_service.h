@@ -32,6 +32,8 @@ struct SessionPolicy {
   int64_t grace_seconds = 0;  // a retired token still refreshes this long after rotation
   // Live sessions a user may have; a login past it ends the oldest. 0: no limit.
   int max_sessions_per_user = 0;
+  // Audit events older than this many days go with the expired records (FlushExpired).
+  int64_t audit_retention_days = 90;
 };
 
 // Where a token was issued to, kept with its record.
@@ -76,7 +78,8 @@ class SessionService {
                                                 const ClientInfo& client);
 
   // /api/token/blacklist/: ends the token's session.
-  Result<std::monostate, SessionFailure> Blacklist(std::string_view refresh_token);
+  // The user whose session ended; nullopt when there was none to end (a deleted user's).
+  Result<std::optional<int64_t>, SessionFailure> Blacklist(std::string_view refresh_token);
 
   // /api/token/verify/: any token type; a refresh token must also not be revoked or retired.
   Result<TokenClaims, SessionFailure> Verify(std::string_view token);

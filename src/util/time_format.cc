@@ -55,3 +55,69 @@ std::string FormatIsoUtc(int64_t micros) {
 }
 
 }  // namespace authd
+
+namespace authd {
+namespace {
+
+// `n` digits of `text` at `at` as a number; -1 when they are not all digits.
+int Digits(std::string_view text, size_t at, size_t n) {
+  if (at + n > text.size()) return -1;
+  int v = 0;
+  for (size_t i = at; i < at + n; ++i) {
+    if (text[i] < '0' || text[i] > '9') return -1;
+    v = v * 10 + (text[i] - '0');
+  }
+  return v;
+}
+
+}  // namespace
+
+std::optional<int64_t> ParseIsoUtc(std::string_view text) {
+  const int year = Digits(text, 0, 4), month = Digits(text, 5, 2), day = Digits(text, 8, 2);
+  if (year < 1970 || month < 1 || month > 12 || day < 1 || day > 31 || text[4] != '-' ||
+      text[7] != '-') {
+    return std::nullopt;
+  }
+  std::tm tm{};
+  tm.tm_year = year - 1900;
+  tm.tm_mon = month - 1;
+  tm.tm_mday = day;
+  size_t at = 10;
+  int64_t micros = 0, offset_seconds = 0;
+  if (at < text.size()) {
+    if (text[at] != 'T' && text[at] != ' ') return std::nullopt;
+    const int h = Digits(text, at + 1, 2), m = Digits(text, at + 4, 2), s = Digits(text, at + 7, 2);
+    if (h < 0 || h > 23 || m < 0 || m > 59 || s < 0 || s > 60 || text[at + 3] != ':' ||
+        text[at + 6] != ':') {
+      return std::nullopt;
+    }
+    tm.tm_hour = h;
+    tm.tm_min = m;
+    tm.tm_sec = s;
+    at += 9;
+    if (at < text.size() && text[at] == '.') {
+      size_t n = 0;
+      while (at + 1 + n < text.size() && n < 6 && Digits(text, at + 1 + n, 1) >= 0) ++n;
+      if (n == 0) return std::nullopt;
+      micros = Digits(text, at + 1, n);
+      for (size_t i = n; i < 6; ++i) micros *= 10;
+      at += 1 + n;
+    }
+    if (at < text.size() && text[at] == 'Z') {
+      ++at;
+    } else if (at < text.size() && (text[at] == '+' || text[at] == '-')) {
+      const int oh = Digits(text, at + 1, 2), om = Digits(text, at + 4, 2);
+      if (oh < 0 || oh > 23 || om < 0 || om > 59 || text.size() < at + 6 || text[at + 3] != ':') {
+        return std::nullopt;
+      }
+      offset_seconds = (text[at] == '+' ? 1 : -1) * (oh * 3600 + om * 60);
+      at += 6;
+    }
+  }
+  if (at != text.size()) return std::nullopt;
+  const std::time_t t = timegm(&tm);
+  if (t == -1) return std::nullopt;
+  return (static_cast<int64_t>(t) - offset_seconds) * 1'000'000 + micros;
+}
+
+}  // namespace authd
