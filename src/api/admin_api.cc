@@ -264,14 +264,15 @@ asio::awaitable<Response> ResetFactors(Services& s, Request& request) {
   auto found = Resolve(request, s, /*to_change=*/true);
   if (auto* error = std::get_if<ApiError>(&found)) co_return ToResponse(*error);
   const User& target = std::get<AdminAndTarget>(found).target;
-  if (Status st = s.store.mfa().DeleteAllFactors(target.id); !st.ok()) {
-    co_return ToResponse(FromStatus(st));
-  }
+  // Sessions end first: should the reset then fail, nobody was let in, only logged out.
   auto revoked = s.sessions.EndAll(target.id, "mfa_reset");
   if (!revoked.ok()) co_return ToResponse(FromStatus(revoked.status()));
-  Status st = Record(s, RequestEvent(s.clock, request, "admin.mfa_reset", target.id,
-                                     json::object{{"revoked", *revoked}}));
-  if (!st.ok()) co_return ToResponse(FromStatus(st));
+  const std::vector<AuditEvent> events = {RequestEvent(
+      s.clock, request, "admin.mfa_reset", target.id, json::object{{"revoked", *revoked}})};
+  if (Status st = s.store.mfa().DeleteAllFactors(target.id, events); !st.ok()) {
+    co_return ToResponse(FromStatus(st));
+  }
+  Logged(events);
   co_return JsonResponse(200, json::object{{"revoked", *revoked}});
 }
 

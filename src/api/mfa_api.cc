@@ -95,15 +95,15 @@ asio::awaitable<Response> ConfirmTotp(Services& s, Request& request) {
   auto step = MatchTotp(*secret, *code, s.clock.NowSeconds());
   if (!step) co_return ToResponse(ValidationFailed("code", "Invalid code."));
   const std::vector<std::string> codes = NewRecoveryCodes(s.random);
-  auto confirmed = co_await s.store_pool.Run([&]() -> Status {
-    AUTHD_RETURN_IF_ERROR(s.store.mfa().ConfirmTotp(user.id, *step, Hashes(codes)));
-    return Record(s, RequestEvent(s.clock, request, "mfa.totp_enabled", user.id));
-  });
+  const std::vector<AuditEvent> events = {RequestEvent(s.clock, request, "mfa.totp_enabled", user.id)};
+  auto confirmed = co_await s.store_pool.Run(
+      [&] { return s.store.mfa().ConfirmTotp(user.id, *step, Hashes(codes), events); });
   if (!confirmed) co_return ToResponse(Unavailable(1));
   if (confirmed->code() == StatusCode::kFailedPrecondition) {
     co_return ToResponse(Detail(400, "No TOTP enrolment is pending."));
   }
   if (!confirmed->ok()) co_return ToResponse(FromStatus(*confirmed));
+  Logged(events);
   Response r = JsonResponse(200, json::object{{"recovery_codes", CodesJson(codes)}});
   r.AddHeader("Cache-Control", "no-store");
   co_return r;
@@ -137,9 +137,10 @@ asio::awaitable<Response> RemoveTotp(Services& s, Request& request) {
   if (!data.ok()) co_return ToResponse(data.error());
   if (auto refused = co_await Prove(s, request, user, *data)) co_return ToResponse(*refused);
   auto removed = co_await s.store_pool.Run([&] {
-    AUTHD_RETURN_IF_ERROR(s.store.mfa().DeleteTotp(user.id));
-    AUTHD_RETURN_IF_ERROR(DropRecoveryCodesIfNoFactor(s, user.id));
-    return Record(s, RequestEvent(s.clock, request, "mfa.totp_disabled", user.id));
+    const std::vector<AuditEvent> events = {RequestEvent(s.clock, request, "mfa.totp_disabled", user.id)};
+    AUTHD_RETURN_IF_ERROR(s.store.mfa().DeleteTotp(user.id, events));
+    Logged(events);
+    return DropRecoveryCodesIfNoFactor(s, user.id);
   });
   if (!removed) co_return ToResponse(Unavailable(1));
   if (!removed->ok()) co_return ToResponse(FromStatus(*removed));
@@ -157,12 +158,13 @@ asio::awaitable<Response> RenewCodes(Services& s, Request& request) {
   if (const json::value* c = data->if_contains("code")) code_only["code"] = *c;
   if (auto refused = co_await Prove(s, request, user, code_only)) co_return ToResponse(*refused);
   const std::vector<std::string> codes = NewRecoveryCodes(s.random);
-  auto stored = co_await s.store_pool.Run([&]() -> Status {
-    AUTHD_RETURN_IF_ERROR(s.store.mfa().ReplaceRecoveryCodes(user.id, Hashes(codes)));
-    return Record(s, RequestEvent(s.clock, request, "mfa.recovery_codes_regenerated", user.id));
-  });
+  const std::vector<AuditEvent> events = {
+      RequestEvent(s.clock, request, "mfa.recovery_codes_regenerated", user.id)};
+  auto stored = co_await s.store_pool.Run(
+      [&] { return s.store.mfa().ReplaceRecoveryCodes(user.id, Hashes(codes), events); });
   if (!stored) co_return ToResponse(Unavailable(1));
   if (!stored->ok()) co_return ToResponse(FromStatus(*stored));
+  Logged(events);
   Response r = JsonResponse(200, json::object{{"recovery_codes", CodesJson(codes)}});
   r.AddHeader("Cache-Control", "no-store");
   co_return r;
@@ -317,7 +319,7 @@ Status DropRecoveryCodesIfNoFactor(Services& s, int64_t user_id) {
   auto f = FactorsOf(s, user_id);
   if (!f.ok()) return f.status();
   if (f->any() || f->recovery_codes_left == 0) return Status::Ok();
-  return s.store.mfa().ReplaceRecoveryCodes(user_id, {});
+  return s.store.mfa().ReplaceRecoveryCodes(user_id, {}, {});
 }
 
 StatusOr<json::object> MfaSummary(Services& s, int64_t user_id) {
@@ -402,13 +404,12 @@ StatusOr<CodeKind> CheckSecondFactor(Services& s, const Request& request, int64_
       return *accepted ? CodeKind::kTotp : CodeKind::kNone;
     }
   }
-  auto spent = s.store.mfa().SpendRecoveryCode(user_id, RecoveryCodeHash(code), now);
+  const std::vector<AuditEvent> events = {
+      RequestEvent(s.clock, request, "mfa.recovery_code_used", user_id)};
+  auto spent = s.store.mfa().SpendRecoveryCode(user_id, RecoveryCodeHash(code), now, events);
   if (!spent.ok()) return spent.status();
   if (!*spent) return CodeKind::kNone;
-  auto left = s.store.mfa().RecoveryCodesLeft(user_id);
-  if (!left.ok()) return left.status();
-  AUTHD_RETURN_IF_ERROR(Record(s, RequestEvent(s.clock, request, "mfa.recovery_code_used", user_id,
-                                               json::object{{"recovery_codes_left", *left}})));
+  Logged(events);
   return CodeKind::kRecoveryCode;
 }
 

@@ -116,6 +116,7 @@ asio::awaitable<Response> Register(Services& s, Request& request) {
     std::string refusal;
     std::vector<std::string> recovery_codes;
   };
+  std::vector<AuditEvent> added;
   auto outcome = co_await s.store_pool.Run([&]() -> StatusOr<Registered> {
     const int64_t now = s.clock.NowSeconds();
     auto challenge = ClientDataChallenge(credential->client_data_json);
@@ -146,7 +147,11 @@ asio::awaitable<Response> Register(Services& s, Request& request) {
                         reinterpret_cast<const uint8_t*>(made->aaguid.data()), made->aaguid.size())),
                     .name = name && !name->empty() ? *name : "Passkey",
                     .created_at = now};
-    auto id = s.store.passkeys().Insert(passkey);
+    added = {RequestEvent(s.clock, request, "webauthn.added", user.id,
+                          json::object{{"name", passkey.name},
+                                       {"aaguid", passkey.aaguid},
+                                       {"credential_id", passkey.credential_id}})};
+    auto id = s.store.passkeys().Insert(passkey, added);
     if (!id.ok()) {
       if (id.status().code() == StatusCode::kAlreadyExists) {
         return Registered{.refusal = "this passkey is already registered"};
@@ -154,16 +159,12 @@ asio::awaitable<Response> Register(Services& s, Request& request) {
       return id.status();
     }
     passkey.id = *id;
-    AUTHD_RETURN_IF_ERROR(Record(s, RequestEvent(s.clock, request, "webauthn.added", user.id,
-                                                 json::object{{"passkey_id", *id},
-                                                              {"name", passkey.name},
-                                                              {"aaguid", passkey.aaguid}})));
     Registered done{.passkey = std::move(passkey)};
     if (!before->any() && before->recovery_codes_left == 0) {
       done.recovery_codes = NewRecoveryCodes(s.random);
       std::vector<std::string> hashes;
       for (const auto& code : done.recovery_codes) hashes.push_back(RecoveryCodeHash(code));
-      AUTHD_RETURN_IF_ERROR(s.store.mfa().ReplaceRecoveryCodes(user.id, hashes));
+      AUTHD_RETURN_IF_ERROR(s.store.mfa().ReplaceRecoveryCodes(user.id, hashes, {}));
     }
     return done;
   });
@@ -173,6 +174,7 @@ asio::awaitable<Response> Register(Services& s, Request& request) {
     co_return ToResponse(ValidationFailed("credential", "The passkey was not accepted: " +
                                                             (*outcome)->refusal + "."));
   }
+  Logged(added);
   json::object body = PasskeyJson(*(*outcome)->passkey);
   if (!(*outcome)->recovery_codes.empty()) {
     json::array codes;
@@ -203,11 +205,12 @@ asio::awaitable<Response> RemovePasskey(Services& s, Request& request) {
   if (ec != std::errc{} || ptr != text.data() + text.size()) co_return ToResponse(NotFoundError());
   const int64_t user_id = std::get<User>(auth).id;
   auto removed = co_await s.store_pool.Run([&]() -> StatusOr<bool> {
-    auto deleted = s.store.passkeys().Delete(user_id, id);
+    const std::vector<AuditEvent> events = {RequestEvent(
+        s.clock, request, "webauthn.removed", user_id, json::object{{"passkey_id", id}})};
+    auto deleted = s.store.passkeys().Delete(user_id, id, events);
     if (!deleted.ok() || !*deleted) return deleted;
+    Logged(events);
     AUTHD_RETURN_IF_ERROR(DropRecoveryCodesIfNoFactor(s, user_id));
-    AUTHD_RETURN_IF_ERROR(Record(s, RequestEvent(s.clock, request, "webauthn.removed", user_id,
-                                                 json::object{{"passkey_id", id}})));
     return true;
   });
   if (!removed) co_return ToResponse(Unavailable(1));

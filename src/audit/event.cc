@@ -4,6 +4,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "logging/logging.h"
+#include "util/utf8.h"
 #include "util/time_format.h"
 
 namespace authd {
@@ -19,7 +20,9 @@ AuditEvent RequestEvent(const Clock& clock, const Request& request, std::string 
     e.actor = std::to_string(*subject);
   }
   e.client_address = request.client_address;
-  e.user_agent = std::string(request.user_agent.substr(0, 256));
+  // Any bytes may come in a header: stored as valid UTF-8 (PostgreSQL refuses anything else),
+  // cut on a character boundary, as session records keep it.
+  e.user_agent = SanitizeUtf8(request.user_agent, 512);
   e.request_id = request.request_id;
   return e;
 }

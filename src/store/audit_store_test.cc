@@ -94,6 +94,35 @@ TEST_P(AuditStoreTest, UserChangesRecordTheirEventsInTheirTransaction) {
             (std::vector<std::string>{"admin.user_deleted", "admin.user_updated", "user.registered"}));
 }
 
+TEST_P(AuditStoreTest, FactorChangesRecordTheirEventsOnlyWhenTheyChangeSomething) {
+  MfaStore& mfa = store_->mfa();
+  auto count = [&](const char* type) { return store_->audit().List({.type = type})->size(); };
+  // Nothing pending, nothing to delete, no such code: nothing recorded.
+  EXPECT_FALSE(mfa.ConfirmTotp(user_id_, 1, {}, {Event("mfa.totp_enabled", 1, user_id_)}).ok());
+  ASSERT_TRUE(mfa.DeleteTotp(user_id_, {Event("mfa.totp_disabled", 1, user_id_)}).ok());
+  EXPECT_FALSE(*mfa.SpendRecoveryCode(user_id_, "nope", 1, {Event("mfa.recovery_code_used", 1, user_id_)}));
+  EXPECT_EQ(count("mfa.totp_enabled") + count("mfa.totp_disabled") + count("mfa.recovery_code_used"), 0u);
+
+  ASSERT_TRUE(mfa.SetPendingTotp(user_id_, "plain:s", 1).ok());
+  ASSERT_TRUE(mfa.ConfirmTotp(user_id_, 1, {"c"}, {Event("mfa.totp_enabled", 2, user_id_)}).ok());
+  EXPECT_TRUE(*mfa.SpendRecoveryCode(user_id_, "c", 3, {Event("mfa.recovery_code_used", 3, user_id_)}));
+  ASSERT_TRUE(mfa.DeleteTotp(user_id_, {Event("mfa.totp_disabled", 4, user_id_)}).ok());
+  EXPECT_EQ(count("mfa.totp_enabled") + count("mfa.totp_disabled") + count("mfa.recovery_code_used"), 3u);
+
+  PasskeyStore& keys = store_->passkeys();
+  const Passkey key{.user_id = user_id_, .credential_id = "k", .public_key = "p", .alg = -7,
+                    .user_handle = "h", .name = "n", .created_at = 1};
+  auto id = keys.Insert(key, {Event("webauthn.added", 5, user_id_)});
+  ASSERT_TRUE(id.ok());
+  EXPECT_FALSE(keys.Insert(key, {Event("webauthn.added", 6, user_id_)}).ok());  // taken
+  EXPECT_FALSE(*keys.Delete(user_id_ + 1, *id, {Event("webauthn.removed", 7, user_id_)}));
+  EXPECT_TRUE(*keys.Delete(user_id_, *id, {Event("webauthn.removed", 8, user_id_)}));
+  EXPECT_EQ(count("webauthn.added"), 1u);
+  EXPECT_EQ(count("webauthn.removed"), 1u);
+  ASSERT_TRUE(mfa.DeleteAllFactors(user_id_, {Event("admin.mfa_reset", 9, user_id_)}).ok());
+  EXPECT_EQ(count("admin.mfa_reset"), 1u);
+}
+
 AUTHD_FOR_EACH_BACKEND(AuditStoreTest);
 
 }  // namespace

@@ -21,14 +21,14 @@ TEST_P(MfaStoreTest, TotpIsPendingUntilConfirmedAndThenStays) {
   EXPECT_EQ((*pending)->sealed_secret, "plain:two");
   EXPECT_FALSE((*pending)->confirmed);
   EXPECT_EQ(mfa.AcceptTotpStep(user_id_, 5).value(), false);  // not on yet
-  ASSERT_TRUE(mfa.ConfirmTotp(user_id_, 100, {"h1", "h2"}).ok());
-  EXPECT_EQ(mfa.ConfirmTotp(user_id_, 101, {}).code(), StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(mfa.ConfirmTotp(user_id_, 100, {"h1", "h2"}, {}).ok());
+  EXPECT_EQ(mfa.ConfirmTotp(user_id_, 101, {}, {}).code(), StatusCode::kFailedPrecondition);
   EXPECT_EQ(mfa.SetPendingTotp(user_id_, "plain:three", 12).code(), StatusCode::kFailedPrecondition);
   auto on = mfa.FindTotp(user_id_);
   EXPECT_TRUE((*on)->confirmed);
   EXPECT_EQ((*on)->sealed_secret, "plain:two");
   EXPECT_EQ(*mfa.RecoveryCodesLeft(user_id_), 2);
-  ASSERT_TRUE(mfa.DeleteTotp(user_id_).ok());
+  ASSERT_TRUE(mfa.DeleteTotp(user_id_, {}).ok());
   EXPECT_FALSE(mfa.FindTotp(user_id_)->has_value());
   EXPECT_EQ(*mfa.RecoveryCodesLeft(user_id_), 2);  // they may back up passkeys
 }
@@ -36,7 +36,7 @@ TEST_P(MfaStoreTest, TotpIsPendingUntilConfirmedAndThenStays) {
 TEST_P(MfaStoreTest, EachStepIsAcceptedOnceEvenByConcurrentCallers) {
   MfaStore& mfa = store_->mfa();
   ASSERT_TRUE(mfa.SetPendingTotp(user_id_, "plain:s", 1).ok());
-  ASSERT_TRUE(mfa.ConfirmTotp(user_id_, 100, {}).ok());
+  ASSERT_TRUE(mfa.ConfirmTotp(user_id_, 100, {}, {}).ok());
   EXPECT_FALSE(*mfa.AcceptTotpStep(user_id_, 100));  // the confirming code's step
   EXPECT_FALSE(*mfa.AcceptTotpStep(user_id_, 99));   // an earlier one
   std::atomic<int> won{0};
@@ -57,13 +57,13 @@ TEST_P(MfaStoreTest, EachStepIsAcceptedOnceEvenByConcurrentCallers) {
 
 TEST_P(MfaStoreTest, RecoveryCodesAreSpentOnceAndReplacedTogether) {
   MfaStore& mfa = store_->mfa();
-  ASSERT_TRUE(mfa.ReplaceRecoveryCodes(user_id_, {"a", "b", "c"}).ok());
-  EXPECT_TRUE(*mfa.SpendRecoveryCode(user_id_, "b", 5));
-  EXPECT_FALSE(*mfa.SpendRecoveryCode(user_id_, "b", 6));
-  EXPECT_FALSE(*mfa.SpendRecoveryCode(user_id_, "z", 6));
+  ASSERT_TRUE(mfa.ReplaceRecoveryCodes(user_id_, {"a", "b", "c"}, {}).ok());
+  EXPECT_TRUE(*mfa.SpendRecoveryCode(user_id_, "b", 5, {}));
+  EXPECT_FALSE(*mfa.SpendRecoveryCode(user_id_, "b", 6, {}));
+  EXPECT_FALSE(*mfa.SpendRecoveryCode(user_id_, "z", 6, {}));
   EXPECT_EQ(*mfa.RecoveryCodesLeft(user_id_), 2);
-  ASSERT_TRUE(mfa.ReplaceRecoveryCodes(user_id_, {"d"}).ok());
-  EXPECT_FALSE(*mfa.SpendRecoveryCode(user_id_, "a", 7));
+  ASSERT_TRUE(mfa.ReplaceRecoveryCodes(user_id_, {"d"}, {}).ok());
+  EXPECT_FALSE(*mfa.SpendRecoveryCode(user_id_, "a", 7, {}));
   EXPECT_EQ(*mfa.RecoveryCodesLeft(user_id_), 1);
 }
 
@@ -86,15 +86,15 @@ TEST_P(MfaStoreTest, ChallengesExpireDieAfterFailuresAndAreSpentOnce) {
 TEST_P(MfaStoreTest, AResetOrADeletionTakesEveryFactor) {
   MfaStore& mfa = store_->mfa();
   ASSERT_TRUE(mfa.SetPendingTotp(user_id_, "plain:s", 1).ok());
-  ASSERT_TRUE(mfa.ConfirmTotp(user_id_, 1, {"a"}).ok());
+  ASSERT_TRUE(mfa.ConfirmTotp(user_id_, 1, {"a"}, {}).ok());
   ASSERT_TRUE(mfa.InsertChallenge({.hash = "c", .user_id = user_id_, .expires_at = 100}).ok());
-  ASSERT_TRUE(mfa.DeleteAllFactors(user_id_).ok());
+  ASSERT_TRUE(mfa.DeleteAllFactors(user_id_, {}).ok());
   EXPECT_FALSE(mfa.FindTotp(user_id_)->has_value());
   EXPECT_EQ(*mfa.RecoveryCodesLeft(user_id_), 0);
   EXPECT_FALSE(mfa.FindChallenge("c", 1).ok());
   // With the user.
   ASSERT_TRUE(mfa.SetPendingTotp(user_id_, "plain:s", 1).ok());
-  ASSERT_TRUE(mfa.ReplaceRecoveryCodes(user_id_, {"x"}).ok());
+  ASSERT_TRUE(mfa.ReplaceRecoveryCodes(user_id_, {"x"}, {}).ok());
   ASSERT_TRUE(store_->users().Delete(user_id_).ok());
   EXPECT_FALSE(mfa.FindTotp(user_id_)->has_value());
   EXPECT_EQ(*mfa.RecoveryCodesLeft(user_id_), 0);

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "store/audit_store.h"
 #include "util/status.h"
 
 namespace authd {
@@ -49,7 +50,8 @@ class PasskeyStore {
   virtual ~PasskeyStore() = default;
 
   // The new passkey's id; AlreadyExists when its credential id is registered (to anyone).
-  virtual StatusOr<int64_t> Insert(const Passkey& passkey) = 0;
+  // `events` are recorded in the same transaction.
+  virtual StatusOr<int64_t> Insert(const Passkey& passkey, const std::vector<AuditEvent>& events) = 0;
   // The user's passkeys, oldest first.
   virtual StatusOr<std::vector<Passkey>> List(int64_t user_id) = 0;
   // NotFound when no passkey has this credential id.
@@ -59,8 +61,9 @@ class PasskeyStore {
   // use got there first, or the counter went back.
   virtual StatusOr<bool> RecordUse(int64_t id, int64_t sign_count, int64_t now) = 0;
   virtual Status Flag(int64_t id) = 0;
-  // Removes the user's passkey: false when the user has none with this id.
-  virtual StatusOr<bool> Delete(int64_t user_id, int64_t id) = 0;
+  // Removes the user's passkey, recording `events` with it: false (and nothing recorded)
+  // when the user has none with this id.
+  virtual StatusOr<bool> Delete(int64_t user_id, int64_t id, const std::vector<AuditEvent>& events) = 0;
   // Usable (unflagged) passkeys of the user.
   virtual StatusOr<int64_t> Count(int64_t user_id) = 0;
 

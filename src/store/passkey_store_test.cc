@@ -25,13 +25,13 @@ Passkey Key(int64_t user_id, std::string credential_id) {
 
 TEST_P(PasskeyStoreTest, StoresListsFindsAndDeletes) {
   PasskeyStore& keys = store_->passkeys();
-  auto first = keys.Insert(Key(user_id_, "cred-1"));
+  auto first = keys.Insert(Key(user_id_, "cred-1"), {});
   ASSERT_TRUE(first.ok()) << first.status().ToString();
-  auto second = keys.Insert(Key(user_id_, "cred-2"));
+  auto second = keys.Insert(Key(user_id_, "cred-2"), {});
   ASSERT_TRUE(second.ok());
   EXPECT_NE(*first, *second);
   // A credential id names one passkey, whoever registers it.
-  EXPECT_EQ(keys.Insert(Key(user_id_, "cred-1")).status().code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(keys.Insert(Key(user_id_, "cred-1"), {}).status().code(), StatusCode::kAlreadyExists);
 
   auto list = keys.List(user_id_);
   ASSERT_TRUE(list.ok());
@@ -53,15 +53,15 @@ TEST_P(PasskeyStoreTest, StoresListsFindsAndDeletes) {
   EXPECT_EQ(found->user_id, user_id_);
   EXPECT_EQ(keys.Find("nope").status().code(), StatusCode::kNotFound);
 
-  EXPECT_FALSE(*keys.Delete(user_id_ + 1, *second));  // not that user's
-  EXPECT_TRUE(*keys.Delete(user_id_, *second));
-  EXPECT_FALSE(*keys.Delete(user_id_, *second));
+  EXPECT_FALSE(*keys.Delete(user_id_ + 1, *second, {}));  // not that user's
+  EXPECT_TRUE(*keys.Delete(user_id_, *second, {}));
+  EXPECT_FALSE(*keys.Delete(user_id_, *second, {}));
   EXPECT_EQ(*keys.Count(user_id_), 1);
 }
 
 TEST_P(PasskeyStoreTest, AUseMovesTheCounterForwardOnly) {
   PasskeyStore& keys = store_->passkeys();
-  const int64_t id = *keys.Insert(Key(user_id_, "c"));
+  const int64_t id = *keys.Insert(Key(user_id_, "c"), {});
   EXPECT_FALSE(*keys.RecordUse(id, 5, 200));  // not forward
   EXPECT_FALSE(*keys.RecordUse(id, 4, 200));
   EXPECT_TRUE(*keys.RecordUse(id, 6, 200));
@@ -90,7 +90,7 @@ TEST_P(PasskeyStoreTest, CountersOfZeroAreAuthenticatorsThatKeepNone) {
   PasskeyStore& keys = store_->passkeys();
   Passkey k = Key(user_id_, "z");
   k.sign_count = 0;
-  const int64_t id = *keys.Insert(k);
+  const int64_t id = *keys.Insert(k, {});
   EXPECT_TRUE(*keys.RecordUse(id, 0, 1));
   EXPECT_TRUE(*keys.RecordUse(id, 0, 2));
   EXPECT_TRUE(*keys.RecordUse(id, 3, 3));
@@ -136,13 +136,13 @@ TEST_P(PasskeyStoreTest, OfTwoSpendersOfAChallengeOneWins) {
 
 TEST_P(PasskeyStoreTest, AResetOrADeletionTakesThePasskeys) {
   PasskeyStore& keys = store_->passkeys();
-  ASSERT_TRUE(keys.Insert(Key(user_id_, "a")).ok());
+  ASSERT_TRUE(keys.Insert(Key(user_id_, "a"), {}).ok());
   ASSERT_TRUE(keys.InsertChallenge({.hash = "h", .purpose = "register", .user_id = user_id_,
                                     .expires_at = 100}).ok());
-  ASSERT_TRUE(store_->mfa().DeleteAllFactors(user_id_).ok());
+  ASSERT_TRUE(store_->mfa().DeleteAllFactors(user_id_, {}).ok());
   EXPECT_EQ(*keys.Count(user_id_), 0);
   EXPECT_FALSE(keys.SpendChallenge("h", 1).ok());
-  ASSERT_TRUE(keys.Insert(Key(user_id_, "b")).ok());
+  ASSERT_TRUE(keys.Insert(Key(user_id_, "b"), {}).ok());
   ASSERT_TRUE(store_->users().Delete(user_id_).ok());
   EXPECT_EQ(keys.Find("b").status().code(), StatusCode::kNotFound);
 }

@@ -1,6 +1,8 @@
 """Crash durability: registrations and logouts run under load while authd is killed with
 SIGKILL at random moments. After each restart, every 201 and every 200 the clients received
-still holds: each registered user logs in, and each blacklisted refresh token stays dead."""
+still holds: each registered user logs in, and each blacklisted refresh token stays dead. And
+a change and its audit event are one: every user made has its user.registered event, and every
+such event its user, however the kills fell."""
 import random
 import signal
 import threading
@@ -65,3 +67,11 @@ def test_acknowledged_writes_survive_sigkill(start_authd, tmp_path):
     for token in blacklisted:
         r = server.post("/api/token/refresh/", data={"refresh": token})
         assert r.status_code == 401 and r.json()["detail"] == "Token is blacklisted", r.text
+    (users,), = server.sql("SELECT COUNT(*) FROM users")
+    (unrecorded,), = server.sql(
+        "SELECT COUNT(*) FROM users u WHERE NOT EXISTS (SELECT 1 FROM events e "
+        "WHERE e.type = 'user.registered' AND e.subject_user_id = u.id)")
+    (orphans,), = server.sql(
+        "SELECT COUNT(*) FROM events e WHERE e.type = 'user.registered' AND NOT EXISTS "
+        "(SELECT 1 FROM users u WHERE u.id = e.subject_user_id)")
+    assert users >= len(registered) and (unrecorded, orphans) == (0, 0)

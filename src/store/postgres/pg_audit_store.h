@@ -9,6 +9,24 @@ namespace authd::pg {
 // Appends `event` on `conn`, inside whatever transaction is open there (UserStore's writes).
 StatusOr<int64_t> AppendEventOn(Connection& conn, const AuditEvent& event);
 
+// Runs `body(conn)` (StatusOr<bool>: whether it changed anything) and, when it did, appends
+// `events`, in one transaction on a pooled connection: a change and the events that record it
+// commit together or not at all. What `body` answered.
+template <typename Body>
+StatusOr<bool> WithEvents(Pool& pool, const std::vector<AuditEvent>& events, Body body) {
+  auto conn = pool.Acquire();
+  if (!conn.ok()) return conn.status();
+  auto tx = Transaction::Begin(**conn);
+  if (!tx.ok()) return tx.status();
+  StatusOr<bool> changed = body(**conn);
+  if (!changed.ok()) return changed;
+  if (*changed) {
+    for (const AuditEvent& e : events) AUTHD_RETURN_IF_ERROR(AppendEventOn(**conn, e).status());
+  }
+  AUTHD_RETURN_IF_ERROR(tx->Commit());
+  return changed;
+}
+
 class PgAuditStore final : public AuditStore {
  public:
   explicit PgAuditStore(Pool& pool) : pool_(pool) {}

@@ -1,6 +1,7 @@
 // PgMfaStore: the mfa_* tables on PostgreSQL (migration 7).
 #include "store/postgres/pg_mfa_store.h"
 
+#include "store/postgres/pg_audit_store.h"
 #include "store/postgres/pg_rows.h"
 
 namespace authd::pg {
@@ -58,15 +59,18 @@ StatusOr<std::optional<TotpFactor>> PgMfaStore::FindTotp(int64_t user_id) {
 }
 
 Status PgMfaStore::ConfirmTotp(int64_t user_id, int64_t step,
-                               const std::vector<std::string>& code_hashes) {
-  return InTransaction(pool_, [&](Connection& conn) -> Status {
-    auto r = conn.Run(
-        "UPDATE mfa_totp SET confirmed = TRUE, last_step = $1 WHERE user_id = $2 AND NOT confirmed",
-        Params().Add(step).Add(user_id), "confirm TOTP");
-    if (!r.ok()) return r.status();
-    if (r->Affected() == 0) return FailedPrecondition("no TOTP enrolment is pending");
-    return InsertCodesOn(conn, user_id, code_hashes);
-  });
+                               const std::vector<std::string>& code_hashes,
+                               const std::vector<AuditEvent>& events) {
+  return WithEvents(pool_, events, [&](Connection& conn) -> StatusOr<bool> {
+           auto r = conn.Run(
+               "UPDATE mfa_totp SET confirmed = TRUE, last_step = $1 WHERE user_id = $2 AND NOT confirmed",
+               Params().Add(step).Add(user_id), "confirm TOTP");
+           if (!r.ok()) return r.status();
+           if (r->Affected() == 0) return FailedPrecondition("no TOTP enrolment is pending");
+           AUTHD_RETURN_IF_ERROR(InsertCodesOn(conn, user_id, code_hashes));
+           return true;
+         })
+      .status();
 }
 
 StatusOr<bool> PgMfaStore::AcceptTotpStep(int64_t user_id, int64_t step) {
@@ -78,24 +82,35 @@ StatusOr<bool> PgMfaStore::AcceptTotpStep(int64_t user_id, int64_t step) {
   return *n == 1;
 }
 
-Status PgMfaStore::DeleteTotp(int64_t user_id) {
-  return Change(pool_, "DELETE FROM mfa_totp WHERE user_id = $1", Params().Add(user_id),
-                "delete TOTP")
+Status PgMfaStore::DeleteTotp(int64_t user_id, const std::vector<AuditEvent>& events) {
+  return WithEvents(pool_, events, [&](Connection& conn) -> StatusOr<bool> {
+           auto r = conn.Run("DELETE FROM mfa_totp WHERE user_id = $1", Params().Add(user_id),
+                             "delete TOTP");
+           if (!r.ok()) return r.status();
+           return r->Affected() > 0;
+         })
       .status();
 }
 
-Status PgMfaStore::ReplaceRecoveryCodes(int64_t user_id, const std::vector<std::string>& hashes) {
-  return InTransaction(pool_,
-                       [&](Connection& conn) { return InsertCodesOn(conn, user_id, hashes); });
+Status PgMfaStore::ReplaceRecoveryCodes(int64_t user_id, const std::vector<std::string>& hashes,
+                                        const std::vector<AuditEvent>& events) {
+  return WithEvents(pool_, events, [&](Connection& conn) -> StatusOr<bool> {
+           AUTHD_RETURN_IF_ERROR(InsertCodesOn(conn, user_id, hashes));
+           return true;
+         })
+      .status();
 }
 
-StatusOr<bool> PgMfaStore::SpendRecoveryCode(int64_t user_id, std::string_view hash, int64_t now) {
-  auto n = Change(pool_,
-                  "UPDATE mfa_recovery_codes SET used_at = $1 WHERE user_id = $2 AND hash = $3 "
-                  "AND used_at IS NULL",
-                  Params().Add(now).Add(user_id).Add(hash), "spend recovery code");
-  if (!n.ok()) return n.status();
-  return *n == 1;
+StatusOr<bool> PgMfaStore::SpendRecoveryCode(int64_t user_id, std::string_view hash, int64_t now,
+                                             const std::vector<AuditEvent>& events) {
+  return WithEvents(pool_, events, [&](Connection& conn) -> StatusOr<bool> {
+    auto r = conn.Run(
+        "UPDATE mfa_recovery_codes SET used_at = $1 WHERE user_id = $2 AND hash = $3 "
+        "AND used_at IS NULL",
+        Params().Add(now).Add(user_id).Add(hash), "spend recovery code");
+    if (!r.ok()) return r.status();
+    return r->Affected() == 1;
+  });
 }
 
 StatusOr<int64_t> PgMfaStore::RecoveryCodesLeft(int64_t user_id) {
@@ -161,17 +176,18 @@ StatusOr<int> PgMfaStore::DeleteExpiredChallenges(int64_t before) {
                 "delete expired MFA challenges");
 }
 
-Status PgMfaStore::DeleteAllFactors(int64_t user_id) {
-  return InTransaction(pool_, [&](Connection& conn) -> Status {
-    for (const char* sql : {"DELETE FROM mfa_recovery_codes WHERE user_id = $1",
-                            "DELETE FROM mfa_totp WHERE user_id = $1",
-                            "DELETE FROM mfa_challenges WHERE user_id = $1",
-                            "DELETE FROM webauthn_credentials WHERE user_id = $1",
-                            "DELETE FROM webauthn_challenges WHERE user_id = $1"}) {
-      AUTHD_RETURN_IF_ERROR(conn.Run(sql, Params().Add(user_id), "delete factors").status());
-    }
-    return Status::Ok();
-  });
+Status PgMfaStore::DeleteAllFactors(int64_t user_id, const std::vector<AuditEvent>& events) {
+  return WithEvents(pool_, events, [&](Connection& conn) -> StatusOr<bool> {
+           for (const char* sql : {"DELETE FROM mfa_recovery_codes WHERE user_id = $1",
+                                   "DELETE FROM mfa_totp WHERE user_id = $1",
+                                   "DELETE FROM mfa_challenges WHERE user_id = $1",
+                                   "DELETE FROM webauthn_credentials WHERE user_id = $1",
+                                   "DELETE FROM webauthn_challenges WHERE user_id = $1"}) {
+             AUTHD_RETURN_IF_ERROR(conn.Run(sql, Params().Add(user_id), "delete factors").status());
+           }
+           return true;  // a reset is recorded even when there was nothing to remove
+         })
+      .status();
 }
 
 }  // namespace authd::pg

@@ -1,6 +1,7 @@
 // PgPasskeyStore: the webauthn_* tables on PostgreSQL (migration 8).
 #include "store/postgres/pg_passkey_store.h"
 
+#include "store/postgres/pg_audit_store.h"
 #include "store/postgres/pg_rows.h"
 
 namespace authd::pg {
@@ -27,18 +28,22 @@ Passkey ReadPasskey(const Result& r, int row) {
 
 }  // namespace
 
-StatusOr<int64_t> PgPasskeyStore::Insert(const Passkey& p) {
-  auto conn = pool_.Acquire();
-  if (!conn.ok()) return conn.status();
-  auto r = (*conn)->Run(
-      "INSERT INTO webauthn_credentials(user_id, credential_id, public_key, alg, sign_count, "
-      "user_handle, aaguid, name, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
-      "RETURNING id",
-      Params().Add(p.user_id).Add(p.credential_id).Add(p.public_key).Add(p.alg)
-          .Add(p.sign_count).Add(p.user_handle).Add(p.aaguid).Add(p.name).Add(p.created_at),
-      "store passkey");
-  if (!r.ok()) return r.status();
-  return r->Int(0, 0);
+StatusOr<int64_t> PgPasskeyStore::Insert(const Passkey& p, const std::vector<AuditEvent>& events) {
+  int64_t id = 0;
+  auto done = WithEvents(pool_, events, [&](Connection& conn) -> StatusOr<bool> {
+    auto r = conn.Run(
+        "INSERT INTO webauthn_credentials(user_id, credential_id, public_key, alg, sign_count, "
+        "user_handle, aaguid, name, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+        "RETURNING id",
+        Params().Add(p.user_id).Add(p.credential_id).Add(p.public_key).Add(p.alg)
+            .Add(p.sign_count).Add(p.user_handle).Add(p.aaguid).Add(p.name).Add(p.created_at),
+        "store passkey");
+    if (!r.ok()) return r.status();
+    id = r->Int(0, 0);
+    return true;
+  });
+  if (!done.ok()) return done.status();
+  return id;
 }
 
 StatusOr<std::vector<Passkey>> PgPasskeyStore::List(int64_t user_id) {
@@ -79,11 +84,14 @@ Status PgPasskeyStore::Flag(int64_t id) {
       .status();
 }
 
-StatusOr<bool> PgPasskeyStore::Delete(int64_t user_id, int64_t id) {
-  auto n = Change(pool_, "DELETE FROM webauthn_credentials WHERE id = $1 AND user_id = $2",
-                  Params().Add(id).Add(user_id), "delete passkey");
-  if (!n.ok()) return n.status();
-  return *n == 1;
+StatusOr<bool> PgPasskeyStore::Delete(int64_t user_id, int64_t id,
+                                      const std::vector<AuditEvent>& events) {
+  return WithEvents(pool_, events, [&](Connection& conn) -> StatusOr<bool> {
+    auto r = conn.Run("DELETE FROM webauthn_credentials WHERE id = $1 AND user_id = $2",
+                      Params().Add(id).Add(user_id), "delete passkey");
+    if (!r.ok()) return r.status();
+    return r->Affected() == 1;
+  });
 }
 
 StatusOr<int64_t> PgPasskeyStore::Count(int64_t user_id) {

@@ -82,18 +82,24 @@ class ConnectionPool {
   PerThread<OwnConnection> own_;  // closed with the pool
 };
 
-// Runs one statement that changes rows (`sql` static, as for Connection::Prepare) on a pooled
-// connection, with its parameters bound by `bind(Statement&)`; the number of rows changed.
+// Runs one statement that changes rows (`sql` static, as for Connection::Prepare) on `conn`,
+// with its parameters bound by `bind(Statement&)`; the number of rows changed.
 template <typename BindFn>
-StatusOr<int> Change(ConnectionPool& pool, const char* sql, const char* what, BindFn bind) {
-  auto conn = pool.Acquire();
-  auto stmt = conn->Prepare(sql);
+StatusOr<int> ChangeOn(Connection& conn, const char* sql, const char* what, BindFn bind) {
+  auto stmt = conn.Prepare(sql);
   if (!stmt.ok()) return stmt.status();
   Statement q(*stmt);
   bind(q);
   int rc = q.Step();
-  if (rc != SQLITE_DONE) return conn->Error(rc, what);
-  return conn->Changes();
+  if (rc != SQLITE_DONE) return conn.Error(rc, what);
+  return conn.Changes();
+}
+
+// The same on a pooled connection.
+template <typename BindFn>
+StatusOr<int> Change(ConnectionPool& pool, const char* sql, const char* what, BindFn bind) {
+  auto conn = pool.Acquire();
+  return ChangeOn(*conn, sql, what, bind);
 }
 
 }  // namespace authd::sqlite

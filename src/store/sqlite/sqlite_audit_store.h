@@ -9,6 +9,23 @@ namespace authd::sqlite {
 // Appends `event` on `conn`, inside whatever transaction is open there (UserStore's writes).
 StatusOr<int64_t> AppendEventOn(Connection& conn, const AuditEvent& event);
 
+// Runs `body(conn)` (StatusOr<bool>: whether it changed anything) and, when it did, appends
+// `events`, in one transaction on a pooled connection: a change and the events that record it
+// commit together or not at all. What `body` answered.
+template <typename Body>
+StatusOr<bool> WithEvents(ConnectionPool& pool, const std::vector<AuditEvent>& events, Body body) {
+  auto conn = pool.Acquire();
+  auto tx = Transaction::Begin(*conn);
+  if (!tx.ok()) return tx.status();
+  StatusOr<bool> changed = body(*conn);
+  if (!changed.ok()) return changed;
+  if (*changed) {
+    for (const AuditEvent& e : events) AUTHD_RETURN_IF_ERROR(AppendEventOn(*conn, e).status());
+  }
+  AUTHD_RETURN_IF_ERROR(tx->Commit());
+  return changed;
+}
+
 class SqliteAuditStore final : public AuditStore {
  public:
   explicit SqliteAuditStore(ConnectionPool& pool) : pool_(pool) {}

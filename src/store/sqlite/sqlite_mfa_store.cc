@@ -1,5 +1,7 @@
 #include "store/sqlite/sqlite_mfa_store.h"
 
+#include "store/sqlite/sqlite_audit_store.h"
+
 namespace authd::sqlite {
 namespace {
 
@@ -53,21 +55,19 @@ StatusOr<std::optional<TotpFactor>> SqliteMfaStore::FindTotp(int64_t user_id) {
 }
 
 Status SqliteMfaStore::ConfirmTotp(int64_t user_id, int64_t step,
-                                   const std::vector<std::string>& code_hashes) {
-  auto conn = pool_.Acquire();
-  auto tx = Transaction::Begin(*conn);
-  if (!tx.ok()) return tx.status();
-  {
-    auto stmt = conn->Prepare(
-        "UPDATE mfa_totp SET confirmed = 1, last_step = ? WHERE user_id = ? AND confirmed = 0");
-    if (!stmt.ok()) return stmt.status();
-    Statement q(*stmt);
-    q.Bind(1, step).Bind(2, user_id);
-    if (int rc = q.Step(); rc != SQLITE_DONE) return conn->Error(rc, "confirm TOTP");
-    if (conn->Changes() == 0) return FailedPrecondition("no TOTP enrolment is pending");
-  }
-  AUTHD_RETURN_IF_ERROR(InsertCodesOn(*conn, user_id, code_hashes));
-  return tx->Commit();
+                                   const std::vector<std::string>& code_hashes,
+                                   const std::vector<AuditEvent>& events) {
+  auto confirmed = WithEvents(pool_, events, [&](Connection& conn) -> StatusOr<bool> {
+    auto n = ChangeOn(conn,
+                      "UPDATE mfa_totp SET confirmed = 1, last_step = ? WHERE user_id = ? "
+                      "AND confirmed = 0",
+                      "confirm TOTP", [&](Statement& q) { q.Bind(1, step).Bind(2, user_id); });
+    if (!n.ok()) return n.status();
+    if (*n == 0) return FailedPrecondition("no TOTP enrolment is pending");
+    AUTHD_RETURN_IF_ERROR(InsertCodesOn(conn, user_id, code_hashes));
+    return true;
+  });
+  return confirmed.status();
 }
 
 StatusOr<bool> SqliteMfaStore::AcceptTotpStep(int64_t user_id, int64_t step) {
@@ -80,29 +80,36 @@ StatusOr<bool> SqliteMfaStore::AcceptTotpStep(int64_t user_id, int64_t step) {
   return *n == 1;
 }
 
-Status SqliteMfaStore::DeleteTotp(int64_t user_id) {
-  return Change(pool_, "DELETE FROM mfa_totp WHERE user_id = ?", "delete TOTP",
-                [&](Statement& q) { q.Bind(1, user_id); })
+Status SqliteMfaStore::DeleteTotp(int64_t user_id, const std::vector<AuditEvent>& events) {
+  return WithEvents(pool_, events, [&](Connection& conn) -> StatusOr<bool> {
+           auto n = ChangeOn(conn, "DELETE FROM mfa_totp WHERE user_id = ?", "delete TOTP",
+                             [&](Statement& q) { q.Bind(1, user_id); });
+           if (!n.ok()) return n.status();
+           return *n > 0;
+         })
       .status();
 }
 
-Status SqliteMfaStore::ReplaceRecoveryCodes(int64_t user_id, const std::vector<std::string>& hashes) {
-  auto conn = pool_.Acquire();
-  auto tx = Transaction::Begin(*conn);
-  if (!tx.ok()) return tx.status();
-  AUTHD_RETURN_IF_ERROR(InsertCodesOn(*conn, user_id, hashes));
-  return tx->Commit();
+Status SqliteMfaStore::ReplaceRecoveryCodes(int64_t user_id, const std::vector<std::string>& hashes,
+                                            const std::vector<AuditEvent>& events) {
+  return WithEvents(pool_, events, [&](Connection& conn) -> StatusOr<bool> {
+           AUTHD_RETURN_IF_ERROR(InsertCodesOn(conn, user_id, hashes));
+           return true;
+         })
+      .status();
 }
 
 StatusOr<bool> SqliteMfaStore::SpendRecoveryCode(int64_t user_id, std::string_view hash,
-                                                 int64_t now) {
-  auto n = Change(pool_,
-                  "UPDATE mfa_recovery_codes SET used_at = ? WHERE user_id = ? AND hash = ? "
-                  "AND used_at IS NULL",
-                  "spend recovery code",
-                  [&](Statement& q) { q.Bind(1, now).Bind(2, user_id).Bind(3, hash); });
-  if (!n.ok()) return n.status();
-  return *n == 1;
+                                                 int64_t now, const std::vector<AuditEvent>& events) {
+  return WithEvents(pool_, events, [&](Connection& conn) -> StatusOr<bool> {
+    auto n = ChangeOn(conn,
+                      "UPDATE mfa_recovery_codes SET used_at = ? WHERE user_id = ? AND hash = ? "
+                      "AND used_at IS NULL",
+                      "spend recovery code",
+                      [&](Statement& q) { q.Bind(1, now).Bind(2, user_id).Bind(3, hash); });
+    if (!n.ok()) return n.status();
+    return *n == 1;
+  });
 }
 
 StatusOr<int64_t> SqliteMfaStore::RecoveryCodesLeft(int64_t user_id) {
@@ -183,22 +190,20 @@ StatusOr<int> SqliteMfaStore::DeleteExpiredChallenges(int64_t before) {
                 "delete expired MFA challenges", [&](Statement& q) { q.Bind(1, before); });
 }
 
-Status SqliteMfaStore::DeleteAllFactors(int64_t user_id) {
-  auto conn = pool_.Acquire();
-  auto tx = Transaction::Begin(*conn);
-  if (!tx.ok()) return tx.status();
-  for (const char* sql : {"DELETE FROM mfa_recovery_codes WHERE user_id = ?",
-                          "DELETE FROM mfa_totp WHERE user_id = ?",
-                          "DELETE FROM mfa_challenges WHERE user_id = ?",
-                          "DELETE FROM webauthn_credentials WHERE user_id = ?",
-                          "DELETE FROM webauthn_challenges WHERE user_id = ?"}) {
-    auto stmt = conn->Prepare(sql);
-    if (!stmt.ok()) return stmt.status();
-    Statement q(*stmt);
-    q.Bind(1, user_id);
-    if (int rc = q.Step(); rc != SQLITE_DONE) return conn->Error(rc, "delete factors");
-  }
-  return tx->Commit();
+Status SqliteMfaStore::DeleteAllFactors(int64_t user_id, const std::vector<AuditEvent>& events) {
+  return WithEvents(pool_, events, [&](Connection& conn) -> StatusOr<bool> {
+           for (const char* sql : {"DELETE FROM mfa_recovery_codes WHERE user_id = ?",
+                                   "DELETE FROM mfa_totp WHERE user_id = ?",
+                                   "DELETE FROM mfa_challenges WHERE user_id = ?",
+                                   "DELETE FROM webauthn_credentials WHERE user_id = ?",
+                                   "DELETE FROM webauthn_challenges WHERE user_id = ?"}) {
+             AUTHD_RETURN_IF_ERROR(
+                 ChangeOn(conn, sql, "delete factors", [&](Statement& q) { q.Bind(1, user_id); })
+                     .status());
+           }
+           return true;  // a reset is recorded even when there was nothing to remove
+         })
+      .status();
 }
 
 }  // namespace authd::sqlite

@@ -1,5 +1,7 @@
 #include "store/sqlite/sqlite_passkey_store.h"
 
+#include "store/sqlite/sqlite_audit_store.h"
+
 namespace authd::sqlite {
 namespace {
 
@@ -24,18 +26,23 @@ Passkey ReadPasskey(const Statement& q) {
 
 }  // namespace
 
-StatusOr<int64_t> SqlitePasskeyStore::Insert(const Passkey& p) {
-  auto conn = pool_.Acquire();
-  auto stmt = conn->Prepare(
-      "INSERT INTO webauthn_credentials(user_id, credential_id, public_key, alg, sign_count, "
-      "user_handle, aaguid, name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  if (!stmt.ok()) return stmt.status();
-  Statement q(*stmt);
-  q.Bind(1, p.user_id).Bind(2, p.credential_id).Bind(3, p.public_key).Bind(4, p.alg);
-  q.Bind(5, p.sign_count).Bind(6, p.user_handle).Bind(7, p.aaguid).Bind(8, p.name);
-  q.Bind(9, p.created_at);
-  if (int rc = q.Step(); rc != SQLITE_DONE) return conn->Error(rc, "store passkey");
-  return conn->LastInsertId();
+StatusOr<int64_t> SqlitePasskeyStore::Insert(const Passkey& p, const std::vector<AuditEvent>& events) {
+  int64_t id = 0;
+  auto done = WithEvents(pool_, events, [&](Connection& conn) -> StatusOr<bool> {
+    auto stmt = conn.Prepare(
+        "INSERT INTO webauthn_credentials(user_id, credential_id, public_key, alg, sign_count, "
+        "user_handle, aaguid, name, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!stmt.ok()) return stmt.status();
+    Statement q(*stmt);
+    q.Bind(1, p.user_id).Bind(2, p.credential_id).Bind(3, p.public_key).Bind(4, p.alg);
+    q.Bind(5, p.sign_count).Bind(6, p.user_handle).Bind(7, p.aaguid).Bind(8, p.name);
+    q.Bind(9, p.created_at);
+    if (int rc = q.Step(); rc != SQLITE_DONE) return conn.Error(rc, "store passkey");
+    id = conn.LastInsertId();
+    return true;
+  });
+  if (!done.ok()) return done.status();
+  return id;
 }
 
 StatusOr<std::vector<Passkey>> SqlitePasskeyStore::List(int64_t user_id) {
@@ -83,11 +90,14 @@ Status SqlitePasskeyStore::Flag(int64_t id) {
       .status();
 }
 
-StatusOr<bool> SqlitePasskeyStore::Delete(int64_t user_id, int64_t id) {
-  auto n = Change(pool_, "DELETE FROM webauthn_credentials WHERE id = ? AND user_id = ?",
-                  "delete passkey", [&](Statement& q) { q.Bind(1, id).Bind(2, user_id); });
-  if (!n.ok()) return n.status();
-  return *n == 1;
+StatusOr<bool> SqlitePasskeyStore::Delete(int64_t user_id, int64_t id,
+                                          const std::vector<AuditEvent>& events) {
+  return WithEvents(pool_, events, [&](Connection& conn) -> StatusOr<bool> {
+    auto n = ChangeOn(conn, "DELETE FROM webauthn_credentials WHERE id = ? AND user_id = ?",
+                      "delete passkey", [&](Statement& q) { q.Bind(1, id).Bind(2, user_id); });
+    if (!n.ok()) return n.status();
+    return *n == 1;
+  });
 }
 
 StatusOr<int64_t> SqlitePasskeyStore::Count(int64_t user_id) {
