@@ -60,6 +60,16 @@ std::optional<std::string> ReadRefreshField(const json::object& data, FieldError
   return ReadCharField(fields, "refresh", {}, errors);
 }
 
+// token.reuse_detected, when a refusal was one: a stolen token, or a client that kept one.
+Status RecordReuse(Services& s, const Request& request, const SessionFailure& failure) {
+  if (failure.reused_by == 0) return Status::Ok();
+  AuditEvent e = RequestEvent(s.clock, request, "token.reuse_detected", failure.reused_by,
+                              json::object{{"revoked", failure.revoked}});
+  e.outcome = "failure";
+  e.actor = "anonymous";  // whoever presented it
+  return Record(s, e);
+}
+
 Response TokenResponse(const json::object& body) {
   Response r = JsonResponse(200, body);
   r.AddHeader("Cache-Control", "no-store");  // RFC 6749 section 5.1
@@ -227,6 +237,7 @@ asio::awaitable<Response> Refresh(Services& s, Request& request) {
   auto& answer = *pooled;
   if (!answer.ok()) {
     CountRefusal(s, answer.error());
+    if (Status st = RecordReuse(s, request, answer.error()); !st.ok()) co_return ToResponse(FromStatus(st));
     co_return ToResponse(FromSessionFailure(answer.error()));
   }
   s.metrics.TokenIssued("access");
@@ -260,6 +271,7 @@ asio::awaitable<Response> Blacklist(Services& s, Request& request) {
   auto done = s.sessions.Blacklist(*token);
   if (!done.ok()) {
     CountRefusal(s, done.error());
+    if (Status st = RecordReuse(s, request, done.error()); !st.ok()) co_return ToResponse(FromStatus(st));
     co_return ToResponse(FromSessionFailure(done.error()));
   }
   if (const std::optional<int64_t> user_id = *done) {

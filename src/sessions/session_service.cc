@@ -89,7 +89,10 @@ SessionFailure SessionService::ReuseDetected(const RefreshTokenRecord& r, int64_
   if (!revoked.ok()) return StoreFailure(revoked.status()).error;
   spdlog::warn("refresh token reuse: user {} presented retired token {} of family {}; "
                "{} token(s) of the family revoked", r.user_id, r.jti, r.family, *revoked);
-  return TokenFailure(TokenError::kBlacklisted).error;
+  SessionFailure failure = TokenFailure(TokenError::kBlacklisted).error;
+  failure.reused_by = r.user_id;
+  failure.revoked = *revoked;
+  return failure;
 }
 
 Result<RefreshAnswer, SessionFailure> SessionService::Refresh(std::string_view token,

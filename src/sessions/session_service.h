@@ -49,6 +49,10 @@ struct SessionFailure {
   Kind kind;
   TokenError token = TokenError::kMalformed;
   Status status;
+  // A retired refresh token presented again: whose it was, and how many tokens of its family
+  // were revoked for it (0 for other failures), for the audit log's token.reuse_detected.
+  int64_t reused_by = 0;
+  int revoked = 0;
 };
 
 struct RefreshAnswer {

@@ -163,3 +163,22 @@ def test_events_outlive_their_user_and_age_out(start_authd, tmp_path):
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert types_of(events(server, admin, user=carol)) == ["admin.user_deleted"]
+
+
+def test_token_reuse_is_recorded(start_authd, tmp_path):
+    server = start_authd({"AUTHD_SIGNING_KEY": SHARED_KEY, "AUTHD_ROTATE_REFRESH_TOKENS": "true",
+                          "AUTHD_ROTATION_GRACE_SECONDS": "0"})
+    admin = make_admin(server, tmp_path)
+    dave = server.register("dave")["id"]
+    first = server.login("dave")["refresh"]
+    second = server.post("/api/token/refresh/", data={"refresh": first}).json()["refresh"]
+    assert second != first
+    r = server.post("/api/token/refresh/", data={"refresh": first}, headers={"User-Agent": "thief/1"})
+    assert r.status_code == 401
+    reuse = events(server, admin, user=dave, type="token.reuse_detected")["results"]
+    assert len(reuse) == 1
+    assert (reuse[0]["outcome"], reuse[0]["actor"], reuse[0]["user_agent"]) == ("failure", "anonymous", "thief/1")
+    assert reuse[0]["details"]["revoked"] >= 1
+    # The family is dead: its newest token too; refused, and no second reuse event is owed.
+    assert server.post("/api/token/refresh/", data={"refresh": second}).status_code == 401
+    assert len(events(server, admin, user=dave, type="token.reuse_detected")["results"]) == 1
