@@ -87,6 +87,7 @@ def body_seeds():
         "json-deep": b"\x01" + b"[" * 200 + b"]" * 200,
         "text": b"\x04hello",
         "multipart": b"\x05--x\r\nContent-Disposition: form-data; name=a\r\n\r\n1\r\n--x--",
+        "timestamp": b"\x062026-11-24T01:42:23.533938+01:30",
     }
 
 
@@ -138,6 +139,8 @@ def http_seeds():
         "smuggle": b"POST /api/token/ HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
         "pipelined": req("GET", "/user_detail/", headers=[bearer]) + req("POST", "/api/token/verify/", f"token={ACCESS}".encode()),
         "http10": b"GET /.well-known/jwks.json HTTP/1.0\r\n\r\n",
+        "audit-events": req("GET", "/api/admin/events/?user=1&type=login.failed&since=2026-11-30T10:00:00.5%2B01:00&until=2027-01-01&cursor=99&page_size=3", headers=[bearer]),
+        "my-events": req("GET", "/api/me/events/?since=2026-11-30", headers=[bearer]),
         # Passkeys: the options, and credentials a software authenticator made (corpus/webauthn).
         "passkey-options": req("POST", "/api/webauthn/register/options/", b"{}", "application/json", [bearer]),
         "passkey-register": req("POST", "/api/webauthn/register/", json.dumps(
