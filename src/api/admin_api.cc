@@ -250,11 +250,11 @@ asio::awaitable<Response> RevokeUser(Services& s, Request& request) {
   auto found = Resolve(request, s, /*to_change=*/true);
   if (auto* error = std::get_if<ApiError>(&found)) co_return ToResponse(*error);
   const int64_t target_id = std::get<AdminAndTarget>(found).target.id;
-  auto revoked = s.sessions.EndAll(target_id, "admin_revoked");
+  const std::vector<AuditEvent> events = {
+      RequestEvent(s.clock, request, "admin.sessions_revoked", target_id)};
+  auto revoked = s.sessions.EndAll(target_id, "admin_revoked", events);
   if (!revoked.ok()) co_return ToResponse(FromStatus(revoked.status()));
-  Status st = Record(s, RequestEvent(s.clock, request, "admin.sessions_revoked", target_id,
-                                     json::object{{"revoked", *revoked}}));
-  if (!st.ok()) co_return ToResponse(FromStatus(st));
+  Logged(events);
   co_return JsonResponse(200, json::object{{"revoked", *revoked}});
 }
 

@@ -57,10 +57,11 @@ asio::awaitable<Response> EndSession(Services& s, Request& request) {
   if (auto* error = std::get_if<ApiError>(&auth)) co_return ToResponse(*error);
   const std::string& jti = request.path_params.at(0).second;
   const int64_t user_id = std::get<User>(auth).id;
-  Status st = s.sessions.End(user_id, jti);
+  const std::vector<AuditEvent> events = {RequestEvent(s.clock, request, "session.revoked", user_id)};
+  Status st = s.sessions.End(user_id, jti, events);
   if (st.code() == StatusCode::kNotFound) co_return ToResponse(NotFoundError());
-  if (st.ok()) st = Record(s, RequestEvent(s.clock, request, "session.revoked", user_id));
   if (!st.ok()) co_return ToResponse(FromStatus(st));
+  Logged(events);
   co_return NoContent();
 }
 
@@ -69,11 +70,10 @@ asio::awaitable<Response> EndAllSessions(Services& s, Request& request) {
   auto auth = AuthenticateBearer(request, s);
   if (auto* error = std::get_if<ApiError>(&auth)) co_return ToResponse(*error);
   const int64_t user_id = std::get<User>(auth).id;
-  auto revoked = s.sessions.EndAll(user_id, "revoke_all");
+  const std::vector<AuditEvent> events = {RequestEvent(s.clock, request, "session.revoked_all", user_id)};
+  auto revoked = s.sessions.EndAll(user_id, "revoke_all", events);
   if (!revoked.ok()) co_return ToResponse(FromStatus(revoked.status()));
-  Status st = Record(s, RequestEvent(s.clock, request, "session.revoked_all", user_id,
-                                     json::object{{"revoked", *revoked}}));
-  if (!st.ok()) co_return ToResponse(FromStatus(st));
+  Logged(events);
   co_return JsonResponse(200, json::object{{"revoked", *revoked}});
 }
 

@@ -268,7 +268,9 @@ asio::awaitable<Response> Blacklist(Services& s, Request& request) {
   FieldErrors errors;
   auto token = ReadRefreshField(*data, errors);
   if (!errors.empty()) co_return ToResponse(ValidationFailed(errors));
-  auto done = s.sessions.Blacklist(*token);
+  // Recorded with the logout, about whoever the token names.
+  const AuditEvent logout = RequestEvent(s.clock, request, "logout", std::nullopt);
+  auto done = s.sessions.Blacklist(*token, logout);
   if (!done.ok()) {
     CountRefusal(s, done.error());
     if (Status st = RecordReuse(s, request, done.error()); !st.ok()) co_return ToResponse(FromStatus(st));
@@ -276,9 +278,10 @@ asio::awaitable<Response> Blacklist(Services& s, Request& request) {
   }
   if (const std::optional<int64_t> user_id = *done) {
     request.user_id = *user_id;
-    if (Status st = Record(s, RequestEvent(s.clock, request, "logout", *user_id)); !st.ok()) {
-      co_return ToResponse(FromStatus(st));
-    }
+    AuditEvent logged = logout;
+    logged.subject_user_id = *user_id;
+    logged.actor = std::to_string(*user_id);
+    LogEvent(logged);
   }
   co_return JsonResponse(200, json::object{});
 }

@@ -182,7 +182,8 @@ Result<RefreshAnswer, SessionFailure> SessionService::Rotate(const TokenClaims& 
   return answer;
 }
 
-Result<std::optional<int64_t>, SessionFailure> SessionService::Blacklist(std::string_view token) {
+Result<std::optional<int64_t>, SessionFailure> SessionService::Blacklist(
+    std::string_view token, std::optional<AuditEvent> event) {
   auto claims = tokens_.Verify(token, kRefreshType);
   if (!claims.ok()) return TokenFailure(claims.error());
   // A token of a user who no longer exists can be used for nothing; there is nothing to end.
@@ -200,7 +201,13 @@ Result<std::optional<int64_t>, SessionFailure> SessionService::Blacklist(std::st
   if (record->rotated_at && !RetiredButAccepted(*record, now)) {
     return Err{ReuseDetected(*record, now)};
   }
-  auto revoked = store_.tokens().RevokeFamily(record->family, now, "logout");
+  std::vector<AuditEvent> events;
+  if (event) {
+    event->subject_user_id = user->id;
+    event->actor = std::to_string(user->id);
+    events.push_back(std::move(*event));
+  }
+  auto revoked = store_.tokens().RevokeFamily(record->family, now, "logout", events);
   if (!revoked.ok()) return StoreFailure(revoked.status());
   return std::optional<int64_t>(user->id);
 }
@@ -242,7 +249,8 @@ StatusOr<std::vector<RefreshTokenRecord>> SessionService::List(int64_t user_id) 
   return store_.tokens().ListLive(user_id, clock_.NowSeconds());
 }
 
-Status SessionService::End(int64_t user_id, std::string_view jti) {
+Status SessionService::End(int64_t user_id, std::string_view jti,
+                           const std::vector<AuditEvent>& events) {
   auto record = store_.tokens().Find(jti);
   if (!record.ok()) return record.status();
   const int64_t now = clock_.NowSeconds();
@@ -250,11 +258,12 @@ Status SessionService::End(int64_t user_id, std::string_view jti) {
   if (record->user_id != user_id || !record->live() || record->expires_at <= now) {
     return NotFound("no such session");
   }
-  return store_.tokens().RevokeFamily(record->family, now, "session_ended").status();
+  return store_.tokens().RevokeFamily(record->family, now, "session_ended", events).status();
 }
 
-StatusOr<int> SessionService::EndAll(int64_t user_id, std::string_view reason) {
-  return store_.tokens().RevokeUser(user_id, clock_.NowSeconds(), reason);
+StatusOr<int> SessionService::EndAll(int64_t user_id, std::string_view reason,
+                                     const std::vector<AuditEvent>& events) {
+  return store_.tokens().RevokeUser(user_id, clock_.NowSeconds(), reason, events);
 }
 
 StatusOr<int> SessionService::FlushExpired() {

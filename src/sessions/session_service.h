@@ -83,17 +83,21 @@ class SessionService {
 
   // /api/token/blacklist/: ends the token's session.
   // The user whose session ended; nullopt when there was none to end (a deleted user's).
-  Result<std::optional<int64_t>, SessionFailure> Blacklist(std::string_view refresh_token);
+  // `event`, when given, is recorded with the logout, about that user.
+  Result<std::optional<int64_t>, SessionFailure> Blacklist(
+      std::string_view refresh_token, std::optional<AuditEvent> event = std::nullopt);
 
   // /api/token/verify/: any token type; a refresh token must also not be revoked or retired.
   Result<TokenClaims, SessionFailure> Verify(std::string_view token);
 
   // The user's live refresh tokens, newest first.
   StatusOr<std::vector<RefreshTokenRecord>> List(int64_t user_id);
-  // Ends the session of one of the user's live tokens; NotFound when `jti` is not one.
-  Status End(int64_t user_id, std::string_view jti);
+  // Ends the session of one of the user's live tokens; NotFound when `jti` is not one. The
+  // `events` that record it commit with it (store/audit_store.h), here and below.
+  Status End(int64_t user_id, std::string_view jti, const std::vector<AuditEvent>& events = {});
   // Ends every session of the user; the number of tokens revoked.
-  StatusOr<int> EndAll(int64_t user_id, std::string_view reason);
+  StatusOr<int> EndAll(int64_t user_id, std::string_view reason,
+                       const std::vector<AuditEvent>& events = {});
 
   // Deletes records of tokens that can no longer be used because they expired: refresh tokens,
   // and the hashes of mailed links (reset, verification). The number deleted.

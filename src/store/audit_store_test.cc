@@ -123,6 +123,18 @@ TEST_P(AuditStoreTest, FactorChangesRecordTheirEventsOnlyWhenTheyChangeSomething
   EXPECT_EQ(count("admin.mfa_reset"), 1u);
 }
 
+TEST_P(AuditStoreTest, RevocationsRecordTheirEventsInTheirTransaction) {
+  TokenStore& tokens = store_->tokens();
+  for (const char* jti : {"a", "b"}) {
+    ASSERT_TRUE(tokens.Insert({.jti = jti, .user_id = user_id_, .family = jti, .issued_at = 1,
+                               .expires_at = 1000}).ok());
+  }
+  EXPECT_EQ(*tokens.RevokeFamily("a", 5, "logout", {Event("logout", 5, user_id_)}), 1);
+  EXPECT_EQ(*tokens.RevokeUser(user_id_, 6, "revoke_all", {Event("session.revoked_all", 6, user_id_)}), 1);
+  EXPECT_EQ(Types(*store_->audit().List({.subject_user_id = user_id_})),
+            (std::vector<std::string>{"session.revoked_all", "logout"}));
+}
+
 AUTHD_FOR_EACH_BACKEND(AuditStoreTest);
 
 }  // namespace

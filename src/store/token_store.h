@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "users/user.h"
+#include "store/audit_store.h"
 #include "util/status.h"
 
 namespace authd {
@@ -62,12 +63,20 @@ class TokenStore {
   // Notes that the token was used to refresh.
   virtual Status Touch(std::string_view jti, int64_t now) = 0;
 
-  // Revoke every not-yet-revoked token of a family, or of a user. The number newly revoked.
-  virtual StatusOr<int> RevokeFamily(std::string_view family, int64_t now,
-                                     std::string_view reason) = 0;
+  // Revoke every not-yet-revoked token of a family, or of a user, recording `events` (the
+  // audit log's) in the same transaction. The number newly revoked.
+  virtual StatusOr<int> RevokeFamily(std::string_view family, int64_t now, std::string_view reason,
+                                     const std::vector<AuditEvent>& events) = 0;
+  StatusOr<int> RevokeFamily(std::string_view family, int64_t now, std::string_view reason) {
+    return RevokeFamily(family, now, reason, {});
+  }
   // RevokeUser also moves the user's tokens_valid_after forward to `now` (never back), in the
   // same transaction, so tokens that were never recorded are refused too.
-  virtual StatusOr<int> RevokeUser(int64_t user_id, int64_t now, std::string_view reason) = 0;
+  virtual StatusOr<int> RevokeUser(int64_t user_id, int64_t now, std::string_view reason,
+                                   const std::vector<AuditEvent>& events) = 0;
+  StatusOr<int> RevokeUser(int64_t user_id, int64_t now, std::string_view reason) {
+    return RevokeUser(user_id, now, reason, {});
+  }
 
   // The user's tokens that are neither rotated, revoked nor expired at `now`, newest first.
   virtual StatusOr<std::vector<RefreshTokenRecord>> ListLive(int64_t user_id, int64_t now) = 0;

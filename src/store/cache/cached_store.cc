@@ -97,16 +97,18 @@ Status CachedTokenStore::Touch(std::string_view jti, int64_t now) {
 }
 
 StatusOr<int> CachedTokenStore::RevokeFamily(std::string_view family, int64_t now,
-                                             std::string_view reason) {
-  auto revoked = inner_.RevokeFamily(family, now, reason);
+                                             std::string_view reason,
+                                             const std::vector<AuditEvent>& events) {
+  auto revoked = inner_.RevokeFamily(family, now, reason, events);
   // The family's first token is named `family`; it and its successors are one user's.
   Changed(family);
   return revoked;
 }
 
 StatusOr<int> CachedTokenStore::RevokeUser(int64_t user_id, int64_t now,
-                                           std::string_view reason) {
-  auto revoked = inner_.RevokeUser(user_id, now, reason);
+                                           std::string_view reason,
+                                           const std::vector<AuditEvent>& events) {
+  auto revoked = inner_.RevokeUser(user_id, now, reason, events);
   cache_.UserChanged(user_id);  // their records and their tokens_valid_after
   return revoked;
 }

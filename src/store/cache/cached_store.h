@@ -59,9 +59,12 @@ class CachedTokenStore final : public TokenStore {
   StatusOr<bool> Rotate(std::string_view jti, int64_t now,
                         const RefreshTokenRecord& successor) override;
   Status Touch(std::string_view jti, int64_t now) override;
-  StatusOr<int> RevokeFamily(std::string_view family, int64_t now,
-                             std::string_view reason) override;
-  StatusOr<int> RevokeUser(int64_t user_id, int64_t now, std::string_view reason) override;
+  using TokenStore::RevokeFamily;
+  using TokenStore::RevokeUser;
+  StatusOr<int> RevokeFamily(std::string_view family, int64_t now, std::string_view reason,
+                             const std::vector<AuditEvent>& events) override;
+  StatusOr<int> RevokeUser(int64_t user_id, int64_t now, std::string_view reason,
+                           const std::vector<AuditEvent>& events) override;
   StatusOr<std::vector<RefreshTokenRecord>> ListLive(int64_t user_id, int64_t now) override {
     return inner_.ListLive(user_id, now);
   }

@@ -1,4 +1,5 @@
 // PgTokenStore: the refresh_tokens table on PostgreSQL.
+#include "store/postgres/pg_audit_store.h"
 #include "store/postgres/pg_rows.h"
 #include "store/postgres/pg_store.h"
 
@@ -98,21 +99,37 @@ Status PgTokenStore::Touch(std::string_view jti, int64_t now) {
 }
 
 StatusOr<int> PgTokenStore::RevokeFamily(std::string_view family, int64_t now,
-                                         std::string_view reason) {
-  return Change(pool_,
-                "UPDATE refresh_tokens SET revoked_at = $1, revoke_reason = $2 "
-                "WHERE family = $3 AND revoked_at IS NULL",
-                Params().Add(now).Add(reason).Add(family), "revoke token family");
+                                         std::string_view reason,
+                                         const std::vector<AuditEvent>& events) {
+  int revoked = 0;
+  auto done = WithEvents(pool_, events, [&](Connection& conn) -> StatusOr<bool> {
+    auto r = conn.Run("UPDATE refresh_tokens SET revoked_at = $1, revoke_reason = $2 "
+                      "WHERE family = $3 AND revoked_at IS NULL",
+                      Params().Add(now).Add(reason).Add(family), "revoke token family");
+    if (!r.ok()) return r.status();
+    revoked = r->Affected();
+    return true;
+  });
+  if (!done.ok()) return done.status();
+  return revoked;
 }
 
-StatusOr<int> PgTokenStore::RevokeUser(int64_t user_id, int64_t now, std::string_view reason) {
-  // One statement, so one transaction: the user's cutoff and the records move together.
-  return Change(pool_,
-                "WITH cutoff AS (UPDATE users SET tokens_valid_after = "
-                "GREATEST(tokens_valid_after, $1) WHERE id = $3) "
-                "UPDATE refresh_tokens SET revoked_at = $1, revoke_reason = $2 "
-                "WHERE user_id = $3 AND revoked_at IS NULL",
-                Params().Add(now).Add(reason).Add(user_id), "revoke user tokens");
+StatusOr<int> PgTokenStore::RevokeUser(int64_t user_id, int64_t now, std::string_view reason,
+                                       const std::vector<AuditEvent>& events) {
+  // One transaction: the user's cutoff, the records and the events move together.
+  int revoked = 0;
+  auto done = WithEvents(pool_, events, [&](Connection& conn) -> StatusOr<bool> {
+    auto r = conn.Run("WITH cutoff AS (UPDATE users SET tokens_valid_after = "
+                      "GREATEST(tokens_valid_after, $1) WHERE id = $3) "
+                      "UPDATE refresh_tokens SET revoked_at = $1, revoke_reason = $2 "
+                      "WHERE user_id = $3 AND revoked_at IS NULL",
+                      Params().Add(now).Add(reason).Add(user_id), "revoke user tokens");
+    if (!r.ok()) return r.status();
+    revoked = r->Affected();
+    return true;
+  });
+  if (!done.ok()) return done.status();
+  return revoked;
 }
 
 StatusOr<std::vector<RefreshTokenRecord>> PgTokenStore::ListLive(int64_t user_id, int64_t now) {

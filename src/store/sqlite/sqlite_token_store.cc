@@ -1,5 +1,7 @@
 #include "store/sqlite/sqlite_token_store.h"
 
+#include "store/sqlite/sqlite_audit_store.h"
+
 #include "store/sqlite/user_rows.h"
 
 namespace authd::sqlite {
@@ -107,16 +109,25 @@ Status SqliteTokenStore::Touch(std::string_view jti, int64_t now) {
 }
 
 StatusOr<int> SqliteTokenStore::RevokeFamily(std::string_view family, int64_t now,
-                                             std::string_view reason) {
-  return Change(pool_,
-                "UPDATE refresh_tokens SET revoked_at = ?, revoke_reason = ? "
-                "WHERE family = ? AND revoked_at IS NULL",
-                "revoke token family",
-                [&](Statement& q) { q.Bind(1, now).Bind(2, reason).Bind(3, family); });
+                                             std::string_view reason,
+                                             const std::vector<AuditEvent>& events) {
+  int revoked = 0;
+  auto done = WithEvents(pool_, events, [&](Connection& conn) -> StatusOr<bool> {
+    auto n = ChangeOn(conn,
+                      "UPDATE refresh_tokens SET revoked_at = ?, revoke_reason = ? "
+                      "WHERE family = ? AND revoked_at IS NULL",
+                      "revoke token family",
+                      [&](Statement& q) { q.Bind(1, now).Bind(2, reason).Bind(3, family); });
+    if (!n.ok()) return n.status();
+    revoked = *n;
+    return true;
+  });
+  if (!done.ok()) return done.status();
+  return revoked;
 }
 
-StatusOr<int> SqliteTokenStore::RevokeUser(int64_t user_id, int64_t now,
-                                           std::string_view reason) {
+StatusOr<int> SqliteTokenStore::RevokeUser(int64_t user_id, int64_t now, std::string_view reason,
+                                           const std::vector<AuditEvent>& events) {
   // One transaction: the user's cutoff and the records move together.
   int revoked = 0;
   Status s = rotations_.Run([&](Connection& conn) -> Status {
@@ -134,6 +145,7 @@ StatusOr<int> SqliteTokenStore::RevokeUser(int64_t user_id, int64_t now,
     q.Bind(1, now).Bind(2, reason).Bind(3, user_id);
     if (int rc = q.Step(); rc != SQLITE_DONE) return conn.Error(rc, "revoke user tokens");
     revoked = conn.Changes();
+    for (const AuditEvent& e : events) AUTHD_RETURN_IF_ERROR(AppendEventOn(conn, e).status());
     return Status::Ok();
   });
   if (!s.ok()) return s;
