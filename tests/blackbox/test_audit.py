@@ -46,6 +46,7 @@ def test_actions_are_recorded_and_read_back(start_authd, tmp_path):
     r = server.post("/api/password/change/", headers=bearer(access),
                     data={"old_password": STRONG_PASSWORD, "new_password": new_password})
     assert r.status_code == 200
+    time.sleep(1.1)  # the change ended every session, to the second
     pair = server.login("alice", new_password)
     assert server.post("/api/token/blacklist/", data={"refresh": pair["refresh"]}).status_code == 200
     pair = server.login("alice", new_password)
@@ -69,12 +70,14 @@ def test_actions_are_recorded_and_read_back(start_authd, tmp_path):
     assert server.post(f"/api/admin/users/{alice_id}/revoke/", headers=bearer(admin)).status_code == 200
     assert server.post(f"/api/admin/users/{alice_id}/mfa/reset/", headers=bearer(admin)).status_code == 200
 
+    time.sleep(1.1)  # the admin ended Alice's sessions; a token of a later second is hers again
+    access = server.login("alice", new_password)["access"]
     mine = [e["type"] for e in reversed(events(server, access, "/api/me/events/", page_size=200)["results"])]
     expected = ["user.registered", "login.failed", "login.succeeded", "password.changed", "login.succeeded",
                 "logout", "login.succeeded", "session.revoked_all", "login.succeeded", "mfa.totp_enabled",
                 "login.failed", "mfa.recovery_code_used", "mfa.challenge_passed", "login.succeeded",
                 "mfa.recovery_codes_regenerated", "mfa.totp_disabled", "admin.user_updated",
-                "admin.sessions_revoked", "admin.mfa_reset"]
+                "admin.sessions_revoked", "admin.mfa_reset", "login.succeeded"]
     assert mine == expected
 
     everything = events(server, admin, page_size=200)["results"]
