@@ -12,6 +12,7 @@
 #include <mutex>
 
 #include "api/audit_trail.h"
+#include "audit/sampler.h"
 #include "api/fields.h"
 #include "api/login_name.h"
 #include "api/second_factor.h"
@@ -76,7 +77,8 @@ Response TokenResponse(const json::object& body) {
   return r;
 }
 
-asio::awaitable<Response> ObtainPair(Services& s, DummyHash& dummy, Request& request) {
+asio::awaitable<Response> ObtainPair(Services& s, DummyHash& dummy, EventSampler& throttled,
+                                     Request& request) {
   auto data = RequestData(request);
   if (!data.ok()) co_return ToResponse(data.error());
   FieldErrors errors;
@@ -96,9 +98,12 @@ asio::awaitable<Response> ObtainPair(Services& s, DummyHash& dummy, Request& req
   if (attempt->blocked()) {
     s.metrics.Throttled("login");
     // Who was asked for is not looked up (a throttled guess costs one read): no subject.
-    (void)co_await s.store_pool.Run([&] {
-      return Record(s, Failed(s, request, std::nullopt, "throttled"));
-    });
+    // One record per address a minute, so recording does not become a flood's cost.
+    if (throttled.Take(address, s.clock.NowSeconds())) {
+      (void)co_await s.store_pool.Run([&] {
+        return Record(s, Failed(s, request, std::nullopt, "throttled"));
+      });
+    }
     co_return ToResponse(Throttled(attempt->wait_seconds()));
   }
   // One address may have only so many hashing jobs under way, so it cannot deny logins to
@@ -304,8 +309,10 @@ void AddTokenRoutes(Router& router, Services& s) {
     co_return Jwks(*jwks);
   });
   auto dummy = std::make_shared<DummyHash>();
-  router.Add("POST", "/api/token/",
-             [&s, dummy](Request& r) { return ObtainPair(s, *dummy, r); });
+  auto throttled = std::make_shared<EventSampler>(60, 100'000);
+  router.Add("POST", "/api/token/", [&s, dummy, throttled](Request& r) {
+    return ObtainPair(s, *dummy, *throttled, r);
+  });
   router.Add("POST", "/api/token/refresh/", [&s](Request& r) { return Refresh(s, r); });
   router.Add("POST", "/api/token/verify/", [&s](Request& r) { return Verify(s, r); });
   router.Add("POST", "/api/token/blacklist/", [&s](Request& r) { return Blacklist(s, r); });

@@ -185,3 +185,16 @@ def test_token_reuse_is_recorded(start_authd, tmp_path):
     # The family is dead: its newest token too; refused, and no second reuse event is owed.
     assert server.post("/api/token/refresh/", data={"refresh": second}).status_code == 401
     assert len(events(server, admin, user=dave, type="token.reuse_detected")["results"]) == 1
+
+
+def test_throttled_sign_ins_are_recorded_once_a_minute_per_address(start_authd, tmp_path):
+    server = start_authd({"AUTHD_SIGNING_KEY": SHARED_KEY, "AUTHD_LOGIN_FREE_ATTEMPTS": "1",
+                          "AUTHD_LOGIN_BACKOFF_BASE": "60"})
+    admin = make_admin(server, tmp_path)
+    server.register("erin")
+    statuses = [server.post("/api/token/", data={"username": "erin", "password": "wrong-password"}).status_code
+                for _ in range(8)]
+    assert statuses.count(429) >= 6, statuses
+    reasons = [e["details"]["reason"] for e in events(server, admin, type="login.failed", page_size=200)["results"]]
+    # Every refusal that cost a hash is recorded; of the throttled ones, the first.
+    assert reasons.count("throttled") == 1 and reasons.count("bad_credentials") == statuses.count(401)
