@@ -217,6 +217,7 @@ asio::awaitable<Response> CompleteSignIn(Services& s, Request& request) {
   }
   const ClientInfo client{.user_agent = request.user_agent, .address = request.client_address};
   ProofCheck check;
+  std::vector<AuditEvent> signed_in;
   auto outcome = co_await s.store_pool.Run([&]() -> StatusOr<std::optional<IssuedPair>> {
     if (proof.credential) {
       auto passkey = CheckAssertion(s, *proof.credential, "mfa", user.id);
@@ -244,11 +245,12 @@ asio::awaitable<Response> CompleteSignIn(Services& s, Request& request) {
       AUTHD_RETURN_IF_ERROR(s.store.users().SetLastLogin(user.id, s.clock.NowMicros()));
     }
     // RFC 8176: a password, and a one-time password (TOTP or a recovery code) or a key.
-    auto pair = s.sessions.Login(user.id, client, json::object{{"amr", json::array{"pwd", check.amr}}});
+    signed_in = {RequestEvent(s.clock, request, "mfa.challenge_passed", user.id,
+                              json::object{{"method", check.method}}),
+                 SignedInEvent(s, request, user.id, check.method)};
+    auto pair = s.sessions.Login(user.id, client, json::object{{"amr", json::array{"pwd", check.amr}}},
+                                 signed_in);
     if (!pair.ok()) return pair.status();
-    AUTHD_RETURN_IF_ERROR(Record(s, RequestEvent(s.clock, request, "mfa.challenge_passed", user.id,
-                                                 json::object{{"method", check.method}})));
-    AUTHD_RETURN_IF_ERROR(Record(s, SignedInEvent(s, request, user.id, check.method)));
     return std::optional<IssuedPair>(std::move(pair).value());
   });
   if (!outcome) co_return ToResponse(Unavailable(1));
@@ -264,6 +266,7 @@ asio::awaitable<Response> CompleteSignIn(Services& s, Request& request) {
     }
     co_return ToResponse(AuthenticationFailed("Invalid code.", "mfa_invalid"));
   }
+  Logged(signed_in);
   co_return SignedIn(s, request, user.id, *outcome->value());
 }
 

@@ -271,6 +271,7 @@ asio::awaitable<Response> Login(Services& s, Request& request) {
   }
   const ClientInfo client{.user_agent = request.user_agent, .address = request.client_address};
   std::string refusal;
+  std::vector<AuditEvent> signed_in;
   auto outcome = co_await s.store_pool.Run([&]() -> StatusOr<std::optional<IssuedPair>> {
     auto check = CheckAssertion(s, *assertion, "login", 0);
     if (!check.ok()) return check.status();
@@ -298,9 +299,10 @@ asio::awaitable<Response> Login(Services& s, Request& request) {
       AUTHD_RETURN_IF_ERROR(s.store.users().SetLastLogin(user->id, s.clock.NowMicros()));
     }
     // RFC 8176: a key, and the user verified by the authenticator.
-    auto pair = s.sessions.Login(user->id, client, json::object{{"amr", json::array{"hwk", "user"}}});
+    signed_in = {SignedInEvent(s, request, user->id, "passkey")};
+    auto pair = s.sessions.Login(user->id, client, json::object{{"amr", json::array{"hwk", "user"}}},
+                                 signed_in);
     if (!pair.ok()) return pair.status();
-    AUTHD_RETURN_IF_ERROR(Record(s, SignedInEvent(s, request, user->id, "passkey")));
     return std::optional<IssuedPair>(std::move(pair).value());
   });
   if (!outcome) co_return ToResponse(Unavailable(1));
@@ -309,6 +311,7 @@ asio::awaitable<Response> Login(Services& s, Request& request) {
     s.metrics.LoginFailed();
     co_return ToResponse(PasskeyRefused(refusal));
   }
+  Logged(signed_in);
   co_return SignedIn(s, request, user->id, *outcome->value());
 }
 

@@ -188,8 +188,10 @@ asio::awaitable<Response> ObtainPair(Services& s, DummyHash& dummy, EventSampler
   });
   if (!second) co_return ToResponse(Unavailable(1));
   if (*second) co_return ToResponse(**second);
-  // The writes (new hash, last login, the refresh token's record) each wait for a flush.
+  // The writes (new hash, last login, the refresh token's record) each wait for a flush; the
+  // sign-in's event commits with the record.
   const ClientInfo client = ClientOf(request);
+  const std::vector<AuditEvent> signed_in = {SignedInEvent(s, request, user->id, "password")};
   auto pair = co_await s.store_pool.Run([&]() -> StatusOr<IssuedPair> {
     if (attempt->had_failures()) {
       AUTHD_RETURN_IF_ERROR(s.login_throttle.RecordSuccess(username, address));
@@ -200,14 +202,12 @@ asio::awaitable<Response> ObtainPair(Services& s, DummyHash& dummy, EventSampler
     if (s.settings.update_last_login) {
       AUTHD_RETURN_IF_ERROR(s.store.users().SetLastLogin(user->id, s.clock.NowMicros()));
     }
-    auto issued = s.sessions.Login(user->id, client);
-    if (!issued.ok()) return issued;
-    AUTHD_RETURN_IF_ERROR(Record(s, SignedInEvent(s, request, user->id, "password")));
-    return issued;
+    return s.sessions.Login(user->id, client, {}, signed_in);
   });
   if (!pair) co_return ToResponse(Unavailable(1));
   if (!pair->ok()) co_return ToResponse(FromStatus(pair->status()));
   auto& issued = pair->value();
+  Logged(signed_in);
   request.user_id = user->id;
   s.metrics.LoginSucceeded();
   s.metrics.TokenIssued("access");

@@ -45,10 +45,11 @@ SessionService::SessionService(const TokenService& tokens, Store& store, const C
     : tokens_(tokens), store_(store), clock_(clock), policy_(policy) {}
 
 StatusOr<IssuedPair> SessionService::Login(int64_t user_id, const ClientInfo& client,
-                                           const boost::json::object& extra) {
+                                           const boost::json::object& extra,
+                                           const std::vector<AuditEvent>& events) {
   IssuedPair pair = tokens_.IssuePair(user_id, extra);
   const TokenClaims& c = pair.refresh_claims;
-  AUTHD_RETURN_IF_ERROR(store_.tokens().Insert(NewRecord(c, c.jti, client)));
+  AUTHD_RETURN_IF_ERROR(store_.tokens().Insert(NewRecord(c, c.jti, client), events));
   if (policy_.max_sessions_per_user > 0) {
     // Each live token stands for one session (rotation retires the rest of its family).
     // Past the limit the oldest sessions end, so a script logging in in a loop cannot grow

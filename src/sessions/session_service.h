@@ -73,9 +73,11 @@ class SessionService {
                  SessionPolicy policy);
 
   // A new pair for a user whose credentials were checked; its refresh token starts a family.
-  // `extra` claims go into the pair (TokenService::IssuePair), such as "amr".
+  // `extra` claims go into the pair (TokenService::IssuePair), such as "amr"; `events` (the
+  // sign-in's login.succeeded) commit with the session's record.
   StatusOr<IssuedPair> Login(int64_t user_id, const ClientInfo& client,
-                             const boost::json::object& extra = {});
+                             const boost::json::object& extra = {},
+                             const std::vector<AuditEvent>& events = {});
 
   // /api/token/refresh/.
   Result<RefreshAnswer, SessionFailure> Refresh(std::string_view refresh_token,

@@ -44,8 +44,10 @@ class TokenStore {
  public:
   virtual ~TokenStore() = default;
 
-  // Records a token. AlreadyExists when the jti is known. Durable when this returns OK.
-  virtual Status Insert(const RefreshTokenRecord& record) = 0;
+  // Records a token, and `events` with it (a sign-in's). AlreadyExists when the jti is known.
+  // Durable when this returns OK.
+  virtual Status Insert(const RefreshTokenRecord& record, const std::vector<AuditEvent>& events) = 0;
+  Status Insert(const RefreshTokenRecord& record) { return Insert(record, {}); }
 
   // NotFound when the jti was never recorded (or its record was flushed).
   virtual StatusOr<RefreshTokenRecord> Find(std::string_view jti) = 0;

@@ -53,7 +53,10 @@ class CachedUserStore final : public UserStore {
 class CachedTokenStore final : public TokenStore {
  public:
   CachedTokenStore(TokenStore& inner, RowCache& cache) : inner_(inner), cache_(cache) {}
-  Status Insert(const RefreshTokenRecord& record) override { return inner_.Insert(record); }
+  using TokenStore::Insert;
+  Status Insert(const RefreshTokenRecord& record, const std::vector<AuditEvent>& events) override {
+    return inner_.Insert(record, events);
+  }
   StatusOr<RefreshTokenRecord> Find(std::string_view jti) override;
   StatusOr<RefreshLookup> FindForRefresh(std::string_view jti, int64_t user_id) override;
   StatusOr<bool> Rotate(std::string_view jti, int64_t now,

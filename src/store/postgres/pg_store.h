@@ -50,7 +50,8 @@ class PgSecretStore final : public SecretStore {
 class PgTokenStore final : public TokenStore {
  public:
   explicit PgTokenStore(Pool& pool) : pool_(pool) {}
-  Status Insert(const RefreshTokenRecord& record) override;
+  using TokenStore::Insert;
+  Status Insert(const RefreshTokenRecord& record, const std::vector<AuditEvent>& events) override;
   StatusOr<RefreshTokenRecord> Find(std::string_view jti) override;
   StatusOr<RefreshLookup> FindForRefresh(std::string_view jti, int64_t user_id) override;
   StatusOr<bool> Rotate(std::string_view jti, int64_t now,

@@ -42,10 +42,18 @@ Status InsertOn(Connection& conn, const RefreshTokenRecord& t) {
 
 }  // namespace
 
-Status PgTokenStore::Insert(const RefreshTokenRecord& record) {
-  auto conn = pool_.Acquire();
-  if (!conn.ok()) return conn.status();
-  return InsertOn(**conn, record);
+Status PgTokenStore::Insert(const RefreshTokenRecord& record,
+                            const std::vector<AuditEvent>& events) {
+  if (events.empty()) {
+    auto conn = pool_.Acquire();
+    if (!conn.ok()) return conn.status();
+    return InsertOn(**conn, record);
+  }
+  return WithEvents(pool_, events, [&](Connection& conn) -> StatusOr<bool> {
+           AUTHD_RETURN_IF_ERROR(InsertOn(conn, record));
+           return true;
+         })
+      .status();
 }
 
 StatusOr<RefreshTokenRecord> PgTokenStore::Find(std::string_view jti) {

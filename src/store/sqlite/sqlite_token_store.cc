@@ -46,9 +46,17 @@ Status InsertOn(Connection& conn, const RefreshTokenRecord& r) {
 
 }  // namespace
 
-Status SqliteTokenStore::Insert(const RefreshTokenRecord& record) {
-  auto conn = pool_.Acquire();
-  return InsertOn(*conn, record);
+Status SqliteTokenStore::Insert(const RefreshTokenRecord& record,
+                                const std::vector<AuditEvent>& events) {
+  if (events.empty()) {
+    auto conn = pool_.Acquire();
+    return InsertOn(*conn, record);
+  }
+  return WithEvents(pool_, events, [&](Connection& conn) -> StatusOr<bool> {
+           AUTHD_RETURN_IF_ERROR(InsertOn(conn, record));
+           return true;
+         })
+      .status();
 }
 
 StatusOr<RefreshTokenRecord> SqliteTokenStore::Find(std::string_view jti) {

@@ -10,7 +10,8 @@ namespace authd::sqlite {
 class SqliteTokenStore final : public TokenStore {
  public:
   explicit SqliteTokenStore(ConnectionPool& pool) : pool_(pool), rotations_(pool) {}
-  Status Insert(const RefreshTokenRecord& record) override;
+  using TokenStore::Insert;
+  Status Insert(const RefreshTokenRecord& record, const std::vector<AuditEvent>& events) override;
   StatusOr<RefreshTokenRecord> Find(std::string_view jti) override;
   StatusOr<RefreshLookup> FindForRefresh(std::string_view jti, int64_t user_id) override;
   StatusOr<bool> Rotate(std::string_view jti, int64_t now,
