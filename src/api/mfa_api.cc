@@ -31,12 +31,6 @@ json::array CodesJson(const std::vector<std::string>& codes) {
   return a;
 }
 
-std::vector<std::string> Hashes(const std::vector<std::string>& codes) {
-  std::vector<std::string> out;
-  for (const auto& c : codes) out.push_back(RecoveryCodeHash(c));
-  return out;
-}
-
 ApiError MfaTokenInvalid() {
   return AuthenticationFailed("The MFA token is invalid or has expired.", "mfa_token_invalid");
 }
@@ -57,8 +51,7 @@ asio::awaitable<Response> BeginTotp(Services& s, Request& request) {
   auto auth = EnrollingUser(s, request, *data);
   if (auto* error = std::get_if<ApiError>(&auth)) co_return ToResponse(*error);
   const User& user = std::get<User>(auth);
-  std::string secret(20, '\0');  // 160 bits, RFC 4226's recommendation
-  s.random.Fill(std::span<uint8_t>(reinterpret_cast<uint8_t*>(secret.data()), secret.size()));
+  const std::string secret = s.random.Bytes(20);  // 160 bits, RFC 4226's recommendation
   const std::string sealed = s.secret_box.Seal(secret, s.random);
   auto stored = co_await s.store_pool.Run(
       [&] { return s.store.mfa().SetPendingTotp(user.id, sealed, s.clock.NowSeconds()); });
@@ -97,7 +90,7 @@ asio::awaitable<Response> ConfirmTotp(Services& s, Request& request) {
   const std::vector<std::string> codes = NewRecoveryCodes(s.random);
   const std::vector<AuditEvent> events = {RequestEvent(s.clock, request, "mfa.totp_enabled", user.id)};
   auto confirmed = co_await s.store_pool.Run(
-      [&] { return s.store.mfa().ConfirmTotp(user.id, *step, Hashes(codes), events); });
+      [&] { return s.store.mfa().ConfirmTotp(user.id, *step, RecoveryCodeHashes(codes), events); });
   if (!confirmed) co_return ToResponse(Unavailable(1));
   if (confirmed->code() == StatusCode::kFailedPrecondition) {
     co_return ToResponse(Detail(400, "No TOTP enrolment is pending."));
@@ -161,7 +154,7 @@ asio::awaitable<Response> RenewCodes(Services& s, Request& request) {
   const std::vector<AuditEvent> events = {
       RequestEvent(s.clock, request, "mfa.recovery_codes_regenerated", user.id)};
   auto stored = co_await s.store_pool.Run(
-      [&] { return s.store.mfa().ReplaceRecoveryCodes(user.id, Hashes(codes), events); });
+      [&] { return s.store.mfa().ReplaceRecoveryCodes(user.id, RecoveryCodeHashes(codes), events); });
   if (!stored) co_return ToResponse(Unavailable(1));
   if (!stored->ok()) co_return ToResponse(FromStatus(*stored));
   Logged(events);

@@ -18,7 +18,6 @@
 #include "mfa/recovery_codes.h"
 #include "util/base64url.h"
 #include "util/random.h"
-#include "util/sha256.h"
 #include "util/time_format.h"
 #include "webauthn/options.h"
 
@@ -69,13 +68,9 @@ asio::awaitable<Response> RegisterOptions(Services& s, Request& request) {
     if (!full_name.empty()) create.display_name = full_name;
     // One user handle per account, so an authenticator replaces its passkey for the account
     // instead of keeping two; random, so it says nothing about the user.
-    std::string handle;
-    if (!passkeys->empty()) {
-      handle = Base64UrlDecode(passkeys->front().user_handle).value_or("");
-    } else {
-      handle.resize(32);
-      s.random.Fill(std::span<uint8_t>(reinterpret_cast<uint8_t*>(handle.data()), handle.size()));
-    }
+    const std::string handle = passkeys->empty()
+                                   ? s.random.Bytes(32)
+                                   : Base64UrlDecode(passkeys->front().user_handle).value_or("");
     create.user_handle = handle;
     for (const Passkey& p : *passkeys) create.exclude.push_back(p.credential_id);
     auto challenge = NewCeremony(s, "register", user.id, Base64UrlEncode(handle));
@@ -119,17 +114,10 @@ asio::awaitable<Response> Register(Services& s, Request& request) {
   std::vector<AuditEvent> added;
   auto outcome = co_await s.store_pool.Run([&]() -> StatusOr<Registered> {
     const int64_t now = s.clock.NowSeconds();
-    auto challenge = ClientDataChallenge(credential->client_data_json);
-    if (!challenge.ok()) return Registered{.refusal = std::string(challenge.status().message())};
-    auto ceremony = s.store.passkeys().SpendChallenge(Sha256Hex(*challenge), now);
-    if (!ceremony.ok()) {
-      if (ceremony.status().code() != StatusCode::kNotFound) return ceremony.status();
-      return Registered{.refusal = "the challenge is unknown, used or expired"};
-    }
-    if (ceremony->purpose != "register" || ceremony->user_id != user.id) {
-      return Registered{.refusal = "the challenge was issued for another ceremony"};
-    }
-    auto made = VerifyRegistration(RelyingPartyOf(s.settings), {.challenge = *challenge},
+    auto spent = SpendCeremony(s, credential->client_data_json, "register", user.id);
+    if (!spent.ok()) return spent.status();
+    if (!spent->refusal.empty()) return Registered{.refusal = spent->refusal};
+    auto made = VerifyRegistration(RelyingPartyOf(s.settings), {.challenge = spent->challenge},
                                    credential->client_data_json, credential->attestation_object);
     if (!made.ok()) return Registered{.refusal = std::string(made.status().message())};
     if (Base64UrlEncode(made->id) != credential->id) {
@@ -142,7 +130,7 @@ asio::awaitable<Response> Register(Services& s, Request& request) {
                     .public_key = Base64UrlEncode(made->public_key),
                     .alg = made->alg,
                     .sign_count = made->sign_count,
-                    .user_handle = ceremony->user_handle,
+                    .user_handle = spent->ceremony.user_handle,
                     .aaguid = ToHex(std::span<const uint8_t>(
                         reinterpret_cast<const uint8_t*>(made->aaguid.data()), made->aaguid.size())),
                     .name = name && !name->empty() ? *name : "Passkey",
@@ -162,9 +150,8 @@ asio::awaitable<Response> Register(Services& s, Request& request) {
     Registered done{.passkey = std::move(passkey)};
     if (!before->any() && before->recovery_codes_left == 0) {
       done.recovery_codes = NewRecoveryCodes(s.random);
-      std::vector<std::string> hashes;
-      for (const auto& code : done.recovery_codes) hashes.push_back(RecoveryCodeHash(code));
-      AUTHD_RETURN_IF_ERROR(s.store.mfa().ReplaceRecoveryCodes(user.id, hashes, {}));
+      AUTHD_RETURN_IF_ERROR(s.store.mfa().ReplaceRecoveryCodes(
+          user.id, RecoveryCodeHashes(done.recovery_codes), {}));
     }
     return done;
   });

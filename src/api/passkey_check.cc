@@ -12,8 +12,7 @@ RelyingParty RelyingPartyOf(const Settings& settings) {
 
 StatusOr<std::string> NewCeremony(Services& s, std::string_view purpose, int64_t user_id,
                                   std::string user_handle) {
-  std::string challenge(32, '\0');  // WebAuthn asks for at least 16 random bytes
-  s.random.Fill(std::span<uint8_t>(reinterpret_cast<uint8_t*>(challenge.data()), challenge.size()));
+  const std::string challenge = s.random.Bytes(32);  // WebAuthn asks for at least 16 random bytes
   AUTHD_RETURN_IF_ERROR(s.store.passkeys().InsertChallenge(
       PasskeyChallenge{.hash = Sha256Hex(challenge),
                        .purpose = std::string(purpose),
@@ -23,21 +22,37 @@ StatusOr<std::string> NewCeremony(Services& s, std::string_view purpose, int64_t
   return challenge;
 }
 
+StatusOr<SpentCeremony> SpendCeremony(Services& s, std::string_view client_data_json,
+                                      std::string_view purpose, int64_t user_id) {
+  SpentCeremony out;
+  auto challenge = ClientDataChallenge(client_data_json);
+  if (!challenge.ok()) {
+    out.refusal = std::string(challenge.status().message());
+    return out;
+  }
+  out.challenge = std::move(challenge).value();
+  auto ceremony = s.store.passkeys().SpendChallenge(Sha256Hex(out.challenge), s.clock.NowSeconds());
+  if (!ceremony.ok()) {
+    if (ceremony.status().code() != StatusCode::kNotFound) return ceremony.status();
+    out.refusal = "the challenge is unknown, used or expired";
+    return out;
+  }
+  out.ceremony = std::move(ceremony).value();
+  if (out.ceremony.purpose != purpose || out.ceremony.user_id != user_id) {
+    out.refusal = "the challenge was issued for another ceremony";
+  }
+  return out;
+}
+
 StatusOr<PasskeyCheck> CheckAssertion(Services& s, const AuthenticationResponse& assertion,
                                       std::string_view purpose, int64_t user_id) {
   auto refuse = [](std::string why) { return PasskeyCheck{std::nullopt, std::move(why)}; };
   const int64_t now = s.clock.NowSeconds();
-  auto challenge = ClientDataChallenge(assertion.client_data_json);
-  if (!challenge.ok()) return refuse(std::string(challenge.status().message()));
   // Spent before anything else is checked: a challenge answers one attempt, right or wrong.
-  auto ceremony = s.store.passkeys().SpendChallenge(Sha256Hex(*challenge), now);
-  if (!ceremony.ok()) {
-    if (ceremony.status().code() != StatusCode::kNotFound) return ceremony.status();
-    return refuse("the challenge is unknown, used or expired");
-  }
-  if (ceremony->purpose != purpose || ceremony->user_id != user_id) {
-    return refuse("the challenge was issued for another ceremony");
-  }
+  auto spent = SpendCeremony(s, assertion.client_data_json, purpose, user_id);
+  if (!spent.ok()) return spent.status();
+  if (!spent->refusal.empty()) return refuse(spent->refusal);
+  const std::string& challenge = spent->challenge;
   auto passkey = s.store.passkeys().Find(assertion.id);
   if (!passkey.ok()) {
     if (passkey.status().code() != StatusCode::kNotFound) return passkey.status();
@@ -54,7 +69,7 @@ StatusOr<PasskeyCheck> CheckAssertion(Services& s, const AuthenticationResponse&
   }
   auto key = Base64UrlDecode(passkey->public_key);
   if (!key) return Internal("a stored passkey's public key is not base64url");
-  const Expectation expected{.challenge = *challenge, .user_verification = user_id == 0};
+  const Expectation expected{.challenge = challenge, .user_verification = user_id == 0};
   auto verified = VerifyAssertion(RelyingPartyOf(s.settings), expected, *key,
                                   static_cast<uint32_t>(passkey->sign_count),
                                   assertion.client_data_json, assertion.authenticator_data,

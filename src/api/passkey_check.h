@@ -22,6 +22,17 @@ RelyingParty RelyingPartyOf(const Settings& settings);
 StatusOr<std::string> NewCeremony(Services& s, std::string_view purpose, int64_t user_id,
                                   std::string user_handle = {});
 
+// The ceremony an answer's clientDataJSON names: its challenge spent (single use, right or
+// wrong, on every instance) and checked to be of `purpose` for `user_id`. An empty refusal
+// when it holds. Blocking; its status is the store's failures only.
+struct SpentCeremony {
+  PasskeyChallenge ceremony;
+  std::string challenge;  // the raw bytes the options carried
+  std::string refusal;    // else why not
+};
+StatusOr<SpentCeremony> SpendCeremony(Services& s, std::string_view client_data_json,
+                                      std::string_view purpose, int64_t user_id);
+
 struct PasskeyCheck {
   std::optional<Passkey> passkey;  // the passkey that signed, its use recorded
   std::string refusal;             // else why not, for the client: "the origin is not ..."

@@ -33,4 +33,10 @@ std::string RecoveryCodeHash(std::string_view code) {
   return Sha256Hex(AsciiLower(normal));
 }
 
+std::vector<std::string> RecoveryCodeHashes(const std::vector<std::string>& codes) {
+  std::vector<std::string> out;
+  for (const auto& c : codes) out.push_back(RecoveryCodeHash(c));
+  return out;
+}
+
 }  // namespace authd

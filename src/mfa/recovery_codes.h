@@ -19,4 +19,7 @@ std::vector<std::string> NewRecoveryCodes(Random& random);
 // type them.
 std::string RecoveryCodeHash(std::string_view code);
 
+// RecoveryCodeHash of each, as they are stored.
+std::vector<std::string> RecoveryCodeHashes(const std::vector<std::string>& codes);
+
 }  // namespace authd

@@ -48,6 +48,12 @@ std::string Random::Hex(size_t n_bytes) {
   return ToHex(buf);
 }
 
+std::string Random::Bytes(size_t n_bytes) {
+  std::string out(n_bytes, '\0');
+  Fill(std::span<uint8_t>(reinterpret_cast<uint8_t*>(out.data()), out.size()));
+  return out;
+}
+
 std::string ToHex(std::span<const uint8_t> bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;

@@ -19,6 +19,8 @@ class Random {
 
   // `n_bytes` random bytes as 2*n_bytes lowercase hex characters.
   std::string Hex(size_t n_bytes);
+  // `n_bytes` random bytes, raw (a secret, a challenge, a handle).
+  std::string Bytes(size_t n_bytes);
 };
 
 class OsRandom final : public Random {
