@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
@@ -39,9 +40,12 @@ class StoreTest : public ::testing::TestWithParam<std::string> {
       ASSERT_TRUE(AdminSql("CREATE DATABASE " + db_name_));
       url_ = admin_url_.substr(0, admin_url_.rfind('/') + 1) + db_name_;
     } else {
+      // A parameterised test's name is "Name/backend": flattened, so TearDown removes the
+      // whole directory rather than only its last component.
+      std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+      std::replace(name.begin(), name.end(), '/', '_');
       dir_ = fs::temp_directory_path() /
-             ("authd-store-test-" + std::to_string(::getpid()) + "-" +
-              ::testing::UnitTest::GetInstance()->current_test_info()->name());
+             ("authd-store-test-" + std::to_string(::getpid()) + "-" + name);
       fs::remove_all(dir_);
       fs::create_directories(dir_);
       url_ = "sqlite://" + (dir_ / "t.db").string();
