@@ -41,8 +41,13 @@ ASAN_DIR ?= build-asan
 # SQLite run already sanitizes, while the PostgreSQL code itself runs sanitized through the
 # store, session and throttle suites (on both backends) and fuzz_http_postgresql. It saved
 # 258 of 555 s of sanitized tests, keeping .ci/run inside its 45 minutes.
+# Built at -O1 with line tables only (-g1), as the ASan documentation advises: reports keep
+# their file:line stacks, and the build takes about half the time of -O2 -g (measured on
+# this 2-core machine: api/token_api.cc 39.5 -> 22.3 s, http/server.cc 165 -> 72 s).
+ASAN_FLAGS ?= -O1 -g1 -DNDEBUG
 test-asan: test-deps
-	@cmake -S . -B $(ASAN_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAUTHD_SANITIZE=ON -DAUTHD_WERROR=OFF > /dev/null
+	@cmake -S . -B $(ASAN_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="$(ASAN_FLAGS)" -DAUTHD_SANITIZE=ON -DAUTHD_WERROR=OFF > /dev/null
 	@cmake --build $(ASAN_DIR) -j $(JOBS)
 	cd $(ASAN_DIR) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -E '^blackbox-postgresql\.'

@@ -1,5 +1,9 @@
 #include "config/config_file.h"
 
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -33,6 +37,33 @@ std::optional<std::string> AsEnvText(const toml::node& node) {
   if (const auto* s = node.as_string()) return s->get();
   if (const auto* i = node.as_integer()) return std::to_string(i->get());
   if (const auto* b = node.as_boolean()) return b->get() ? "true" : "false";
+  if (const auto* a = node.as_array(); a && !a->empty() && a->front().is_table()) {
+    // A list of tables (webhooks): JSON, the environment's form for it. Each table's values
+    // are strings or arrays of strings.
+    boost::json::array out;
+    for (const auto& item : *a) {
+      const auto* t = item.as_table();
+      if (t == nullptr) return std::nullopt;
+      boost::json::object o;
+      for (const auto& [k, v] : *t) {
+        if (const auto* s = v.as_string()) {
+          o[std::string(k.str())] = s->get();
+        } else if (const auto* list = v.as_array()) {
+          boost::json::array values;
+          for (const auto& x : *list) {
+            const auto* text = x.as_string();
+            if (text == nullptr) return std::nullopt;
+            values.emplace_back(text->get());
+          }
+          o[std::string(k.str())] = std::move(values);
+        } else {
+          return std::nullopt;
+        }
+      }
+      out.push_back(std::move(o));
+    }
+    return boost::json::serialize(out);
+  }
   if (const auto* a = node.as_array()) {
     // Lists (verifying_key_files, trusted_proxies): the environment's comma-separated form.
     std::vector<std::string> items;

@@ -9,6 +9,9 @@
 #include <cstdlib>
 #include <thread>
 
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
 #include "util/database_url.h"
 #include "util/strings.h"
 
@@ -149,6 +152,49 @@ Status ReadWebauthn(const EnvLookup& env, Settings& s) {
                  + origin + " is not within it)",
                  s.webauthn_rp_id);
     }
+  }
+  return Status::Ok();
+}
+
+// The webhooks as `authd config` shows them: secrets masked.
+std::string DescribeWebhooks(const std::vector<Settings::Webhook>& hooks) {
+  if (hooks.empty()) return "";
+  boost::json::array out;
+  for (const auto& h : hooks) {
+    boost::json::array events;
+    for (const auto& e : h.events) events.emplace_back(e);
+    out.push_back(boost::json::object{{"url", h.url}, {"secret", "whsec_***"}, {"events", std::move(events)}});
+  }
+  return boost::json::serialize(out);
+}
+
+// AUTHD_WEBHOOKS: a JSON list of {url, secret, events} (in the TOML file, a list of tables).
+Status ReadWebhooks(const EnvLookup& env, Settings& s) {
+  auto v = env("AUTHD_WEBHOOKS");
+  if (!v || v->empty()) return Status::Ok();
+  const char* expected = "a JSON list of {\"url\", \"secret\": \"whsec_...\", \"events\": [...]}";
+  boost::system::error_code ec;
+  boost::json::value parsed = boost::json::parse(*v, ec);
+  if (ec || !parsed.is_array()) return Bad("AUTHD_WEBHOOKS", expected, "(not shown: it holds secrets)");
+  for (const boost::json::value& item : parsed.as_array()) {
+    const auto* o = item.if_object();
+    const auto* url = o ? o->if_contains("url") : nullptr;
+    const auto* secret = o ? o->if_contains("secret") : nullptr;
+    const auto* events = o ? o->if_contains("events") : nullptr;
+    if (!url || !url->is_string() || !secret || !secret->is_string() || !events ||
+        !events->is_array() || events->as_array().empty() || o->size() != 3) {
+      return Bad("AUTHD_WEBHOOKS", expected, "(not shown: it holds secrets)");
+    }
+    Settings::Webhook hook{.url = std::string(url->as_string()), .secret = std::string(secret->as_string())};
+    if (!IsPublicUrl(hook.url)) return Bad("AUTHD_WEBHOOKS", "http(s) URLs", hook.url);
+    if (!hook.secret.starts_with("whsec_")) {
+      return Bad("AUTHD_WEBHOOKS", "secrets of the form whsec_... (Standard Webhooks)", "(not shown)");
+    }
+    for (const boost::json::value& e : events->as_array()) {
+      if (!e.is_string() || e.as_string().empty()) return Bad("AUTHD_WEBHOOKS", expected, "(not shown)");
+      hook.events.emplace_back(e.as_string());
+    }
+    s.webhooks.push_back(std::move(hook));
   }
   return Status::Ok();
 }
@@ -368,6 +414,7 @@ StatusOr<Settings> LoadSettings(const EnvLookup& env) {
   AUTHD_RETURN_IF_ERROR(ReadWebauthn(env, s));
   AUTHD_RETURN_IF_ERROR(
       ReadInt(env, "AUTHD_AUDIT_RETENTION_DAYS", s.audit_retention_days, 1, 100 * 365));
+  AUTHD_RETURN_IF_ERROR(ReadWebhooks(env, s));
   if (auto v = env("AUTHD_LOG_LEVEL")) {
     static constexpr std::string_view kLevels[] = {"trace", "debug", "info", "warn", "error", "off"};
     if (std::find(std::begin(kLevels), std::end(kLevels), *v) == std::end(kLevels)) {
@@ -517,6 +564,7 @@ std::vector<std::string> DescribeSettings(const Settings& s) {
       fmt::format("AUTHD_WEBAUTHN_ORIGINS={}", fmt::join(s.webauthn_origins, ",")),
       fmt::format("AUTHD_WEBAUTHN_RP_ID={}", s.webauthn_rp_id),
       fmt::format("AUTHD_AUDIT_RETENTION_DAYS={}", s.audit_retention_days),
+      fmt::format("AUTHD_WEBHOOKS={}", DescribeWebhooks(s.webhooks)),
       fmt::format("AUTHD_LOG_LEVEL={}", s.log_level),
       fmt::format("AUTHD_LOG_FORMAT={}", s.log_format),
       fmt::format("AUTHD_METRICS_LISTEN={}", s.metrics_listen),

@@ -148,6 +148,14 @@ struct Settings {
   // The audit log (audit/, store/audit_store.h): how long events are kept.
   int64_t audit_retention_days = 90;
 
+  // Webhooks (webhooks/): where events are delivered, signed with each one's secret.
+  struct Webhook {
+    std::string url;                  // http(s)://...
+    std::string secret;               // whsec_... (Standard Webhooks)
+    std::vector<std::string> events;  // types, "prefix.*" or "*"
+  };
+  std::vector<Webhook> webhooks;
+
   // Whether mail can be sent at all.
   bool email_enabled() const { return !smtp_url.empty() || !email_dir.empty(); }
 

@@ -220,6 +220,29 @@ TEST(Settings, PasskeysTakeTheirRelyingPartyFromThePublicUrl) {
   }
 }
 
+TEST(Settings, WebhooksAreAJsonListAndTheirSecretsAreNeverShown) {
+  auto s = LoadSettings(Env({{"AUTHD_WEBHOOKS",
+                              R"([{"url": "https://hooks.example.com/a", "secret": "whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0",
+                                   "events": ["login.*", "user.registered"]}])"}}));
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  ASSERT_EQ(s->webhooks.size(), 1u);
+  EXPECT_EQ(s->webhooks[0].url, "https://hooks.example.com/a");
+  EXPECT_EQ(s->webhooks[0].events, (std::vector<std::string>{"login.*", "user.registered"}));
+  for (const auto& line : DescribeSettings(*s)) {
+    EXPECT_EQ(line.find("c2VjcmV0"), std::string::npos) << line;
+  }
+  for (const char* bad : {"{}", "[1]", R"([{"url": "ftp://x", "secret": "whsec_a", "events": ["*"]}])",
+                          R"([{"url": "https://x", "secret": "plain", "events": ["*"]}])",
+                          R"([{"url": "https://x", "secret": "whsec_a", "events": []}])",
+                          R"([{"url": "https://x", "secret": "whsec_a", "events": ["*"], "extra": 1}])"}) {
+    auto refused = LoadSettings(Env({{"AUTHD_WEBHOOKS", bad}}));
+    EXPECT_FALSE(refused.ok()) << bad;
+    if (!refused.ok()) {
+      EXPECT_EQ(refused.status().message().find("whsec_a\""), std::string::npos);
+    }
+  }
+}
+
 TEST(CheckEnvironmentNames, RefusesUnknownAuthdNamesWithTheClosestSetting) {
   EXPECT_TRUE(CheckEnvironmentNames({"PATH", "HOME", "AUTHD_LISTEN", "AUTHD_CONFIG",
                                      "AUTHD_SUPERUSER_PASSWORD", "AUTHDX"})
