@@ -77,4 +77,5 @@ npm_ci() {
 npm_ci web swagger-ui-dist/swagger-ui-bundle.js  # compiled into authd (/api/docs/)
 if [[ "${1:-build}" == test ]]; then
   npm_ci tests/openapi .bin/redocly  # the OpenAPI validator of the tests
+  npm_ci tests/webhooks standardwebhooks/package.json  # the webhook receiver of the tests
 fi

@@ -3,8 +3,6 @@
 // (deactivation, a new password, deletion) end that user's sessions too.
 #include <boost/json/array.hpp>
 
-#include <charconv>
-
 #include "api/audit_trail.h"
 #include "api/authenticator.h"
 #include "api/fields.h"
@@ -22,22 +20,11 @@ namespace {
 namespace asio = boost::asio;
 namespace json = boost::json;
 
-// The signed-in user when they are staff or a superuser; 401 or 403 otherwise.
-std::variant<User, ApiError> RequireAdmin(Request& request, Services& s) {
-  auto auth = AuthenticateBearer(request, s);
-  if (auto* user = std::get_if<User>(&auth); user && !user->is_staff && !user->is_superuser) {
-    return PermissionDenied();
-  }
-  return auth;
-}
-
 // The user named by the {id} path segment; 404 when it is not a number or no such user.
 std::variant<User, ApiError> TargetUser(const Request& request, Services& s) {
-  const std::string& text = request.path_params.at(0).second;
-  int64_t id = 0;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc{} || ptr != text.data() + text.size() || id < 1) return NotFoundError();
-  auto user = s.store.users().FindById(id);
+  auto id = ParsePositiveId(request.path_params.at(0).second);
+  if (!id) return NotFoundError();
+  auto user = s.store.users().FindById(*id);
   if (!user.ok()) {
     if (user.status().code() == StatusCode::kNotFound) return NotFoundError();
     return FromStatus(user.status());
@@ -68,7 +55,7 @@ struct AdminAndTarget {
 // and 403 when `to_change` and the admin may not manage that user.
 std::variant<AdminAndTarget, ApiError> Resolve(Request& request, Services& s,
                                                bool to_change) {
-  auto admin = RequireAdmin(request, s);
+  auto admin = RequireStaff(request, s);
   if (auto* error = std::get_if<ApiError>(&admin)) return *error;
   auto target = TargetUser(request, s);
   if (auto* error = std::get_if<ApiError>(&target)) return *error;
@@ -108,7 +95,7 @@ std::optional<ApiError> KeepsASuperuser(Services& s, const User& target) {
 }
 
 asio::awaitable<Response> ListUsers(Services& s, Request& request) {
-  auto admin = RequireAdmin(request, s);
+  auto admin = RequireStaff(request, s);
   if (auto* error = std::get_if<ApiError>(&admin)) co_return ToResponse(*error);
   auto query = DecodeQuery(request.query);
   if (!query.ok()) co_return ToResponse(BadBody(query.error()));

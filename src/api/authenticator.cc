@@ -59,6 +59,14 @@ std::variant<User, ApiError> AuthenticateBearer(Request& request, Services& serv
   return std::move(user).value();
 }
 
+std::variant<User, ApiError> RequireStaff(Request& request, Services& s) {
+  auto auth = AuthenticateBearer(request, s);
+  if (auto* user = std::get_if<User>(&auth); user && !user->is_staff && !user->is_superuser) {
+    return PermissionDenied();
+  }
+  return auth;
+}
+
 boost::asio::awaitable<std::optional<ApiError>> ConfirmPassword(Services& s, const User& user,
                                                                 const std::string& password) {
   auto matches = co_await s.hash_pool.Run([&] { return s.hasher.Verify(user.password_hash, password); });

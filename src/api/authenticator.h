@@ -20,6 +20,9 @@ namespace authd {
 // give (401 of the right shape, or 503).
 std::variant<User, ApiError> AuthenticateBearer(Request& request, Services& services);
 
+// The signed-in user when they are staff or a superuser; 401 or 403 otherwise.
+std::variant<User, ApiError> RequireStaff(Request& request, Services& services);
+
 // A signed-in user proving it again with their password (an email change, turning a second
 // factor off), verified on the hashing pool: nullopt when it is theirs; else 400
 // {"password": ["Your password was entered incorrectly. Please enter it again."]}, or 503

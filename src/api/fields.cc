@@ -3,12 +3,20 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 
 #include "util/strings.h"
 #include "util/utf8.h"
 
 namespace authd {
 namespace json = boost::json;
+
+std::optional<int64_t> ParsePositiveId(std::string_view text) {
+  int64_t v = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc{} || ptr != text.data() + text.size() || v < 1) return std::nullopt;
+  return v;
+}
 
 void FieldErrors::Add(std::string_view field, std::string message) {
   for (auto& [name, messages] : errors_) {

@@ -5,6 +5,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,6 +33,10 @@ struct CharFieldSpec {
   size_t max_length = 0;        // in characters; 0 for none
   size_t max_bytes = 0;         // a byte bound checked before anything else; 0 for none
 };
+
+// A whole number from 1 up written as plain digits (a path's {id}, a cursor, a page size);
+// nullopt for anything else.
+std::optional<int64_t> ParsePositiveId(std::string_view text);
 
 // The field's value, or nullopt when it is absent (and not required) or has an error.
 std::optional<std::string> ReadCharField(const boost::json::object& data, std::string_view name,

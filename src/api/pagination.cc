@@ -120,4 +120,25 @@ Result<json::object, ApiError> PageResponse(const Request& request, const json::
   return body;
 }
 
+std::optional<std::string> QueryText(const json::object& query, std::string_view name) {
+  const json::value* v = query.if_contains(name);
+  if (v == nullptr || !v->is_string()) return std::nullopt;
+  return std::string(v->as_string());
+}
+
+CursorPage ReadCursorPage(const json::object& query, FieldErrors& errors) {
+  CursorPage page;
+  if (auto v = QueryText(query, "cursor")) {
+    if (!(page.before_id = ParsePositiveId(*v))) errors.Add("cursor", "Invalid cursor.");
+  }
+  if (auto v = QueryText(query, "page_size")) {
+    if (auto n = ParsePositiveId(*v)) {
+      page.limit = static_cast<int>(std::min<int64_t>(*n, kMaxPageSize));
+    } else {
+      errors.Add("page_size", "A positive whole number is required.");
+    }
+  }
+  return page;
+}
+
 }  // namespace authd

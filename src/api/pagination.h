@@ -7,8 +7,12 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "api/api_error.h"
+#include "api/fields.h"
 #include "http/message.h"
 #include "util/result.h"
 
@@ -37,5 +41,31 @@ Result<boost::json::object, ApiError> PageResponse(const Request& request,
                                                    const boost::json::object& query,
                                                    const PageRequest& page, int64_t count,
                                                    boost::json::array results);
+
+// Cursor pages (the audit log, webhook deliveries): newest first, each page joined to the next
+// by the id of its last row, so pages stay right while rows arrive.
+struct CursorPage {
+  std::optional<int64_t> before_id;  // ?cursor=
+  int limit = 50;                    // ?page_size=, at most 200
+};
+
+// A query parameter given as text, else nullopt.
+std::optional<std::string> QueryText(const boost::json::object& query, std::string_view name);
+
+// ?cursor= and ?page_size= of `query`; what is malformed is added to `errors`.
+CursorPage ReadCursorPage(const boost::json::object& query, FieldErrors& errors);
+
+// {"results", "next"} for `rows` read with a limit of page.limit + 1 (the one more tells
+// whether another page follows), each shown by `to_json`.
+template <typename Row, typename ToJson>
+boost::json::object CursorPageBody(std::vector<Row> rows, const CursorPage& page, ToJson to_json) {
+  const bool more = static_cast<int>(rows.size()) > page.limit;
+  if (more) rows.resize(static_cast<size_t>(page.limit));
+  boost::json::array results;
+  for (const Row& row : rows) results.push_back(to_json(row));
+  boost::json::object body{{"results", std::move(results)}, {"next", nullptr}};
+  if (more) body["next"] = std::to_string(rows.back().id);
+  return body;
+}
 
 }  // namespace authd

@@ -17,6 +17,7 @@ void AddAllRoutes(Router& router, Services& services) {
   AddMfaRoutes(router, services);
   AddPasskeyRoutes(router, services);
   AddAuditRoutes(router, services);
+  AddWebhookRoutes(router, services);
   AddAdminRoutes(router, services);
   AddReadinessRoute(router, services);
   if (!services.store.local()) {

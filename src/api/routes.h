@@ -30,6 +30,9 @@ void AddPasskeyRoutes(Router& router, Services& services);
 // The audit log: /api/admin/events/ and /api/me/events/ (api/audit_api.cc).
 void AddAuditRoutes(Router& router, Services& services);
 
+// Webhook deliveries for staff: /api/admin/webhooks/deliveries/... (api/webhook_api.cc).
+void AddWebhookRoutes(Router& router, Services& services);
+
 // Staff and superusers: /api/admin/users/...
 void AddAdminRoutes(Router& router, Services& services);
 

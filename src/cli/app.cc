@@ -6,6 +6,7 @@
 #include "store/cache/cached_store.h"
 #include "tokens/hmac_key.h"
 #include "tokens/pkey_key.h"
+#include "webhooks/webhooks.h"
 
 namespace authd {
 namespace {
@@ -150,6 +151,11 @@ StatusOr<std::unique_ptr<App>> App::Create(Settings settings, Database database)
     if (!mailer.ok()) return mailer.status();
     app->mailer_ = std::move(mailer).value();
     app->mailer_->AddMetrics(app->metrics_);
+  }
+  if (database == Database::kServe) {
+    auto webhooks = StartWebhooks(s, *app->store_, app->clock_, app->metrics_);
+    if (!webhooks.ok()) return webhooks.status();
+    app->webhooks_ = std::move(webhooks).value();
   }
   app->services_ = std::make_unique<Services>(Services{
       .settings = app->settings_,

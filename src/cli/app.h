@@ -21,6 +21,7 @@
 #include "tokens/token_service.h"
 #include "util/clock.h"
 #include "util/random.h"
+#include "webhooks/dispatcher.h"
 
 namespace authd {
 
@@ -45,6 +46,8 @@ class App {
   SessionService& sessions() { return *sessions_; }
   Metrics& metrics() { return metrics_; }
   Mailer* mailer() { return mailer_.get(); }
+  // Null unless serving with AUTHD_WEBHOOKS set.
+  WebhookDispatcher* webhooks() { return webhooks_.get(); }
 
  private:
   explicit App(Settings settings);
@@ -68,6 +71,7 @@ class App {
   std::unique_ptr<RateLimiter> password_reset_limiter_;
   std::unique_ptr<RateLimiter> mail_per_recipient_;
   std::unique_ptr<Mailer> mailer_;
+  std::unique_ptr<WebhookDispatcher> webhooks_;
   SecretBox secret_box_;
   Metrics metrics_;
   TrustedProxies metrics_allowed_;

@@ -129,11 +129,18 @@ int RunServe(Settings settings) {
     spdlog::info("email is off (set AUTHD_SMTP_URL or AUTHD_EMAIL_DIR): password reset and "
                  "email verification answer 503");
   }
+  WebhookDispatcher* webhooks = (*app)->webhooks();
+  if (webhooks != nullptr) {
+    spdlog::info("webhooks: delivering events to {} URL{}", s.webhooks.size(),
+                 s.webhooks.size() == 1 ? "" : "s");
+    webhooks->Start();
+  }
   Pruner pruner((*app)->sessions(), std::chrono::seconds(s.prune_interval_seconds));
   server.Run();
   FlushAccessLog();  // every answered request's line, before the process may be gone
   pruner.Stop();
   if (mailer != nullptr) mailer->sender().Stop();
+  if (webhooks != nullptr) webhooks->Stop();
   if (metrics_server) {
     metrics_server->Stop();
     metrics_thread.join();

@@ -45,6 +45,31 @@ database_url = "sqlite:///tmp/x.db"
   EXPECT_EQ(s->database_url, "sqlite:///tmp/x.db");
 }
 
+TEST_F(ConfigFileTest, WebhooksAreTablesOfTheFile) {
+  auto file = ReadConfigFile(Write(R"(listen = "127.0.0.1:9000"
+[[webhooks]]
+url = "https://hooks.example.com/a"
+secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+events = ["user.registered", "login.*"]
+
+[[webhooks]]
+url = "http://127.0.0.1:9999/b"
+secret = "whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0"
+events = ["*"]
+)"));
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  auto s = LoadSettings(Env({}), *file);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  ASSERT_EQ(s->webhooks.size(), 2u);
+  EXPECT_EQ(s->webhooks[0].url, "https://hooks.example.com/a");
+  EXPECT_EQ(s->webhooks[0].secret, "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+  EXPECT_EQ(s->webhooks[0].events, (std::vector<std::string>{"user.registered", "login.*"}));
+  EXPECT_EQ(s->webhooks[1].events, (std::vector<std::string>{"*"}));
+  // A table with anything but strings and lists of strings is refused, not half-read.
+  auto bad = ReadConfigFile(Write("[[webhooks]]\nurl = \"https://x\"\nretries = 3\n"));
+  EXPECT_FALSE(bad.ok() && LoadSettings(Env({}), *bad).ok());
+}
+
 TEST_F(ConfigFileTest, TheEnvironmentOverridesTheFile) {
   auto file = ReadConfigFile(Write("access_token_lifetime = 60\nleeway = 5\n"));
   ASSERT_TRUE(file.ok());

@@ -156,6 +156,16 @@ Status ReadWebauthn(const EnvLookup& env, Settings& s) {
   return Status::Ok();
 }
 
+// An event type ("user.registered"), a prefix of types ("login.*"), or "*".
+bool IsEventPattern(std::string_view p) {
+  if (p == "*") return true;
+  if (p.ends_with(".*")) p.remove_suffix(2);
+  if (p.empty() || p.front() == '.' || p.back() == '.') return false;
+  return std::all_of(p.begin(), p.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.';
+  });
+}
+
 // The webhooks as `authd config` shows them: secrets masked.
 std::string DescribeWebhooks(const std::vector<Settings::Webhook>& hooks) {
   if (hooks.empty()) return "";
@@ -191,8 +201,14 @@ Status ReadWebhooks(const EnvLookup& env, Settings& s) {
       return Bad("AUTHD_WEBHOOKS", "secrets of the form whsec_... (Standard Webhooks)", "(not shown)");
     }
     for (const boost::json::value& e : events->as_array()) {
-      if (!e.is_string() || e.as_string().empty()) return Bad("AUTHD_WEBHOOKS", expected, "(not shown)");
+      if (!e.is_string() || !IsEventPattern(e.as_string())) {
+        return Bad("AUTHD_WEBHOOKS", "event types (\"user.registered\"), prefixes (\"login.*\") or \"*\"",
+                   e.is_string() ? std::string(e.as_string()) : boost::json::serialize(e));
+      }
       hook.events.emplace_back(e.as_string());
+    }
+    for (const auto& other : s.webhooks) {
+      if (other.url == hook.url) return Bad("AUTHD_WEBHOOKS", "each URL once", hook.url);
     }
     s.webhooks.push_back(std::move(hook));
   }

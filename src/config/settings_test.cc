@@ -234,7 +234,12 @@ TEST(Settings, WebhooksAreAJsonListAndTheirSecretsAreNeverShown) {
   for (const char* bad : {"{}", "[1]", R"([{"url": "ftp://x", "secret": "whsec_a", "events": ["*"]}])",
                           R"([{"url": "https://x", "secret": "plain", "events": ["*"]}])",
                           R"([{"url": "https://x", "secret": "whsec_a", "events": []}])",
-                          R"([{"url": "https://x", "secret": "whsec_a", "events": ["*"], "extra": 1}])"}) {
+                          R"([{"url": "https://x", "secret": "whsec_a", "events": ["*"], "extra": 1}])",
+                          R"([{"url": "https://x", "secret": "whsec_a", "events": ["login*"]}])",
+                          R"([{"url": "https://x", "secret": "whsec_a", "events": [".*"]}])",
+                          R"([{"url": "https://x", "secret": "whsec_a", "events": ["Login.failed"]}])",
+                          R"([{"url": "https://x", "secret": "whsec_a", "events": ["*"]},
+                              {"url": "https://x", "secret": "whsec_b", "events": ["*"]}])"}) {
     auto refused = LoadSettings(Env({{"AUTHD_WEBHOOKS", bad}}));
     EXPECT_FALSE(refused.ok()) << bad;
     if (!refused.ok()) {

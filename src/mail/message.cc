@@ -1,28 +1,18 @@
 #include "mail/message.h"
 
-#include <openssl/evp.h>
-
 #include <ctime>
 #include <string_view>
 
 #include "mail/address.h"
+#include "util/base64url.h"
 #include "util/utf8.h"
 
 namespace authd {
 namespace {
 
-std::string Base64(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(bytes.data()),
-                                static_cast<int>(bytes.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
-}
-
 // A body part's base64, in lines of 76 characters (RFC 2045).
 std::string Base64Lines(std::string_view bytes) {
-  const std::string flat = Base64(bytes);
+  const std::string flat = Base64Encode(bytes);
   std::string out;
   for (size_t i = 0; i < flat.size(); i += 76) {
     out.append(flat, i, 76);
@@ -73,7 +63,7 @@ std::string EncodeHeaderWords(std::string_view text, size_t first_line_used, boo
     }
     if (end == i) end = i + 1;  // cannot happen for valid UTF-8; never loop forever
     if (!out.empty()) out += "\r\n ";
-    out += "=?UTF-8?B?" + Base64(text.substr(i, end - i)) + "?=";
+    out += "=?UTF-8?B?" + Base64Encode(text.substr(i, end - i)) + "?=";
     i = end;
   }
   return out;

@@ -16,41 +16,9 @@ int64_t RetryDelaySeconds(int attempts) {
 OutboxSender::OutboxSender(MailStore& store, MailComposer& composer, MailTransport& transport,
                            const Clock& clock, SenderOptions options)
     : store_(store), composer_(composer), transport_(transport), clock_(clock),
-      options_(options) {}
-
-void OutboxSender::Start() {
-  thread_ = std::thread([this] { Loop(); });
-}
-
-void OutboxSender::Stop() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
-void OutboxSender::Wake() {
-  {
-    std::lock_guard lock(mu_);
-    woken_ = true;
-  }
-  cv_.notify_all();
-}
-
-void OutboxSender::Loop() {
-  for (;;) {
-    // A full batch means more may be due: go round again at once.
-    const int handled = RunOnce();
-    std::unique_lock lock(mu_);
-    if (stopping_) return;
-    if (handled >= options_.batch) continue;
-    cv_.wait_for(lock, options_.poll, [this] { return stopping_ || woken_; });
-    woken_ = false;
-    if (stopping_) return;
-  }
-}
+      options_(options),
+      // A full batch means more may be due: go round again at once.
+      worker_(options.poll, [this] { return RunOnce() >= options_.batch; }) {}
 
 int OutboxSender::RunOnce() {
   const int64_t now = clock_.NowMicros();

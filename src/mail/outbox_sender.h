@@ -10,14 +10,13 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <map>
 #include <mutex>
-#include <thread>
 
 #include "mail/composer.h"
 #include "mail/transport.h"
 #include "metrics/metrics.h"
+#include "runtime/polling_worker.h"
 #include "store/mail_store.h"
 #include "util/clock.h"
 
@@ -41,12 +40,11 @@ class OutboxSender {
  public:
   OutboxSender(MailStore& store, MailComposer& composer, MailTransport& transport,
                const Clock& clock, SenderOptions options);
-  ~OutboxSender() { Stop(); }
 
-  void Start();
-  void Stop();
+  void Start() { worker_.Start(); }
+  void Stop() { worker_.Stop(); }
   // A message was just queued: look now instead of at the next poll.
-  void Wake();
+  void Wake() { worker_.Wake(); }
 
   // One round: claims what is due and delivers it. The number of entries handled.
   int RunOnce();
@@ -58,7 +56,6 @@ class OutboxSender {
   int64_t depth() const { return depth_.load(std::memory_order_relaxed); }
 
  private:
-  void Loop();
   void Handle(const OutboxMessage& message);
   void CountResult(const std::string& kind, const char* result);
 
@@ -68,15 +65,11 @@ class OutboxSender {
   const Clock& clock_;
   const SenderOptions options_;
 
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;  // GUARDED_BY(mu_)
-  bool woken_ = false;     // GUARDED_BY(mu_)
-  std::thread thread_;
   std::atomic<int64_t> depth_{0};
 
   mutable std::mutex counts_mu_;
   std::map<std::pair<std::string, std::string>, uint64_t> counts_;  // GUARDED_BY(counts_mu_)
+  PollingWorker worker_;  // last: its thread stops before the members it uses go
 };
 
 }  // namespace authd

@@ -283,7 +283,11 @@ StatusOr<int> SessionService::FlushExpired() {
   auto events = store_.audit().DeleteOlderThan(
       clock_.NowMicros() - policy_.audit_retention_days * 86'400'000'000);
   if (!events.ok()) return events;
-  return *records + *links + *challenges + *ceremonies + *events;
+  // Webhook deliveries done with (delivered or failed) go with their events.
+  auto deliveries = store_.webhooks().DeleteFinishedBefore(
+      clock_.NowMicros() - policy_.audit_retention_days * 86'400'000'000);
+  if (!deliveries.ok()) return deliveries;
+  return *records + *links + *challenges + *ceremonies + *events + *deliveries;
 }
 
 }  // namespace authd

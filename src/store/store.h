@@ -14,13 +14,14 @@
 #include "store/throttle_store.h"
 #include "store/token_store.h"
 #include "store/user_store.h"
+#include "store/webhook_store.h"
 #include "util/status.h"
 
 namespace authd {
 
 // The schema version this authd writes, the same on every backend: each backend's migrations
 // end at it (checked where they are listed).
-inline constexpr int kSchemaVersion = 9;
+inline constexpr int kSchemaVersion = 10;
 
 struct StoreOptions {
   int pool_size = 4;          // connections
@@ -40,6 +41,7 @@ class Store {
   virtual MfaStore& mfa() = 0;
   virtual PasskeyStore& passkeys() = 0;
   virtual AuditStore& audit() = 0;
+  virtual WebhookStore& webhooks() = 0;
 
   // Whether every call returns in microseconds without waiting on a network: an embedded
   // database (SQLite) is; a server (PostgreSQL) is not, and its calls must never run on an I/O

@@ -11,6 +11,10 @@ namespace authd {
 
 std::string Base64UrlEncode(std::string_view bytes);
 
+// Standard base64 with padding (RFC 4648 section 4): MIME bodies, Standard Webhooks
+// signatures.
+std::string Base64Encode(std::string_view bytes);
+
 // Returns nullopt for anything that is not the canonical encoding of some byte string.
 std::optional<std::string> Base64UrlDecode(std::string_view text);
 

@@ -95,6 +95,7 @@ class CachedStore final : public Store {
   MfaStore& mfa() override { return inner_->mfa(); }
   PasskeyStore& passkeys() override { return inner_->passkeys(); }
   AuditStore& audit() override { return inner_->audit(); }
+  WebhookStore& webhooks() override { return inner_->webhooks(); }
   bool local() const override { return inner_->local(); }
   Status Migrate() override;
   StatusOr<int> SchemaVersion() override { return inner_->SchemaVersion(); }

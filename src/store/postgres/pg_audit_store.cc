@@ -4,6 +4,19 @@
 
 namespace authd::pg {
 
+AuditEvent ReadEvent(const Result& r, int row, int first) {
+  return AuditEvent{.id = r.Int(row, first),
+                    .time_us = r.Int(row, first + 1),
+                    .type = r.Text(row, first + 2),
+                    .outcome = r.Text(row, first + 3),
+                    .actor = r.Text(row, first + 4),
+                    .subject_user_id = r.OptionalInt(row, first + 5),
+                    .client_address = r.Text(row, first + 6),
+                    .user_agent = r.Text(row, first + 7),
+                    .request_id = r.Text(row, first + 8),
+                    .details = r.Text(row, first + 9)};
+}
+
 StatusOr<int64_t> AppendEventOn(Connection& conn, const AuditEvent& e) {
   auto r = conn.Run(
       "INSERT INTO events(time, type, outcome, actor, subject_user_id, client_address, "
@@ -22,19 +35,17 @@ StatusOr<int64_t> PgAuditStore::Append(const AuditEvent& event) {
 }
 
 StatusOr<std::vector<AuditEvent>> PgAuditStore::List(const AuditQuery& query) {
-  std::string sql =
-      "SELECT id, time, type, outcome, actor, subject_user_id, client_address, user_agent, "
-      "request_id, details FROM events WHERE TRUE";
+  std::string sql = std::string("SELECT ") + kEventColumns + " FROM events e WHERE TRUE";
   Params params;
   int n = 0;
   auto next = [&] { return " $" + std::to_string(++n); };
-  if (query.subject_user_id) { sql += " AND subject_user_id =" + next(); params.Add(*query.subject_user_id); }
-  if (query.type) { sql += " AND type =" + next(); params.Add(*query.type); }
-  if (query.actor) { sql += " AND actor =" + next(); params.Add(*query.actor); }
-  if (query.since_us) { sql += " AND time >=" + next(); params.Add(*query.since_us); }
-  if (query.until_us) { sql += " AND time <" + next(); params.Add(*query.until_us); }
-  if (query.before_id) { sql += " AND id <" + next(); params.Add(*query.before_id); }
-  sql += " ORDER BY id DESC LIMIT" + next();
+  if (query.subject_user_id) { sql += " AND e.subject_user_id =" + next(); params.Add(*query.subject_user_id); }
+  if (query.type) { sql += " AND e.type =" + next(); params.Add(*query.type); }
+  if (query.actor) { sql += " AND e.actor =" + next(); params.Add(*query.actor); }
+  if (query.since_us) { sql += " AND e.time >=" + next(); params.Add(*query.since_us); }
+  if (query.until_us) { sql += " AND e.time <" + next(); params.Add(*query.until_us); }
+  if (query.before_id) { sql += " AND e.id <" + next(); params.Add(*query.before_id); }
+  sql += " ORDER BY e.id DESC LIMIT" + next();
   params.Add(int64_t{query.limit});
   auto conn = pool_.Acquire();
   if (!conn.ok()) return conn.status();
@@ -42,16 +53,7 @@ StatusOr<std::vector<AuditEvent>> PgAuditStore::List(const AuditQuery& query) {
   if (!r.ok()) return r.status();
   std::vector<AuditEvent> out;
   for (int i = 0; i < r->rows(); ++i) {
-    out.push_back(AuditEvent{.id = r->Int(i, 0),
-                             .time_us = r->Int(i, 1),
-                             .type = r->Text(i, 2),
-                             .outcome = r->Text(i, 3),
-                             .actor = r->Text(i, 4),
-                             .subject_user_id = r->OptionalInt(i, 5),
-                             .client_address = r->Text(i, 6),
-                             .user_agent = r->Text(i, 7),
-                             .request_id = r->Text(i, 8),
-                             .details = r->Text(i, 9)});
+    out.push_back(ReadEvent(*r, i, 0));
   }
   return out;
 }

@@ -10,6 +10,7 @@
 #include "store/postgres/pg_mfa_store.h"
 #include "store/postgres/pg_passkey_store.h"
 #include "store/postgres/pg_audit_store.h"
+#include "store/postgres/pg_webhook_store.h"
 #include "store/postgres/pg_pool.h"
 #include "store/store.h"
 
@@ -95,6 +96,7 @@ class PgStore final : public Store {
   MfaStore& mfa() override { return mfa_; }
   PasskeyStore& passkeys() override { return passkeys_; }
   AuditStore& audit() override { return audit_; }
+  WebhookStore& webhooks() override { return webhooks_; }
   bool local() const override { return false; }
   Status Migrate() override;
   StatusOr<int> SchemaVersion() override;
@@ -103,7 +105,7 @@ class PgStore final : public Store {
  private:
   PgStore(std::string conninfo, std::unique_ptr<Pool> pool)
       : conninfo_(std::move(conninfo)), pool_(std::move(pool)), users_(*pool_), secrets_(*pool_), tokens_(*pool_),
-        throttle_(*pool_), mail_(*pool_), mfa_(*pool_), passkeys_(*pool_), audit_(*pool_) {}
+        throttle_(*pool_), mail_(*pool_), mfa_(*pool_), passkeys_(*pool_), audit_(*pool_), webhooks_(*pool_) {}
   const std::string conninfo_;
   std::unique_ptr<Pool> pool_;
   PgUserStore users_;
@@ -114,6 +116,7 @@ class PgStore final : public Store {
   PgMfaStore mfa_;
   PgPasskeyStore passkeys_;
   PgAuditStore audit_;
+  PgWebhookStore webhooks_;
 };
 
 }  // namespace authd::pg

@@ -181,6 +181,49 @@ constexpr Migration kMigrations[] = {
       CREATE INDEX events_subject ON events(subject_user_id, id);
       CREATE INDEX events_time ON events(time);
     )sql"},
+    {10, "webhooks", R"sql(
+      -- Which URLs want which event types: "*", "prefix.*" or an exact type. Written from the
+      -- settings when a server starts (the secrets stay in the settings).
+      CREATE TABLE webhook_subscriptions (
+        url     TEXT NOT NULL,
+        pattern TEXT NOT NULL,
+        PRIMARY KEY (url, pattern)
+      );
+      -- The webhook outbox; times in microseconds. subject_key: the event's user, 0 for none;
+      -- deliveries of one url and subject_key go in id order.
+      CREATE TABLE webhook_deliveries (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        url             TEXT    NOT NULL,
+        event_id        INTEGER NOT NULL,
+        event_type      TEXT    NOT NULL,
+        subject_key     INTEGER NOT NULL,
+        status          TEXT    NOT NULL DEFAULT 'pending',
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        created_at      INTEGER NOT NULL,
+        next_attempt_at INTEGER NOT NULL,
+        give_up_at      INTEGER NOT NULL,
+        lease_until     INTEGER NOT NULL DEFAULT 0,
+        last_attempt_at INTEGER NOT NULL DEFAULT 0,
+        last_response   INTEGER NOT NULL DEFAULT 0,
+        last_error      TEXT    NOT NULL DEFAULT ''
+      );
+      CREATE INDEX webhook_deliveries_pending ON webhook_deliveries(url, subject_key, id)
+        WHERE status = 'pending';
+      CREATE INDEX webhook_deliveries_status ON webhook_deliveries(status, id);
+      -- Every event queues its deliveries in its own transaction: no code path can forget
+      -- them, and a rolled-back change leaves none.
+      CREATE TRIGGER events_webhooks AFTER INSERT ON events
+      BEGIN
+        INSERT INTO webhook_deliveries(url, event_id, event_type, subject_key, created_at,
+                                       next_attempt_at, give_up_at)
+        SELECT DISTINCT url, NEW.id, NEW.type, COALESCE(NEW.subject_user_id, 0), NEW.time,
+               NEW.time, NEW.time + 86400000000
+        FROM webhook_subscriptions
+        WHERE pattern = '*' OR pattern = NEW.type
+           OR (substr(pattern, -2) = '.*'
+               AND substr(NEW.type, 1, length(pattern) - 1) = substr(pattern, 1, length(pattern) - 1));
+      END;
+    )sql"},
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion, "SQLite migrations end at kSchemaVersion");

@@ -2,6 +2,19 @@
 
 namespace authd::sqlite {
 
+AuditEvent ReadEvent(const Statement& q, int first) {
+  return AuditEvent{.id = q.Int(first),
+                    .time_us = q.Int(first + 1),
+                    .type = q.Text(first + 2),
+                    .outcome = q.Text(first + 3),
+                    .actor = q.Text(first + 4),
+                    .subject_user_id = q.OptionalInt(first + 5),
+                    .client_address = q.Text(first + 6),
+                    .user_agent = q.Text(first + 7),
+                    .request_id = q.Text(first + 8),
+                    .details = q.Text(first + 9)};
+}
+
 StatusOr<int64_t> AppendEventOn(Connection& conn, const AuditEvent& e) {
   auto stmt = conn.Prepare(
       "INSERT INTO events(time, type, outcome, actor, subject_user_id, client_address, "
@@ -22,16 +35,14 @@ StatusOr<int64_t> SqliteAuditStore::Append(const AuditEvent& event) {
 
 StatusOr<std::vector<AuditEvent>> SqliteAuditStore::List(const AuditQuery& query) {
   // The filters are fixed text with ? for every value; each is bound in the same order.
-  std::string sql =
-      "SELECT id, time, type, outcome, actor, subject_user_id, client_address, user_agent, "
-      "request_id, details FROM events WHERE 1 = 1";
-  if (query.subject_user_id) sql += " AND subject_user_id = ?";
-  if (query.type) sql += " AND type = ?";
-  if (query.actor) sql += " AND actor = ?";
-  if (query.since_us) sql += " AND time >= ?";
-  if (query.until_us) sql += " AND time < ?";
-  if (query.before_id) sql += " AND id < ?";
-  sql += " ORDER BY id DESC LIMIT ?";
+  std::string sql = std::string("SELECT ") + kEventColumns + " FROM events e WHERE 1 = 1";
+  if (query.subject_user_id) sql += " AND e.subject_user_id = ?";
+  if (query.type) sql += " AND e.type = ?";
+  if (query.actor) sql += " AND e.actor = ?";
+  if (query.since_us) sql += " AND e.time >= ?";
+  if (query.until_us) sql += " AND e.time < ?";
+  if (query.before_id) sql += " AND e.id < ?";
+  sql += " ORDER BY e.id DESC LIMIT ?";
   auto conn = pool_.Acquire();
   auto stmt = conn->PrepareOnce(sql);
   if (!stmt.ok()) return stmt.status();
@@ -47,16 +58,7 @@ StatusOr<std::vector<AuditEvent>> SqliteAuditStore::List(const AuditQuery& query
   std::vector<AuditEvent> out;
   int rc;
   while ((rc = q.Step()) == SQLITE_ROW) {
-    out.push_back(AuditEvent{.id = q.Int(0),
-                             .time_us = q.Int(1),
-                             .type = q.Text(2),
-                             .outcome = q.Text(3),
-                             .actor = q.Text(4),
-                             .subject_user_id = q.OptionalInt(5),
-                             .client_address = q.Text(6),
-                             .user_agent = q.Text(7),
-                             .request_id = q.Text(8),
-                             .details = q.Text(9)});
+    out.push_back(ReadEvent(q, 0));
   }
   if (rc != SQLITE_DONE) return conn->Error(rc, "list events");
   return out;

@@ -6,6 +6,12 @@
 
 namespace authd::sqlite {
 
+// The events table's columns (aliased e) in the order ReadEvent reads them from `first` on.
+inline constexpr const char* kEventColumns =
+    "e.id, e.time, e.type, e.outcome, e.actor, e.subject_user_id, e.client_address, "
+    "e.user_agent, e.request_id, e.details";
+AuditEvent ReadEvent(const Statement& q, int first);
+
 // Appends `event` on `conn`, inside whatever transaction is open there (UserStore's writes).
 StatusOr<int64_t> AppendEventOn(Connection& conn, const AuditEvent& event);
 

@@ -9,6 +9,7 @@
 #include "store/sqlite/sqlite_mfa_store.h"
 #include "store/sqlite/sqlite_passkey_store.h"
 #include "store/sqlite/sqlite_audit_store.h"
+#include "store/sqlite/sqlite_webhook_store.h"
 #include "store/sqlite/sqlite_throttle_store.h"
 #include "store/sqlite/sqlite_token_store.h"
 #include "store/store.h"
@@ -59,6 +60,7 @@ class SqliteStore final : public Store {
   MfaStore& mfa() override { return mfa_; }
   PasskeyStore& passkeys() override { return passkeys_; }
   AuditStore& audit() override { return audit_; }
+  WebhookStore& webhooks() override { return webhooks_; }
   bool local() const override { return true; }
   Status Migrate() override;
   StatusOr<int> SchemaVersion() override;
@@ -67,7 +69,7 @@ class SqliteStore final : public Store {
  private:
   explicit SqliteStore(std::unique_ptr<ConnectionPool> pool)
       : pool_(std::move(pool)), users_(*pool_), secrets_(*pool_), tokens_(*pool_), throttle_(*pool_),
-        mail_(*pool_), mfa_(*pool_), passkeys_(*pool_), audit_(*pool_) {}
+        mail_(*pool_), mfa_(*pool_), passkeys_(*pool_), audit_(*pool_), webhooks_(*pool_) {}
   std::unique_ptr<ConnectionPool> pool_;
   SqliteUserStore users_;
   SqliteSecretStore secrets_;
@@ -77,6 +79,7 @@ class SqliteStore final : public Store {
   SqliteMfaStore mfa_;
   SqlitePasskeyStore passkeys_;
   SqliteAuditStore audit_;
+  SqliteWebhookStore webhooks_;
 };
 
 }  // namespace authd::sqlite
