@@ -2,7 +2,8 @@
 SIGKILL at random moments. After each restart, every 201 and every 200 the clients received
 still holds: each registered user logs in, and each blacklisted refresh token stays dead. And
 a change and its audit event are one: every user made has its user.registered event, and every
-such event its user, however the kills fell."""
+such event its user and its webhook delivery, however the kills fell."""
+import json
 import random
 import signal
 import threading
@@ -10,7 +11,12 @@ import time
 
 import requests
 
-from conftest import STRONG_PASSWORD
+from conftest import STRONG_PASSWORD, free_port
+
+# A webhook nobody answers: its deliveries stay queued, to be counted against the events.
+WEBHOOKS = json.dumps([{"url": f"http://127.0.0.1:{free_port()}/hook",
+                        "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                        "events": ["user.registered"]}])
 
 ROUNDS = 4
 WORKERS = 8
@@ -45,7 +51,7 @@ def test_acknowledged_writes_survive_sigkill(start_authd, tmp_path):
     rng = random.Random()
     registered, blacklisted = [], []
     for round_ in range(ROUNDS):
-        server = start_authd(db=db)
+        server = start_authd({"AUTHD_WEBHOOKS": WEBHOOKS}, db=db)
         stop = threading.Event()
         threads = [threading.Thread(target=worker, args=(server, f"r{round_}w{i}", registered, blacklisted, stop))
                    for i in range(WORKERS)]
@@ -75,3 +81,11 @@ def test_acknowledged_writes_survive_sigkill(start_authd, tmp_path):
         "SELECT COUNT(*) FROM events e WHERE e.type = 'user.registered' AND NOT EXISTS "
         "(SELECT 1 FROM users u WHERE u.id = e.subject_user_id)")
     assert users >= len(registered) and (unrecorded, orphans) == (0, 0)
+    # Each event's delivery was queued in its transaction: one per event, none without one.
+    (undelivered,), = server.sql(
+        "SELECT COUNT(*) FROM events e WHERE e.type = 'user.registered' AND (SELECT COUNT(*) "
+        "FROM webhook_deliveries d WHERE d.event_id = e.id) <> 1")
+    (stray,), = server.sql(
+        "SELECT COUNT(*) FROM webhook_deliveries d WHERE NOT EXISTS "
+        "(SELECT 1 FROM events e WHERE e.id = d.event_id)")
+    assert (undelivered, stray) == (0, 0)
