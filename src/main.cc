@@ -84,6 +84,12 @@ int main(int argc, char** argv) {
                             "Also write the public key here (for services that only verify)");
   keys_generate->add_option("--bits", keys_args.rsa_bits, "RSA modulus size")
       ->check(CLI::Range(2048, 8192));
+  auto* keys_tls = keys->add_subcommand(
+      "tls-selfsigned", "Write a self-signed certificate and key for development HTTPS");
+  TlsSelfSignedArgs tls_args;
+  keys_tls->add_option("--host", tls_args.host, "The DNS name or IP address it is for")->required();
+  keys_tls->add_option("--out", tls_args.out, "Directory for cert.pem and key.pem")->required();
+  keys_tls->add_option("--days", tls_args.days, "Days it is valid (90)")->check(CLI::Range(1, 825));
 
   try {
     cli.parse(argc, argv);
@@ -95,6 +101,7 @@ int main(int argc, char** argv) {
   }
   // Generating a key needs no settings, so a half-configured environment cannot block it.
   if (*keys_generate) return RunKeysGenerate(keys_args);
+  if (*keys_tls) return RunTlsSelfSigned(tls_args);
 
   ConfigFile file;
   if (!config_path.empty()) {

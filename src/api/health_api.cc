@@ -7,6 +7,8 @@
 
 #include "api/api_error.h"
 #include "api/routes.h"
+#include "http/tls_context.h"
+#include "util/time_format.h"
 
 namespace authd {
 namespace {
@@ -31,6 +33,7 @@ asio::awaitable<Response> Ready(Services& s, Request&) {
   } else {
     body["status"] = "ready";
     body["schema_version"] = *version;
+    if (s.tls != nullptr) body["tls_certificate_expires_at"] = FormatIsoUtc(s.tls->not_after() * 1'000'000);
     co_return JsonResponse(200, body);
   }
   Response r = JsonResponse(503, body);

@@ -21,6 +21,8 @@
 
 namespace authd {
 
+class TlsCertificates;  // http/tls_context.h
+
 struct Services {
   const Settings& settings;
   Store& store;
@@ -45,6 +47,7 @@ struct Services {
   Random& random;
   const SecretBox& secret_box;  // seals TOTP secrets (AUTHD_ENCRYPTION_KEY_FILE)
   const TrustedProxies& metrics_allowed;  // who may read /metrics on the main listener
+  const TlsCertificates* tls = nullptr;   // null unless serving HTTPS (/readyz shows its expiry)
 };
 
 // Counts a refused token under its reason, for /metrics.

@@ -156,6 +156,18 @@ StatusOr<std::unique_ptr<App>> App::Create(Settings settings, Database database)
     auto webhooks = StartWebhooks(s, *app->store_, app->clock_, app->metrics_);
     if (!webhooks.ok()) return webhooks.status();
     app->webhooks_ = std::move(webhooks).value();
+    if (s.tls_enabled()) {
+      auto tls = TlsCertificates::Load(
+          {.cert_file = s.tls_cert_file, .key_file = s.tls_key_file, .ocsp_file = s.tls_ocsp_file});
+      if (!tls.ok()) return tls.status();
+      app->tls_ = std::move(tls).value();
+      TlsCertificates* certs = app->tls_.get();
+      const Clock* clock = &app->clock_;
+      app->metrics_.AddGauge("authd_tls_certificate_expiry_seconds",
+                             "Seconds until the certificate in use expires.", [certs, clock] {
+                               return static_cast<double>(certs->not_after() - clock->NowSeconds());
+                             });
+    }
   }
   app->services_ = std::make_unique<Services>(Services{
       .settings = app->settings_,
@@ -178,6 +190,7 @@ StatusOr<std::unique_ptr<App>> App::Create(Settings settings, Database database)
       .random = app->random_,
       .secret_box = app->secret_box_,
       .metrics_allowed = app->metrics_allowed_,
+      .tls = app->tls_.get(),
   });
   // Pool depths: how much work waits for a hashing thread or a store thread right now.
   BlockingPool* hash = app->hash_pool_.get();

@@ -6,6 +6,7 @@
 
 #include "api/services.h"
 #include "config/settings.h"
+#include "http/tls_context.h"
 #include "passwords/argon2id_hasher.h"
 #include "passwords/migrating_hasher.h"
 #include "passwords/password_policy.h"
@@ -48,6 +49,8 @@ class App {
   Mailer* mailer() { return mailer_.get(); }
   // Null unless serving with AUTHD_WEBHOOKS set.
   WebhookDispatcher* webhooks() { return webhooks_.get(); }
+  // Null unless serving with AUTHD_TLS_CERT_FILE set.
+  std::shared_ptr<TlsCertificates> tls() { return tls_; }
 
  private:
   explicit App(Settings settings);
@@ -72,6 +75,7 @@ class App {
   std::unique_ptr<RateLimiter> mail_per_recipient_;
   std::unique_ptr<Mailer> mailer_;
   std::unique_ptr<WebhookDispatcher> webhooks_;
+  std::shared_ptr<TlsCertificates> tls_;
   SecretBox secret_box_;
   Metrics metrics_;
   TrustedProxies metrics_allowed_;

@@ -44,6 +44,15 @@ struct KeysGenerateArgs {
 // Writes a new PEM private key (mode 0600, never over an existing file). Needs no settings.
 int RunKeysGenerate(const KeysGenerateArgs& args);
 
+struct TlsSelfSignedArgs {
+  std::string host;  // a DNS name or an IP address
+  std::string out;   // a directory: cert.pem and key.pem are created there
+  int days = 90;
+};
+// For development: a self-signed certificate for `host` (ECDSA P-256, SHA-256, the name in
+// subjectAltName) and its key, for AUTHD_TLS_CERT_FILE and AUTHD_TLS_KEY_FILE.
+int RunTlsSelfSigned(const TlsSelfSignedArgs& args);
+
 // Imports users and simplejwt's token records from a Django database (a SQLite path or a
 // postgresql:// URL). Exit 1 on a failure or when some user was in conflict.
 int RunImportDjango(Settings settings, const std::string& from);

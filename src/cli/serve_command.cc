@@ -81,6 +81,8 @@ int RunServe(Settings settings) {
                                                       std::chrono::microseconds elapsed) {
             metrics.RecordRequest(request.route, request.method, response.status, elapsed);
           },
+          .tls = (*app)->tls(),
+          .hsts_max_age = s.hsts_max_age,
       },
       router);
   if (Status st = server.Bind(); !st.ok()) {
@@ -90,9 +92,34 @@ int RunServe(Settings settings) {
   server.HandleSignals();
 
   // Tests and scripts read this line to learn the port when AUTHD_LISTEN ends in :0.
-  spdlog::info("authd listening on {}:{} ({} I/O threads, {} hashing threads, database {})",
-               s.listen_host, server.port(), s.io_threads, s.hash_threads,
-               RedactDatabaseUrl(s.database_url));
+  spdlog::info("authd listening on {}:{} ({}, {} I/O threads, {} hashing threads, database {})",
+               s.listen_host, server.port(), s.tls_enabled() ? "https" : "http", s.io_threads,
+               s.hash_threads, RedactDatabaseUrl(s.database_url));
+
+  // AUTHD_HTTP_REDIRECT_LISTEN: plain HTTP that sends every client to HTTPS (health checks
+  // excepted), one thread.
+  Router redirect_router;
+  std::unique_ptr<Server> redirect_server;
+  std::thread redirect_thread;
+  if (!s.http_redirect_listen.empty()) {
+    AddLivenessRoute(redirect_router);
+    AddReadinessRoute(redirect_router, (*app)->services());
+    Settings where;
+    (void)ParseListen(s.http_redirect_listen, where);  // validated with the settings
+    redirect_server = std::make_unique<Server>(
+        ServerOptions{.host = where.listen_host,
+                      .port = where.listen_port,
+                      .io_threads = 1,
+                      .allowed_hosts = std::move(AllowedHosts::Parse(s.allowed_hosts)).value(),
+                      .redirect_to_https_port = server.port()},
+        redirect_router);
+    if (Status st = redirect_server->Bind(); !st.ok()) {
+      spdlog::error("cannot start: AUTHD_HTTP_REDIRECT_LISTEN: {}", st.message());
+      return 1;
+    }
+    spdlog::info("redirecting http://{}:{} to https", where.listen_host, redirect_server->port());
+    redirect_thread = std::thread([&] { redirect_server->Run(); });
+  }
 
   // AUTHD_METRICS_LISTEN: /metrics alone on its own address, one thread, no access log.
   Router metrics_router;
@@ -144,6 +171,10 @@ int RunServe(Settings settings) {
   if (metrics_server) {
     metrics_server->Stop();
     metrics_thread.join();
+  }
+  if (redirect_server) {
+    redirect_server->Stop();
+    redirect_thread.join();
   }
   (*app)->services().hash_pool.Shutdown();
   (*app)->services().store_pool.Shutdown();

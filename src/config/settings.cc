@@ -156,6 +156,30 @@ Status ReadWebauthn(const EnvLookup& env, Settings& s) {
   return Status::Ok();
 }
 
+// AUTHD_TLS_*, AUTHD_HSTS and AUTHD_HTTP_REDIRECT_LISTEN.
+Status ReadTls(const EnvLookup& env, Settings& s) {
+  if (auto v = env("AUTHD_TLS_CERT_FILE")) s.tls_cert_file = *v;
+  if (auto v = env("AUTHD_TLS_KEY_FILE")) s.tls_key_file = *v;
+  if (auto v = env("AUTHD_TLS_OCSP_FILE")) s.tls_ocsp_file = *v;
+  if (s.tls_cert_file.empty() != s.tls_key_file.empty()) {
+    return Bad(s.tls_cert_file.empty() ? "AUTHD_TLS_CERT_FILE" : "AUTHD_TLS_KEY_FILE",
+               "set together with AUTHD_TLS_CERT_FILE and AUTHD_TLS_KEY_FILE", "(unset)");
+  }
+  if (!s.tls_ocsp_file.empty() && !s.tls_enabled()) {
+    return Bad("AUTHD_TLS_OCSP_FILE", "set only with AUTHD_TLS_CERT_FILE", s.tls_ocsp_file);
+  }
+  AUTHD_RETURN_IF_ERROR(ReadInt(env, "AUTHD_HSTS", s.hsts_max_age, 0, int64_t{10} * 365 * 86400));
+  if (auto v = env("AUTHD_HTTP_REDIRECT_LISTEN"); v && !v->empty()) {
+    Settings probe;
+    if (!ParseListen(*v, probe).ok()) return Bad("AUTHD_HTTP_REDIRECT_LISTEN", "HOST:PORT", *v);
+    if (!s.tls_enabled()) {
+      return Bad("AUTHD_HTTP_REDIRECT_LISTEN", "set only with AUTHD_TLS_CERT_FILE", *v);
+    }
+    s.http_redirect_listen = *v;
+  }
+  return Status::Ok();
+}
+
 // An event type ("user.registered"), a prefix of types ("login.*"), or "*".
 bool IsEventPattern(std::string_view p) {
   if (p == "*") return true;
@@ -447,6 +471,7 @@ StatusOr<Settings> LoadSettings(const EnvLookup& env) {
     s.metrics_listen = *v;
   }
   if (auto v = env("AUTHD_METRICS_ALLOW")) s.metrics_allow = SplitList(*v);
+  AUTHD_RETURN_IF_ERROR(ReadTls(env, s));
   if (auto v = env("AUTHD_LOG_FORMAT")) {
     if (*v != "text" && *v != "json") return Bad("AUTHD_LOG_FORMAT", "text or json", *v);
     s.log_format = *v;
@@ -585,6 +610,11 @@ std::vector<std::string> DescribeSettings(const Settings& s) {
       fmt::format("AUTHD_LOG_FORMAT={}", s.log_format),
       fmt::format("AUTHD_METRICS_LISTEN={}", s.metrics_listen),
       fmt::format("AUTHD_METRICS_ALLOW={}", fmt::join(s.metrics_allow, ",")),
+      fmt::format("AUTHD_TLS_CERT_FILE={}", s.tls_cert_file),
+      fmt::format("AUTHD_TLS_KEY_FILE={}", s.tls_key_file),
+      fmt::format("AUTHD_TLS_OCSP_FILE={}", s.tls_ocsp_file),
+      fmt::format("AUTHD_HSTS={}", s.hsts_max_age),
+      fmt::format("AUTHD_HTTP_REDIRECT_LISTEN={}", s.http_redirect_listen),
   };
 }
 

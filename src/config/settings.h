@@ -159,6 +159,16 @@ struct Settings {
   // Whether mail can be sent at all.
   bool email_enabled() const { return !smtp_url.empty() || !email_dir.empty(); }
 
+  // HTTPS (http/tls_context.h): the certificate chain and key in PEM, both or neither; an
+  // OCSP response (DER) to staple, optional. Reloaded on SIGHUP.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string tls_ocsp_file;
+  int64_t hsts_max_age = 0;  // seconds; Strict-Transport-Security over TLS when above 0
+  // "HOST:PORT" of a plain listener that answers 308 to HTTPS; empty: none.
+  std::string http_redirect_listen;
+  bool tls_enabled() const { return !tls_cert_file.empty(); }
+
   std::string log_level = "info";
   std::string log_format = "text";  // text | json (one object per line)
   // Where GET /metrics is served: empty for the main listener, or its own "HOST:PORT" (so it

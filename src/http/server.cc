@@ -8,8 +8,10 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <spdlog/spdlog.h>
 
 #include <array>
@@ -25,9 +27,11 @@
 #include "http/exchange.h"
 #include "http/lingering_close.h"
 #include "http/request_id.h"
+#include "http/tls_context.h"
 #include "logging/logging.h"
 #include "runtime/byte_budget.h"
 #include "runtime/concurrency_limiter.h"
+#include "util/time_format.h"
 #include "http/response_writer.h"
 
 namespace authd {
@@ -36,6 +40,7 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 namespace {
 
@@ -51,6 +56,16 @@ constexpr size_t kUnbudgetedAnswerBytes = 16 * 1024;
 Response RetryLater(int status, std::string_view detail) {
   Response r = ErrorAnswer(status, detail);
   r.AddHeader("Retry-After", "1");
+  return r;
+}
+
+// The 308 a redirecting listener answers: the same target on the HTTPS port of the same host.
+Response RedirectToHttps(const Request& request, std::string_view target, uint16_t port) {
+  std::string host(request.host.substr(0, request.host.rfind(':')));
+  if (request.host.starts_with('[')) host = request.host.substr(0, request.host.find(']') + 1);
+  Response r = ErrorAnswer(308, "Use HTTPS.");
+  r.AddHeader("Location", "https://" + host + (port == 443 ? "" : ":" + std::to_string(port)) +
+                              std::string(target));
   return r;
 }
 
@@ -85,6 +100,9 @@ struct Server::Impl {
   asio::awaitable<void> AcceptLoop();
   asio::awaitable<void> Serve(Worker& w, tcp::socket socket, std::string client,
                               ConcurrencyLimiter::Slot slot);
+  // The requests of one connection, plain (beast::tcp_stream) or TLS (TlsStream).
+  template <typename Stream>
+  asio::awaitable<void> ServeRequests(Worker& w, Stream& stream, const std::string& client);
   // Answers `status` to a connection over a cap, then closes it.
   asio::awaitable<void> RefuseConnection(tcp::socket socket, int status, std::string_view detail);
   void BeginStop();
@@ -94,6 +112,8 @@ struct Server::Impl {
   std::vector<std::unique_ptr<Worker>> workers;
   std::optional<tcp::acceptor> acceptor;
   std::optional<asio::signal_set> signals;
+  std::optional<asio::signal_set> hangups;  // SIGHUP: reload the TLS certificates
+  void AwaitHangup();
   std::atomic<bool> stopping{false};
   // Connections per client address, counted by the socket's peer (X-Forwarded-For arrives
   // only after the connection is taken); trusted proxies carry many clients and are exempt.
@@ -166,30 +186,52 @@ asio::awaitable<void> Server::Impl::Serve(Worker& w, tcp::socket socket, std::st
   if (options.socket_send_buffer > 0) {
     socket.set_option(asio::socket_base::send_buffer_size(options.socket_send_buffer), ec);
   }
-  beast::tcp_stream stream(std::move(socket));
+  struct Leave {
+    Impl* impl;
+    ~Leave() { impl->connections.fetch_sub(1); }
+  } leave{this};
+  if (!options.tls) {
+    beast::tcp_stream stream(std::move(socket));
+    co_await ServeRequests(w, stream, client);
+    co_return;
+  }
+  // The context current now serves this connection for life, whatever reloads come.
+  const std::shared_ptr<asio::ssl::context> context = options.tls->current();
+  TlsStream stream(beast::tcp_stream(std::move(socket)), *context);
+  beast::get_lowest_layer(stream).expires_after(options.header_timeout);
+  auto [handshake_ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, kAsTuple);
+  if (handshake_ec) {
+    beast::get_lowest_layer(stream).socket().close(ec);
+    co_return;
+  }
+  co_await ServeRequests(w, stream, client);
+}
+
+template <typename Stream>
+asio::awaitable<void> Server::Impl::ServeRequests(Worker& w, Stream& stream,
+                                                  const std::string& client) {
+  constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+  beast::tcp_stream& transport = beast::get_lowest_layer(stream);
+  beast::error_code ec;
   // Everything one request may make this connection buffer: its head, its body and the
   // framing around them (chunk sizes, extensions, trailers), which Beast bounds by neither
   // limit. Past this the read fails with buffer_overflow instead of growing without end.
   beast::flat_buffer buffer(options.max_header_bytes + options.max_body_bytes + kFramingMargin);
 
-  Connection self{&stream, true};
+  Connection self{&transport, true};
   w.connections.insert(&self);
   struct Leave {
-    Impl* impl;
     Worker& w;
     Connection* self;
-    ~Leave() {
-      w.connections.erase(self);
-      impl->connections.fetch_sub(1);
-    }
-  } leave{this, w, &self};
+    ~Leave() { w.connections.erase(self); }
+  } leave{w, &self};
 
   // Whether a last answer was written: the close then lingers so the client can read it.
   bool answered = false;
   // Writes a last answer (a transport-level refusal); the connection then closes.
   auto refuse = [&](Response answer) -> asio::awaitable<void> {  // by value: kept in its frame
     const WireAnswer wire = SerializeResponse(answer, {.keep_alive = false});  // no static body
-    stream.expires_after(options.write_timeout);
+    transport.expires_after(options.write_timeout);
     auto [write_ec, written] = co_await asio::async_write(stream, asio::buffer(wire.head), kAsTuple);
     answered = !write_ec;
   };
@@ -206,7 +248,7 @@ asio::awaitable<void> Server::Impl::Serve(Worker& w, tcp::socket socket, std::st
         // each): the first bytes land in the coroutine's frame and are moved over.
         if (buffer.capacity() > 0) buffer.shrink_to_fit();
         self.idle = true;
-        stream.expires_after(first_request ? options.header_timeout : options.keepalive_timeout);
+        transport.expires_after(first_request ? options.header_timeout : options.keepalive_timeout);
         auto [read_ec, n] = co_await stream.async_read_some(asio::buffer(first_bytes), kAsTuple);
         self.idle = false;
         if (read_ec) break;
@@ -216,7 +258,7 @@ asio::awaitable<void> Server::Impl::Serve(Worker& w, tcp::socket socket, std::st
       http::request_parser<http::string_body> parser;
       parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
       parser.body_limit(options.max_body_bytes);
-      stream.expires_after(options.header_timeout);
+      transport.expires_after(options.header_timeout);
       auto [head_ec, head_n] = co_await http::async_read_header(stream, buffer, parser, kAsTuple);
       if (head_ec) {
         if (head_ec == http::error::header_limit || head_ec == http::error::buffer_overflow) {
@@ -258,19 +300,26 @@ asio::awaitable<void> Server::Impl::Serve(Worker& w, tcp::socket socket, std::st
         }
       }
       first_request = false;
-      stream.expires_never();  // the handler may wait on the hashing pool
+      transport.expires_never();  // the handler may wait on the hashing pool
 
       const auto started = std::chrono::steady_clock::now();
       Request request = ViewRequest(req, client, options.trusted_proxies);
       request.request_id = AcceptOrMakeRequestId(req["X-Request-ID"]);
       request.public_url = options.public_url;
       Response response;
-      if (options.allowed_hosts.Allows(request.host)) {
-        response = co_await Dispatch(router, request);
-      } else {
+      if (!options.allowed_hosts.Allows(request.host)) {
         response = ErrorAnswer(400, "Invalid Host header.");
+      } else if (options.redirect_to_https_port != 0 && request.path != "/healthz" &&
+                 request.path != "/readyz") {
+        response = RedirectToHttps(request, req.target(), options.redirect_to_https_port);
+      } else {
+        response = co_await Dispatch(router, request);
       }
       options.cors.Decorate(request, response);
+      if (kTls && options.hsts_max_age > 0) {
+        response.AddHeader("Strict-Transport-Security",
+                           "max-age=" + std::to_string(options.hsts_max_age));
+      }
       response.AddHeader("X-Request-ID", request.request_id);
       const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
           std::chrono::steady_clock::now() - started);
@@ -301,7 +350,7 @@ asio::awaitable<void> Server::Impl::Serve(Worker& w, tcp::socket socket, std::st
         wire = SerializeResponse(busy, {.version = how.version, .keep_alive = false});
         keep_alive = false;
       }
-      stream.expires_after(options.write_timeout);
+      transport.expires_after(options.write_timeout);
       const std::array<asio::const_buffer, 2> bytes{asio::buffer(wire.head), asio::buffer(wire.tail)};
       auto [write_ec, written] = co_await asio::async_write(stream, bytes, kAsTuple);
       if (write_ec) break;
@@ -313,13 +362,19 @@ asio::awaitable<void> Server::Impl::Serve(Worker& w, tcp::socket socket, std::st
   } catch (const std::exception& e) {
     spdlog::error("connection from {} failed: {}", client, e.what());
   }
+  if constexpr (kTls) {
+    // close_notify, so the client knows the answer is whole; a client gone quiet gets a second.
+    self.idle = true;
+    transport.expires_after(std::chrono::seconds(1));
+    co_await stream.async_shutdown(kAsTuple);
+  }
   if (answered) {
     // Stop() may cancel it like an idle connection: nothing of ours is left to deliver.
     self.idle = true;
-    co_await LingeringClose(stream);
+    co_await LingeringClose(transport);
   } else {
-    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-    stream.socket().close(ec);
+    transport.socket().shutdown(tcp::socket::shutdown_send, ec);
+    transport.socket().close(ec);
   }
 }
 
@@ -362,6 +417,25 @@ void Server::HandleSignals() {
     spdlog::info("received signal {}, shutting down", signo);
     Stop();
   });
+  if (impl_->options.tls) {
+    impl_->hangups.emplace(impl_->main_ctx(), SIGHUP);
+    impl_->AwaitHangup();
+  }
+}
+
+void Server::Impl::AwaitHangup() {
+  hangups->async_wait([this](const beast::error_code& ec, int) {
+    if (ec) return;
+    // A certificate that does not load leaves the one in use serving: a renewal gone wrong
+    // must not take HTTPS down.
+    if (Status st = options.tls->Reload(); st.ok()) {
+      spdlog::info("TLS: certificate reloaded; it expires at {}",
+                   FormatIsoUtc(options.tls->not_after() * 1'000'000));
+    } else {
+      spdlog::error("TLS: reload refused, the certificate in use stays: {}", st.message());
+    }
+    AwaitHangup();
+  });
 }
 
 void Server::Impl::BeginStop() {
@@ -369,6 +443,7 @@ void Server::Impl::BeginStop() {
   beast::error_code ec;
   if (acceptor) acceptor->close(ec);
   if (signals) signals->cancel(ec);
+  if (hangups) hangups->cancel(ec);
   for (auto& w : workers) {
     asio::post(w->ctx, [worker = w.get()] {
       for (Connection* c : worker->connections) {

@@ -30,6 +30,8 @@
 
 namespace authd {
 
+class TlsCertificates;  // http/tls_context.h
+
 struct ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 8000;  // 0 picks a free port; see Server::port()
@@ -54,6 +56,12 @@ struct ServerOptions {
   // Called with every dispatched request and its answer (for metrics), on the I/O thread.
   std::function<void(const Request&, const Response&, std::chrono::microseconds)> on_answer;
   bool access_log = true;  // one log line per request (the metrics listener has none)
+  // HTTPS with these certificates (reloaded on SIGHUP once HandleSignals() ran); null: HTTP.
+  std::shared_ptr<TlsCertificates> tls;
+  int64_t hsts_max_age = 0;  // over TLS, Strict-Transport-Security: max-age=N when N > 0
+  // A plain listener that only sends clients to HTTPS: 308 to https://{host}{:port}{target}
+  // for every request but the health checks (/healthz, /readyz). 0: not such a listener.
+  uint16_t redirect_to_https_port = 0;
 };
 
 class Server {
