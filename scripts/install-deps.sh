@@ -37,6 +37,7 @@ test_pkgs=(
   python3-djangorestframework python3-djangorestframework-simplejwt gunicorn
   python3-argon2 python3-bcrypt  # Django's argon2 and bcrypt hashers, for the import test
   chromium python3-jsonschema    # the API docs page in a real browser; answers against the schema
+  testssl.sh                     # rates authd's TLS against nginx's (tests/blackbox/test_testssl.py)
 )
 
 bench_pkgs=(

@@ -70,6 +70,9 @@ StatusOr<TlsCertificates::Loaded> TlsCertificates::Build(const TlsFiles& files) 
   SSL_CTX_set_dh_auto(ctx, 1);  // DHE with a group sized to the certificate (RFC 7919's)
   SSL_CTX_set_alpn_select_cb(ctx, &SelectAlpn, nullptr);
   SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_SERVER);
+  SSL_CTX_set_timeout(ctx, 86400);  // sessions and tickets resume for a day, as the profile's
+  // The name a client asks for is acknowledged (every name gets the one certificate).
+  SSL_CTX_set_tlsext_servername_callback(ctx, +[](SSL*, int*, void*) { return SSL_TLSEXT_ERR_OK; });
   if (SSL_CTX_use_certificate_chain_file(ctx, files.cert_file.c_str()) != 1) {
     return InvalidArgument("AUTHD_TLS_CERT_FILE: cannot load " + files.cert_file + ": " +
                            OpenSslError());

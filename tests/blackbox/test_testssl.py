@@ -1,0 +1,92 @@
+"""Issue 19: testssl.sh (Debian) rates authd's TLS exactly as it rates nginx configured with
+Mozilla's "intermediate" profile on the same certificate: protocols, cipher suites, forward
+secrecy, server defaults and the known vulnerabilities. And no finding about the server is
+rated HIGH or CRITICAL. The TLS configuration does not depend on the database, so this runs in
+the SQLite pass only, and not under the sanitizers (a scan takes half a minute)."""
+import json
+import subprocess
+
+import pytest
+
+from conftest import AUTHD_BIN, BACKEND, free_port
+
+pytestmark = [
+    pytest.mark.skipif(BACKEND != "sqlite", reason="TLS does not depend on the database"),
+    pytest.mark.skipif("asan" in AUTHD_BIN, reason="a scan is slow and sanitizes nothing of ours"),
+]
+
+# Mozilla's SSL configuration generator, nginx 1.22, "intermediate", version 5.7.
+NGINX_CONF = """
+worker_processes 1;
+pid {prefix}/nginx.pid;
+events {{ worker_connections 256; }}
+http {{
+  access_log off;
+  client_body_temp_path {prefix}/body;
+  proxy_temp_path {prefix}/proxy;
+  fastcgi_temp_path {prefix}/fastcgi;
+  uwsgi_temp_path {prefix}/uwsgi;
+  scgi_temp_path {prefix}/scgi;
+  server {{
+    listen 127.0.0.1:{port} ssl;
+    ssl_certificate {cert};
+    ssl_certificate_key {key};
+    ssl_session_timeout 1d;
+    ssl_session_cache shared:MozSSL:10m;
+    ssl_protocols TLSv1.2 TLSv1.3;
+    ssl_ecdh_curve X25519:prime256v1:secp384r1;
+    ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:DHE-RSA-CHACHA20-POLY1305;
+    ssl_prefer_server_ciphers off;
+    location / {{ return 200 '{{"status":"ok"}}'; }}
+  }}
+}}
+"""
+
+
+def scan(port, out, ca):
+    """testssl.sh's findings for 127.0.0.1:port: {id: (severity, finding)}."""
+    subprocess.run(["testssl", "--quiet", "--color", "0", "--warnings", "off", "--add-ca", str(ca),
+                    "--jsonfile-pretty", str(out), "-p", "-s", "-f", "-S", "-U",
+                    "--ip", "127.0.0.1", f"https://localhost:{port}"],
+                   capture_output=True, timeout=300)
+    findings = {}
+    for section in json.loads(out.read_text())["scanResult"][0].values():
+        if isinstance(section, list):
+            for f in section:
+                findings[f["id"]] = (f["severity"], f["finding"])
+    return findings
+
+
+def test_testssl_rates_authd_as_nginx_with_mozilla_intermediate(start_authd, tmp_path):
+    certs = tmp_path / "certs"
+    subprocess.run([AUTHD_BIN, "keys", "tls-selfsigned", "--host", "localhost", "--out", str(certs)],
+                   check=True, capture_output=True)
+    cert, key = certs / "cert.pem", certs / "key.pem"
+    server = start_authd({"AUTHD_TLS_CERT_FILE": str(cert), "AUTHD_TLS_KEY_FILE": str(key)})
+
+    prefix = tmp_path / "nginx"
+    for d in ("", "body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (prefix / d).mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    (prefix / "nginx.conf").write_text(NGINX_CONF.format(prefix=prefix, port=port, cert=cert, key=key))
+    nginx = subprocess.Popen(["/usr/sbin/nginx", "-p", str(prefix), "-c", str(prefix / "nginx.conf"),
+                              "-e", str(prefix / "error.log"), "-g", "daemon off;"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    try:
+        ours = scan(server.port, tmp_path / "authd.json", cert)
+        theirs = scan(port, tmp_path / "nginx.json", cert)
+    finally:
+        nginx.terminate()
+        nginx.wait(10)
+
+    assert ours.get("TLS1_3", ("",))[0] == "OK" and "TLS1_2" in ours, ours
+    for old in ("SSLv2", "SSLv3", "TLS1", "TLS1_1"):
+        assert ours[old][1] == "not offered", (old, ours[old])
+    differences = {k: (ours.get(k), theirs.get(k)) for k in set(ours) | set(theirs)
+                   if ours.get(k) != theirs.get(k)}
+    assert differences == {}, differences
+    # Findings about the server (not about the made-up certificate: its lack of a CRL or OCSP
+    # address, for one) are never HIGH or CRITICAL.
+    severe = {k: v for k, v in ours.items()
+              if v[0] in ("HIGH", "CRITICAL") and not k.startswith("cert")}
+    assert severe == {}, severe
