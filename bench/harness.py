@@ -6,6 +6,7 @@ import pathlib
 import re
 import signal
 import socket
+import ssl
 import statistics
 import subprocess
 import time
@@ -24,6 +25,12 @@ FIXED_BODY = json.dumps({"id": 1, "username": "alice", "email": "alice@example.c
                         separators=(",", ":"))
 
 
+# The TLS rows' servers use a self-signed certificate made for the run: loopback, no checking.
+NO_VERIFY = ssl.create_default_context()
+NO_VERIFY.check_hostname = False
+NO_VERIFY.verify_mode = ssl.CERT_NONE
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -34,7 +41,7 @@ def wait_http(url, proc, timeout=60):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(url, timeout=1)
+            urllib.request.urlopen(url, timeout=1, context=NO_VERIFY)
             return
         except urllib.error.HTTPError:
             return  # any HTTP answer means it is up
@@ -49,7 +56,7 @@ def post(base, path, data, headers=None):
     req = urllib.request.Request(base + path, data=urllib.parse.urlencode(data).encode(),
                                  headers=headers or {}, method="POST")
     try:
-        with urllib.request.urlopen(req, timeout=30) as r:
+        with urllib.request.urlopen(req, timeout=30, context=NO_VERIFY) as r:
             return r.status, json.loads(r.read() or b"{}")
     except urllib.error.HTTPError as e:
         return e.code, json.loads(e.read() or b"{}")
@@ -104,26 +111,35 @@ class Server:
         self.log.close()
 
 
-def start_nginx(workdir):
+# Mozilla's "intermediate" profile, as authd serves it (@CERT@ and @KEY@ to fill in).
+NGINX_TLS = (ROOT / "deploy" / "nginx-tls-intermediate.conf").read_text()
+
+
+def start_nginx(workdir, tls=None):
+    """nginx answering FIXED_BODY on every path; with `tls` (cert, key), over HTTPS."""
     port = free_port()
-    conf = workdir / "nginx.conf"
+    name = "nginx-tls" if tls else "nginx"
+    conf = workdir / f"{name}.conf"
+    listen = f"127.0.0.1:{port} ssl" if tls else f"127.0.0.1:{port}"
+    tls_lines = "\n" + NGINX_TLS.replace("@CERT@", str(tls[0])).replace("@KEY@", str(tls[1])) if tls else ""
     conf.write_text(f"""
 worker_processes auto;
 daemon off;
-pid {workdir}/nginx.pid;
-error_log {workdir}/nginx-error.log;
+pid {workdir}/{name}.pid;
+error_log {workdir}/{name}-error.log;
 events {{ worker_connections 4096; }}
 http {{
   access_log off;
   client_body_temp_path {workdir}/nginx-body;
   server {{
-    listen 127.0.0.1:{port};
+    listen {listen};{tls_lines}
     location / {{ default_type application/json; return 200 '{FIXED_BODY}'; }}
   }}
 }}
 """)
-    return Server("nginx", ["/usr/sbin/nginx", "-e", str(workdir / "nginx-error.log"), "-p", str(workdir),
-                            "-c", str(conf)], dict(os.environ), f"http://127.0.0.1:{port}", workdir)
+    return Server(name, ["/usr/sbin/nginx", "-e", str(workdir / f"{name}-error.log"), "-p", str(workdir),
+                         "-c", str(conf)], dict(os.environ),
+                  f"{'https' if tls else 'http'}://127.0.0.1:{port}", workdir)
 
 
 def authd_db(workdir, name):
@@ -145,7 +161,8 @@ def start_authd(workdir, name, extra_env=None, database_url=None):
                # and registration scenarios into a measure of 429s.
                AUTHD_MAX_HASHING_PER_IP="0")
     env.update(extra_env or {})
-    return Server(name, [str(AUTHD), "serve"], env, f"http://127.0.0.1:{port}", workdir)
+    scheme = "https" if "AUTHD_TLS_CERT_FILE" in env else "http"
+    return Server(name, [str(AUTHD), "serve"], env, f"{scheme}://127.0.0.1:{port}", workdir)
 
 
 def start_peer(workdir, rotate=False):

@@ -46,6 +46,8 @@ DETAIL_MANY = "GET /user_detail/, 10,000 tokens"
 DETAIL_QUIET = "GET /user_detail/ (AUTHD_LOG_LEVEL=warn)"
 DETAIL_IDLE = "GET /user_detail/, 10,000 idle connections"
 IDLE_CONNECTIONS = 10000
+TLS_DETAIL = "GET /user_detail/ over TLS (keep-alive)"
+TLS_HANDSHAKES = "full TLS handshakes (Connection: close)"
 
 
 LOGIN_ACCOUNTS = 64
@@ -152,6 +154,31 @@ class Bench:
             quiet = self.start(start_authd(self.workdir, "authd-quiet", {"AUTHD_LOG_LEVEL": "warn"}))
             quiet_scripts = http_scripts(self.workdir, "authd-quiet", quiet.url)
             self.record(DETAIL_QUIET, "authd", self.measure(quiet, quiet_scripts[DETAIL]))
+
+    def tls(self):
+        """HTTPS beside the plain rows, nginx with Mozilla's intermediate profile on the same
+        certificate as the limit: requests on kept connections, and full handshakes (wrk does
+        not resume sessions, and Connection: close makes every request a new connection)."""
+        if not (self.wanted(TLS_DETAIL) or self.wanted(TLS_HANDSHAKES)):
+            return
+        certs = self.workdir / "tls"
+        subprocess.run([str(AUTHD), "keys", "tls-selfsigned", "--host", "127.0.0.1", "--out", str(certs)],
+                       check=True, capture_output=True)
+        cert, key = certs / "cert.pem", certs / "key.pem"
+        nginx = self.start(start_nginx(self.workdir, tls=(cert, key)))
+        authd = self.start(start_authd(self.workdir, "authd-tls", {"AUTHD_TLS_CERT_FILE": str(cert),
+                                                                  "AUTHD_TLS_KEY_FILE": str(key)}))
+        scripts = http_scripts(self.workdir, "authd-tls", authd.url)
+        close = 'wrk.headers["Connection"] = "close"\n'
+        if self.wanted(TLS_DETAIL):
+            self.record(TLS_DETAIL, "nginx", self.measure(nginx, lua(self.workdir, "nginx-tls", ""),
+                                                          url=nginx.url + "/"))
+            self.record(TLS_DETAIL, "authd", self.measure(authd, scripts[DETAIL]))
+        if self.wanted(TLS_HANDSHAKES):
+            self.record(TLS_HANDSHAKES, "nginx", self.measure(nginx, lua(self.workdir, "nginx-close", close),
+                                                              url=nginx.url + "/"))
+            self.record(TLS_HANDSHAKES, "authd", self.measure(
+                authd, lua(self.workdir, "authd-close", 'wrk.path = "/healthz"\n' + close)))
 
     def rotation(self):
         """Every request rotates a distinct recorded token: one durable write each."""
@@ -277,6 +304,14 @@ def check_targets(bench, micro):
     ratio(VERIFY, 0.7, "POST /api/token/verify/ >= 0.7x nginx")
     ratio(REFRESH, 0.5, "refresh without rotation >= 0.5x nginx")
     ratio(ROTATION, 0.1, "refresh with rotation >= 0.1x nginx")
+    for scenario, target in ((TLS_DETAIL, 0.6), (TLS_HANDSHAKES, 0.8)):
+        ours, theirs = res.get(scenario, {}).get("authd"), res.get(scenario, {}).get("nginx")
+        label = f"{scenario} >= {target}x nginx's with TLS"
+        if ours and theirs:
+            rows.append((label, f"{ours['rps'] / theirs['rps']:.2f}x ({ours['rps']:.0f} vs {theirs['rps']:.0f}/s)",
+                         ours["rps"] >= target * theirs["rps"]))
+        else:
+            rows.append((label, "not measured", None))
 
     detail, limit_cpu = res.get(DETAIL, {}).get("authd"), bench.limit and bench.limit.get("cpu_us")
     if detail and detail.get("cpu_us") and limit_cpu:
@@ -408,6 +443,7 @@ def main():
     bench = Bench(args, workdir)
     try:
         bench.http()
+        bench.tls()
         bench.rotation()
         bench.mixed()
         bench.idle_connections()

@@ -158,7 +158,8 @@ StatusOr<std::unique_ptr<App>> App::Create(Settings settings, Database database)
     app->webhooks_ = std::move(webhooks).value();
     if (s.tls_enabled()) {
       auto tls = TlsCertificates::Load(
-          {.cert_file = s.tls_cert_file, .key_file = s.tls_key_file, .ocsp_file = s.tls_ocsp_file});
+          {.cert_file = s.tls_cert_file, .key_file = s.tls_key_file, .ocsp_file = s.tls_ocsp_file},
+          std::make_shared<TicketKeys>(app->clock_, app->random_));
       if (!tls.ok()) return tls.status();
       app->tls_ = std::move(tls).value();
       TlsCertificates* certs = app->tls_.get();
@@ -167,6 +168,16 @@ StatusOr<std::unique_ptr<App>> App::Create(Settings settings, Database database)
                              "Seconds until the certificate in use expires.", [certs, clock] {
                                return static_cast<double>(certs->not_after() - clock->NowSeconds());
                              });
+    }
+    if (!s.metrics_tls_cert_file.empty()) {
+      auto tls = TlsCertificates::Load(
+          {.cert_file = s.metrics_tls_cert_file, .key_file = s.metrics_tls_key_file},
+          std::make_shared<TicketKeys>(app->clock_, app->random_));
+      if (!tls.ok()) {
+        // The loader names the main listener's settings; these are the metrics listener's.
+        return InvalidArgument("AUTHD_METRICS_TLS_*: " + std::string(tls.status().message()));
+      }
+      app->metrics_tls_ = std::move(tls).value();
     }
   }
   app->services_ = std::make_unique<Services>(Services{

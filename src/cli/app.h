@@ -51,6 +51,8 @@ class App {
   WebhookDispatcher* webhooks() { return webhooks_.get(); }
   // Null unless serving with AUTHD_TLS_CERT_FILE set.
   std::shared_ptr<TlsCertificates> tls() { return tls_; }
+  // The metrics listener's, when AUTHD_METRICS_TLS_CERT_FILE is set.
+  std::shared_ptr<TlsCertificates> metrics_tls() { return metrics_tls_; }
 
  private:
   explicit App(Settings settings);
@@ -76,6 +78,7 @@ class App {
   std::unique_ptr<Mailer> mailer_;
   std::unique_ptr<WebhookDispatcher> webhooks_;
   std::shared_ptr<TlsCertificates> tls_;
+  std::shared_ptr<TlsCertificates> metrics_tls_;
   SecretBox secret_box_;
   Metrics metrics_;
   TrustedProxies metrics_allowed_;

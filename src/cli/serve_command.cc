@@ -131,13 +131,15 @@ int RunServe(Settings settings) {
     (void)ParseListen(s.metrics_listen, where);  // validated with the settings
     metrics_server = std::make_unique<Server>(
         ServerOptions{.host = where.listen_host, .port = where.listen_port, .io_threads = 1,
-                      .access_log = false},
+                      .access_log = false, .tls = (*app)->metrics_tls()},
         metrics_router);
     if (Status st = metrics_server->Bind(); !st.ok()) {
       spdlog::error("cannot start: AUTHD_METRICS_LISTEN: {}", st.message());
       return 1;
     }
-    spdlog::info("metrics listening on {}:{}", where.listen_host, metrics_server->port());
+    if ((*app)->metrics_tls()) metrics_server->HandleSignals();  // SIGHUP reloads its pair too
+    spdlog::info("metrics listening on {}:{} ({})", where.listen_host, metrics_server->port(),
+                 (*app)->metrics_tls() ? "https" : "http");
     metrics_thread = std::thread([&] { metrics_server->Run(); });
   }
   Mailer* mailer = (*app)->mailer();

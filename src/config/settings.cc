@@ -165,6 +165,15 @@ Status ReadTls(const EnvLookup& env, Settings& s) {
     return Bad(s.tls_cert_file.empty() ? "AUTHD_TLS_CERT_FILE" : "AUTHD_TLS_KEY_FILE",
                "set together with AUTHD_TLS_CERT_FILE and AUTHD_TLS_KEY_FILE", "(unset)");
   }
+  if (auto v = env("AUTHD_METRICS_TLS_CERT_FILE")) s.metrics_tls_cert_file = *v;
+  if (auto v = env("AUTHD_METRICS_TLS_KEY_FILE")) s.metrics_tls_key_file = *v;
+  if (s.metrics_tls_cert_file.empty() != s.metrics_tls_key_file.empty()) {
+    return Bad(s.metrics_tls_cert_file.empty() ? "AUTHD_METRICS_TLS_CERT_FILE" : "AUTHD_METRICS_TLS_KEY_FILE",
+               "set together with AUTHD_METRICS_TLS_CERT_FILE and AUTHD_METRICS_TLS_KEY_FILE", "(unset)");
+  }
+  if (!s.metrics_tls_cert_file.empty() && s.metrics_listen.empty()) {
+    return Bad("AUTHD_METRICS_TLS_CERT_FILE", "set only with AUTHD_METRICS_LISTEN", s.metrics_tls_cert_file);
+  }
   if (!s.tls_ocsp_file.empty() && !s.tls_enabled()) {
     return Bad("AUTHD_TLS_OCSP_FILE", "set only with AUTHD_TLS_CERT_FILE", s.tls_ocsp_file);
   }
@@ -613,6 +622,8 @@ std::vector<std::string> DescribeSettings(const Settings& s) {
       fmt::format("AUTHD_TLS_CERT_FILE={}", s.tls_cert_file),
       fmt::format("AUTHD_TLS_KEY_FILE={}", s.tls_key_file),
       fmt::format("AUTHD_TLS_OCSP_FILE={}", s.tls_ocsp_file),
+      fmt::format("AUTHD_METRICS_TLS_CERT_FILE={}", s.metrics_tls_cert_file),
+      fmt::format("AUTHD_METRICS_TLS_KEY_FILE={}", s.metrics_tls_key_file),
       fmt::format("AUTHD_HSTS={}", s.hsts_max_age),
       fmt::format("AUTHD_HTTP_REDIRECT_LISTEN={}", s.http_redirect_listen),
   };

@@ -164,6 +164,9 @@ struct Settings {
   std::string tls_cert_file;
   std::string tls_key_file;
   std::string tls_ocsp_file;
+  // The metrics listener's own pair (AUTHD_METRICS_LISTEN), both or neither; empty: plain.
+  std::string metrics_tls_cert_file;
+  std::string metrics_tls_key_file;
   int64_t hsts_max_age = 0;  // seconds; Strict-Transport-Security over TLS when above 0
   // "HOST:PORT" of a plain listener that answers 308 to HTTPS; empty: none.
   std::string http_redirect_listen;

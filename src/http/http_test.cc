@@ -9,6 +9,7 @@
 #include "http/response_writer.h"
 #include "http/router.h"
 #include "http/static_asset.h"
+#include "http/ticket_keys.h"
 #include "runtime/byte_budget.h"
 #include "http/trusted_proxies.h"
 
@@ -368,6 +369,41 @@ TEST(ByteBudget, RefusesWhatWouldPassTheLimitAndTakesBackWhatIsReleased) {
   EXPECT_EQ(budget.used(), 0u);
   EXPECT_TRUE(budget.Reserve(100).ok());
   EXPECT_TRUE(ByteBudget::Reservation::None().ok());
+}
+
+TEST(TicketKeys, RotateEveryTwelveHoursAndOpenWithTheLastThree) {
+  ManualClock clock(int64_t{1'700'000'000} * 1'000'000);
+  OsRandom random;
+  TicketKeys keys(clock, random);
+  const TicketKeys::Key first = keys.Current();
+  EXPECT_EQ(keys.Current().name, first.name);  // the same key until its time is up
+  auto found = keys.Find(first.name.data());
+  ASSERT_TRUE(found.has_value());
+  EXPECT_TRUE(found->second);
+
+  clock.AdvanceSeconds(12 * 3600);
+  const TicketKeys::Key second = keys.Current();
+  EXPECT_NE(second.name, first.name);
+  EXPECT_NE(second.aes, first.aes);
+  EXPECT_NE(second.hmac, first.hmac);
+  // The old one still opens tickets, which are then renewed under the new one.
+  found = keys.Find(first.name.data());
+  ASSERT_TRUE(found.has_value());
+  EXPECT_FALSE(found->second);
+  EXPECT_EQ(found->first.aes, first.aes);
+
+  clock.AdvanceSeconds(12 * 3600);
+  (void)keys.Current();
+  EXPECT_TRUE(keys.Find(first.name.data()).has_value());  // 24 h old: the third kept
+  clock.AdvanceSeconds(12 * 3600);
+  (void)keys.Current();
+  EXPECT_FALSE(keys.Find(first.name.data()).has_value());  // 36 h: gone
+  EXPECT_TRUE(keys.Find(second.name.data()).has_value());
+  // Without new tickets sealed, an old key still dies by its age.
+  clock.AdvanceSeconds(36 * 3600);
+  EXPECT_FALSE(keys.Find(second.name.data()).has_value());
+  const std::array<uint8_t, 16> unknown{};
+  EXPECT_FALSE(keys.Find(unknown.data()).has_value());
 }
 
 }  // namespace

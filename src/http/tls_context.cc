@@ -55,7 +55,8 @@ int StapleOcsp(SSL* ssl, void* arg) {
 
 }  // namespace
 
-StatusOr<TlsCertificates::Loaded> TlsCertificates::Build(const TlsFiles& files) {
+StatusOr<TlsCertificates::Loaded> TlsCertificates::Build(const TlsFiles& files,
+                                                         TicketKeys& tickets) {
   auto context = std::make_shared<ssl::context>(ssl::context::tls_server);
   SSL_CTX* ctx = context->native_handle();
   ERR_clear_error();
@@ -70,7 +71,8 @@ StatusOr<TlsCertificates::Loaded> TlsCertificates::Build(const TlsFiles& files) 
   SSL_CTX_set_dh_auto(ctx, 1);  // DHE with a group sized to the certificate (RFC 7919's)
   SSL_CTX_set_alpn_select_cb(ctx, &SelectAlpn, nullptr);
   SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_SERVER);
-  SSL_CTX_set_timeout(ctx, 86400);  // sessions and tickets resume for a day, as the profile's
+  SSL_CTX_set_timeout(ctx, 86400);
+  tickets.Attach(ctx);  // sessions and tickets resume for a day, as the profile's
   // The name a client asks for is acknowledged (every name gets the one certificate).
   SSL_CTX_set_tlsext_servername_callback(ctx, +[](SSL*, int*, void*) { return SSL_TLSEXT_ERR_OK; });
   if (SSL_CTX_use_certificate_chain_file(ctx, files.cert_file.c_str()) != 1) {
@@ -106,10 +108,12 @@ StatusOr<TlsCertificates::Loaded> TlsCertificates::Build(const TlsFiles& files) 
   return loaded;
 }
 
-StatusOr<std::unique_ptr<TlsCertificates>> TlsCertificates::Load(TlsFiles files) {
-  auto loaded = Build(files);
+StatusOr<std::unique_ptr<TlsCertificates>> TlsCertificates::Load(
+    TlsFiles files, std::shared_ptr<TicketKeys> tickets) {
+  auto loaded = Build(files, *tickets);
   if (!loaded.ok()) return loaded.status();
-  std::unique_ptr<TlsCertificates> certs(new TlsCertificates(std::move(files)));
+  std::unique_ptr<TlsCertificates> certs(
+      new TlsCertificates(std::move(files), std::move(tickets)));
   certs->loaded_ = std::move(loaded).value();
   return certs;
 }
@@ -120,7 +124,7 @@ std::shared_ptr<boost::asio::ssl::context> TlsCertificates::current() const {
 }
 
 Status TlsCertificates::Reload() {
-  auto loaded = Build(files_);
+  auto loaded = Build(files_, *tickets_);
   if (!loaded.ok()) return loaded.status();
   std::lock_guard lock(mu_);
   loaded_ = std::move(loaded).value();

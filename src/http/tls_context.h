@@ -6,7 +6,7 @@
 // Mozilla's "intermediate" profile: TLS 1.2 and 1.3 only; for 1.2 only ECDHE and DHE suites
 // with AEAD ciphers (forward secrecy only); no server cipher preference (clients pick, as the
 // profile advises now that every suite offered is strong); curves X25519, P-256, P-384; ALPN
-// http/1.1; session tickets; OCSP stapling from a DER response file when one is given.
+// http/1.1; session tickets with rotating keys (ticket_keys.h); OCSP stapling from a DER response file when one is given.
 #pragma once
 
 #include <boost/asio/ssl/context.hpp>
@@ -16,6 +16,7 @@
 #include <mutex>
 #include <string>
 
+#include "http/ticket_keys.h"
 #include "util/status.h"
 
 namespace authd {
@@ -28,8 +29,10 @@ struct TlsFiles {
 
 class TlsCertificates {
  public:
-  // Loads the files; InvalidArgument naming what is wrong with them.
-  static StatusOr<std::unique_ptr<TlsCertificates>> Load(TlsFiles files);
+  // Loads the files; InvalidArgument naming what is wrong with them. Session tickets are
+  // sealed with `tickets`' keys, in this context and every one a reload builds.
+  static StatusOr<std::unique_ptr<TlsCertificates>> Load(TlsFiles files,
+                                                         std::shared_ptr<TicketKeys> tickets);
 
   // The context for a new connection.
   std::shared_ptr<boost::asio::ssl::context> current() const;
@@ -39,14 +42,16 @@ class TlsCertificates {
   int64_t not_after() const;
 
  private:
-  explicit TlsCertificates(TlsFiles files) : files_(std::move(files)) {}
+  TlsCertificates(TlsFiles files, std::shared_ptr<TicketKeys> tickets)
+      : files_(std::move(files)), tickets_(std::move(tickets)) {}
   struct Loaded {
     std::shared_ptr<boost::asio::ssl::context> context;
     int64_t not_after = 0;
   };
-  static StatusOr<Loaded> Build(const TlsFiles& files);
+  static StatusOr<Loaded> Build(const TlsFiles& files, TicketKeys& tickets);
 
   const TlsFiles files_;
+  const std::shared_ptr<TicketKeys> tickets_;
   mutable std::mutex mu_;
   Loaded loaded_;  // GUARDED_BY(mu_)
 };

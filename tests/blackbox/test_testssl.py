@@ -8,14 +8,13 @@ import subprocess
 
 import pytest
 
-from conftest import AUTHD_BIN, BACKEND, free_port
+from conftest import AUTHD_BIN, BACKEND, ROOT, free_port
 
 pytestmark = [
     pytest.mark.skipif(BACKEND != "sqlite", reason="TLS does not depend on the database"),
     pytest.mark.skipif("asan" in AUTHD_BIN, reason="a scan is slow and sanitizes nothing of ours"),
 ]
 
-# Mozilla's SSL configuration generator, nginx 1.22, "intermediate", version 5.7.
 NGINX_CONF = """
 worker_processes 1;
 pid {prefix}/nginx.pid;
@@ -29,14 +28,7 @@ http {{
   scgi_temp_path {prefix}/scgi;
   server {{
     listen 127.0.0.1:{port} ssl;
-    ssl_certificate {cert};
-    ssl_certificate_key {key};
-    ssl_session_timeout 1d;
-    ssl_session_cache shared:MozSSL:10m;
-    ssl_protocols TLSv1.2 TLSv1.3;
-    ssl_ecdh_curve X25519:prime256v1:secp384r1;
-    ssl_ciphers ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:DHE-RSA-CHACHA20-POLY1305;
-    ssl_prefer_server_ciphers off;
+{tls}
     location / {{ return 200 '{{"status":"ok"}}'; }}
   }}
 }}
@@ -68,7 +60,10 @@ def test_testssl_rates_authd_as_nginx_with_mozilla_intermediate(start_authd, tmp
     for d in ("", "body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (prefix / d).mkdir(parents=True, exist_ok=True)
     port = free_port()
-    (prefix / "nginx.conf").write_text(NGINX_CONF.format(prefix=prefix, port=port, cert=cert, key=key))
+    # Mozilla's intermediate profile, as authd serves it (deploy/nginx-tls-intermediate.conf).
+    tls = (ROOT / "deploy" / "nginx-tls-intermediate.conf").read_text()
+    tls = tls.replace("@CERT@", str(cert)).replace("@KEY@", str(key))
+    (prefix / "nginx.conf").write_text(NGINX_CONF.format(prefix=prefix, port=port, tls=tls))
     nginx = subprocess.Popen(["/usr/sbin/nginx", "-p", str(prefix), "-c", str(prefix / "nginx.conf"),
                               "-e", str(prefix / "error.log"), "-g", "daemon off;"],
                              stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)

@@ -7,6 +7,7 @@ import datetime
 import http.client
 import ipaddress
 import os
+import re
 import signal
 import socket
 import ssl
@@ -170,6 +171,49 @@ def test_certificates_reload_on_sighup_without_dropping_a_connection(start_authd
     kept.close()
 
 
+def fetch(port, context, session=None):
+    """One request on a new TLS connection: (whether the session was resumed, the session)."""
+    with socket.create_connection(("127.0.0.1", port)) as raw:
+        with context.wrap_socket(raw, server_hostname="localhost", session=session) as tls:
+            tls.sendall(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+            while tls.recv(4096):
+                pass
+            return tls.session_reused, tls.session
+
+
+def test_sessions_resume_by_ticket_across_a_reload(start_authd, ca):
+    cert, key, _ = ca.leaf("leaf")
+    server = start_authd(tls_env(cert, key))
+    for version in (ssl.TLSVersion.TLSv1_2, ssl.TLSVersion.TLSv1_3):
+        context = ssl.create_default_context(cafile=str(ca.path))
+        context.maximum_version = version
+        reused, session = fetch(server.port, context)
+        assert not reused and session is not None
+        reused, _ = fetch(server.port, context, session)
+        assert reused, version
+    # The ticket keys outlive a certificate reload: a session made before it still resumes.
+    context = ssl.create_default_context(cafile=str(ca.path))
+    _, session = fetch(server.port, context)
+    server.proc.send_signal(signal.SIGHUP)
+    deadline = time.monotonic() + 10
+    while "TLS: certificate reloaded" not in server.log():
+        assert time.monotonic() < deadline, server.log()
+        time.sleep(0.05)
+    assert fetch(server.port, context, session)[0]
+
+
+def test_the_metrics_listener_has_its_own_certificate(start_authd, ca):
+    cert, key, main_serial = ca.leaf("main")
+    metrics_cert, metrics_key, metrics_serial = ca.leaf("metrics")
+    server = start_authd(tls_env(cert, key, AUTHD_METRICS_LISTEN="127.0.0.1:0",
+                                 AUTHD_METRICS_TLS_CERT_FILE=str(metrics_cert),
+                                 AUTHD_METRICS_TLS_KEY_FILE=str(metrics_key)))
+    port = int(re.search(r"metrics listening on 127\.0\.0\.1:(\d+) \(https\)", server.log()).group(1))
+    assert peer_serial(port, ca) == metrics_serial and peer_serial(server.port, ca) == main_serial
+    r = requests.get(f"https://localhost:{port}/metrics", verify=str(ca.path), timeout=10)
+    assert r.status_code == 200 and "authd_tls_certificate_expiry_seconds" in r.text
+
+
 def test_bad_settings_and_files_stop_the_start(tmp_path, ca):
     cert, key, _ = ca.leaf("leaf")
     other_cert, other_key, _ = ca.leaf("other")
@@ -177,7 +221,11 @@ def test_bad_settings_and_files_stop_the_start(tmp_path, ca):
     cases = [({"AUTHD_TLS_CERT_FILE": str(cert)}, "AUTHD_TLS_KEY_FILE"),
              (tls_env(cert, tmp_path / "missing.key"), "AUTHD_TLS_KEY_FILE"),
              (tls_env(cert, other_key), "is not the key of the certificate"),
-             ({"AUTHD_HTTP_REDIRECT_LISTEN": "127.0.0.1:0"}, "AUTHD_HTTP_REDIRECT_LISTEN")]
+             ({"AUTHD_HTTP_REDIRECT_LISTEN": "127.0.0.1:0"}, "AUTHD_HTTP_REDIRECT_LISTEN"),
+             ({"AUTHD_METRICS_TLS_CERT_FILE": str(cert), "AUTHD_METRICS_TLS_KEY_FILE": str(key)},
+              "AUTHD_METRICS_LISTEN"),
+             ({"AUTHD_METRICS_LISTEN": "127.0.0.1:0", "AUTHD_METRICS_TLS_CERT_FILE": str(cert),
+               "AUTHD_METRICS_TLS_KEY_FILE": str(other_key)}, "AUTHD_METRICS_TLS_")]
     for extra, message in cases:
         r = subprocess.run([AUTHD_BIN, "serve"], env={**env, **extra}, capture_output=True, timeout=20)
         assert r.returncode == 2 and message in (r.stdout + r.stderr).decode(), (extra, r)
