@@ -21,6 +21,7 @@ import requests
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509 import ocsp
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from conftest import AUTHD_BIN, STRONG_PASSWORD, free_port
@@ -214,6 +215,26 @@ def test_the_metrics_listener_has_its_own_certificate(start_authd, ca):
     assert r.status_code == 200 and "authd_tls_certificate_expiry_seconds" in r.text
 
 
+def test_an_ocsp_response_is_stapled_when_given(start_authd, ca, tmp_path):
+    cert, key, _ = ca.leaf("leaf")
+    leaf = x509.load_pem_x509_certificate(cert.read_bytes())  # the first of the chain
+    now = datetime.datetime.now(datetime.timezone.utc)
+    response = (ocsp.OCSPResponseBuilder()
+                .add_response(cert=leaf, issuer=ca.cert, algorithm=hashes.SHA256(),
+                              cert_status=ocsp.OCSPCertStatus.GOOD, this_update=now,
+                              next_update=now + datetime.timedelta(days=1),
+                              revocation_time=None, revocation_reason=None)
+                .responder_id(ocsp.OCSPResponderEncoding.HASH, ca.cert)
+                .sign(ca.key, hashes.SHA256()))
+    staple = tmp_path / "leaf.ocsp"
+    staple.write_bytes(response.public_bytes(serialization.Encoding.DER))
+    stapling = start_authd(tls_env(cert, key, AUTHD_TLS_OCSP_FILE=str(staple)))
+    code, out = s_client(stapling.port, "-status", "-servername", "localhost")
+    assert code == 0 and "OCSP Response Status: successful" in out and "Cert Status: good" in out, out
+    plain = start_authd(tls_env(cert, key))
+    assert "OCSP response: no response sent" in s_client(plain.port, "-status")[1]
+
+
 def test_bad_settings_and_files_stop_the_start(tmp_path, ca):
     cert, key, _ = ca.leaf("leaf")
     other_cert, other_key, _ = ca.leaf("other")
@@ -222,6 +243,7 @@ def test_bad_settings_and_files_stop_the_start(tmp_path, ca):
              (tls_env(cert, tmp_path / "missing.key"), "AUTHD_TLS_KEY_FILE"),
              (tls_env(cert, other_key), "is not the key of the certificate"),
              ({"AUTHD_HTTP_REDIRECT_LISTEN": "127.0.0.1:0"}, "AUTHD_HTTP_REDIRECT_LISTEN"),
+             (tls_env(cert, key, AUTHD_TLS_OCSP_FILE=str(tmp_path / "missing.ocsp")), "AUTHD_TLS_OCSP_FILE"),
              ({"AUTHD_METRICS_TLS_CERT_FILE": str(cert), "AUTHD_METRICS_TLS_KEY_FILE": str(key)},
               "AUTHD_METRICS_LISTEN"),
              ({"AUTHD_METRICS_LISTEN": "127.0.0.1:0", "AUTHD_METRICS_TLS_CERT_FILE": str(cert),
