@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509 import ocsp
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from conftest import AUTHD_BIN, STRONG_PASSWORD, free_port
+from conftest import AUTHD_BIN, BACKEND, STRONG_PASSWORD, free_port
 
 
 class CertificateAuthority:
@@ -282,6 +282,7 @@ def test_the_development_certificate_command(start_authd, tmp_path):
     assert r.json() == {"status": "ok"}
 
 
+@pytest.mark.skipif(BACKEND != "sqlite", reason="handshakes do not touch the database")
 def test_a_handshake_flood_leaves_established_connections_fast(start_authd, ca):
     cert, key, _ = ca.leaf("leaf")
     server = start_authd(tls_env(cert, key))
@@ -322,14 +323,15 @@ def test_a_handshake_flood_leaves_established_connections_fast(start_authd, ca):
         t.start()
     time.sleep(0.5)
     try:
-        during = sample(300)
+        # Three rounds, and the median of their p99s: machines are shared and noisy.
+        rounds = [statistics.quantiles(sample(200), n=100)[98] for _ in range(3)]
     finally:
         stop.set()
         for t in threads:
             t.join(10)
-    p99 = statistics.quantiles(during, n=100)[98]
-    print(f"{handshakes[0]} handshakes; /user_detail/ p50 {statistics.median(during) * 1000:.2f} ms, "
-          f"p99 {p99 * 1000:.2f} ms")
+    p99 = statistics.median(rounds)
+    print(f"{handshakes[0]} handshakes; /user_detail/ p99 of three rounds "
+          f"{', '.join(f'{r * 1000:.2f}' for r in rounds)} ms")
     assert handshakes[0] > 100
     # The bound holds for the Release build; a sanitized one is several times slower throughout.
     if "asan" not in AUTHD_BIN:
