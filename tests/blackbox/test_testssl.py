@@ -67,9 +67,17 @@ def test_testssl_rates_authd_as_nginx_with_mozilla_intermediate(start_authd, tmp
     nginx = subprocess.Popen(["/usr/sbin/nginx", "-p", str(prefix), "-c", str(prefix / "nginx.conf"),
                               "-e", str(prefix / "error.log"), "-g", "daemon off;"],
                              stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    def differ(a, b):
+        return {k: (a.get(k), b.get(k)) for k in set(a) | set(b) if a.get(k) != b.get(k)}
+
     try:
         ours = scan(server.port, tmp_path / "authd.json", cert)
         theirs = scan(port, tmp_path / "nginx.json", cert)
+        # A scan on a loaded machine can fail a check ("connect problem"): scan both again once
+        # before calling a difference real.
+        if differ(ours, theirs):
+            ours = scan(server.port, tmp_path / "authd-2.json", cert)
+            theirs = scan(port, tmp_path / "nginx-2.json", cert)
     finally:
         nginx.terminate()
         nginx.wait(10)
@@ -77,9 +85,7 @@ def test_testssl_rates_authd_as_nginx_with_mozilla_intermediate(start_authd, tmp
     assert ours.get("TLS1_3", ("",))[0] == "OK" and "TLS1_2" in ours, ours
     for old in ("SSLv2", "SSLv3", "TLS1", "TLS1_1"):
         assert ours[old][1] == "not offered", (old, ours[old])
-    differences = {k: (ours.get(k), theirs.get(k)) for k in set(ours) | set(theirs)
-                   if ours.get(k) != theirs.get(k)}
-    assert differences == {}, differences
+    assert differ(ours, theirs) == {}
     # Findings about the server (not about the made-up certificate: its lack of a CRL or OCSP
     # address, for one) are never HIGH or CRITICAL.
     severe = {k: v for k, v in ours.items()
