@@ -8,6 +8,8 @@
 #include <fstream>
 #include <iterator>
 
+#include "util/openssl_error.h"
+
 namespace authd {
 namespace {
 
@@ -20,15 +22,6 @@ constexpr const char* kTls12Ciphers =
     "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
     "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"
     "DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:DHE-RSA-CHACHA20-POLY1305";
-
-std::string OpenSslError() {
-  const unsigned long e = ERR_get_error();
-  ERR_clear_error();
-  if (e == 0) return "unknown error";
-  char text[256];
-  ERR_error_string_n(e, text, sizeof text);
-  return text;
-}
 
 // Offers http/1.1 whenever the client lists it (the only protocol served).
 int SelectAlpn(SSL*, const unsigned char** out, unsigned char* outlen, const unsigned char* in,

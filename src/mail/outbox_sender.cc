@@ -5,13 +5,11 @@
 
 #include <algorithm>
 
+#include "util/backoff.h"
+
 namespace authd {
 
-int64_t RetryDelaySeconds(int attempts) {
-  int64_t delay = 5;
-  for (int i = 1; i < attempts && delay < 600; ++i) delay *= 2;
-  return std::min<int64_t>(delay, 600);
-}
+int64_t RetryDelaySeconds(int attempts) { return DoublingDelay(attempts, 5, 600); }
 
 OutboxSender::OutboxSender(MailStore& store, MailComposer& composer, MailTransport& transport,
                            const Clock& clock, SenderOptions options)

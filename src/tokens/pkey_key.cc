@@ -17,6 +17,7 @@
 #include <sstream>
 
 #include "util/base64url.h"
+#include "util/openssl_error.h"
 
 namespace authd {
 namespace {
@@ -26,15 +27,6 @@ constexpr int kMinRsaBits = 2048;  // RFC 7518 section 3.3
 
 // Never prompt for a passphrase: an encrypted key simply fails to load.
 int NoPassphrase(char*, int, int, void*) { return 0; }
-
-std::string OpenSslError() {
-  unsigned long e = ERR_get_error();
-  ERR_clear_error();
-  if (e == 0) return "unknown error";
-  char buf[256];
-  ERR_error_string_n(e, buf, sizeof buf);
-  return buf;
-}
 
 [[noreturn]] void Fatal(const char* what) {
   std::fprintf(stderr, "authd: fatal: %s: %s\n", what, OpenSslError().c_str());

@@ -5,15 +5,12 @@
 
 #include <algorithm>
 
+#include "util/backoff.h"
 #include "webhooks/message.h"
 
 namespace authd {
 
-int64_t WebhookRetryDelaySeconds(int attempts) {
-  int64_t delay = 2;
-  for (int i = 1; i < attempts && delay < 1800; ++i) delay *= 2;
-  return std::min<int64_t>(delay, 1800);
-}
+int64_t WebhookRetryDelaySeconds(int attempts) { return DoublingDelay(attempts, 2, 1800); }
 
 std::string RedactedUrl(std::string_view url) {
   url = url.substr(0, url.find_first_of("?#"));
