@@ -29,7 +29,7 @@ run: build
 
 # Every unit, black-box and interop test, then each fuzz target briefly.
 test: test-deps build
-	cd $(BUILD_DIR) && ctest --output-on-failure
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(TEST_FUZZ_SECONDS)
 
 # The whole suite again, built with AddressSanitizer and UndefinedBehaviorSanitizer in its own
@@ -50,7 +50,7 @@ test-asan: test-deps
 	  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="$(ASAN_FLAGS)" -DAUTHD_SANITIZE=ON -DAUTHD_WERROR=OFF > /dev/null
 	@cmake --build $(ASAN_DIR) -j $(JOBS)
 	cd $(ASAN_DIR) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -E '^blackbox-postgresql\.'
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS) -E '^blackbox-postgresql\.'
 
 # libFuzzer targets (fuzz/), built with clang-14 and ASan+UBSan in their own directory, each
 # run for FUZZ_SECONDS from its corpus in fuzz/corpus/; any crash fails (scripts/fuzz.sh).
