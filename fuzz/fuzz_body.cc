@@ -1,11 +1,12 @@
 // Request body and query decoding: forms and JSON into one object of fields, as DRF's
 // parsers read them. Input byte 0 picks the Content-Type; the rest is the body (and, once
-// more, a query string, and a timestamp as the audit log's ?since= takes it).
+// more, a query string, a Cookie header, and a timestamp as the audit log's ?since= takes it).
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
 #include "http/body_decoder.h"
+#include "http/cookies.h"
 #include "util/time_format.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -25,6 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)authd::DecodeBody(type, body);
   (void)authd::DecodeQuery(body);
   (void)authd::MediaType(body);
+  (void)authd::CookieValue(body, "authd_session");
   if (auto micros = authd::ParseIsoUtc(body)) (void)authd::FormatIsoUtc(*micros);
   return 0;
 }

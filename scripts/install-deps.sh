@@ -67,16 +67,18 @@ if [[ ${#missing[@]} -gt 0 ]]; then
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# npm ci DIR WITNESS: installs DIR's locked npm packages unless WITNESS is already there.
+# npm ci DIR: installs DIR's locked npm packages when they are missing or the lock file changed
+# since (npm writes node_modules/.package-lock.json at each install).
 root=$(cd "$(dirname "$0")/.." && pwd)
 npm_ci() {
-  if [[ ! -e "$root/$1/node_modules/$2" ]]; then
+  local installed="$root/$1/node_modules/.package-lock.json"
+  if [[ ! -e "$installed" || "$root/$1/package-lock.json" -nt "$installed" ]]; then
     echo "install-deps: npm ci in $1"
     (cd "$root/$1" && npm ci --no-audit --no-fund --loglevel=error)
   fi
 }
-npm_ci web swagger-ui-dist/swagger-ui-bundle.js  # compiled into authd (/api/docs/)
+npm_ci web  # compiled into authd: the hosted pages (esbuild, Preact) and /api/docs/'s Swagger UI
 if [[ "${1:-build}" == test ]]; then
-  npm_ci tests/openapi .bin/redocly  # the OpenAPI validator of the tests
-  npm_ci tests/webhooks standardwebhooks/package.json  # the webhook receiver of the tests
+  npm_ci tests/openapi  # the OpenAPI validator of the tests
+  npm_ci tests/webhooks  # the webhook receiver of the tests
 fi

@@ -7,29 +7,17 @@
 #include <vector>
 
 #include "api/routes.h"
+#include "http/embedded.h"
 #include "http/static_asset.h"
 
-extern "C" {
-#define AUTHD_EMBEDDED(name) extern const char authd_embed_##name[], authd_embed_##name##_end[];
-#define AUTHD_EMBEDDED_COMPRESSED(name) \
-  AUTHD_EMBEDDED(name) AUTHD_EMBEDDED(name##_gz) AUTHD_EMBEDDED(name##_br)
-AUTHD_EMBEDDED(docs_index_html)
-AUTHD_EMBEDDED_COMPRESSED(openapi_json)
-AUTHD_EMBEDDED_COMPRESSED(docs_init_js)
-AUTHD_EMBEDDED_COMPRESSED(swagger_ui_bundle_js)
-AUTHD_EMBEDDED_COMPRESSED(swagger_ui_css)
-#undef AUTHD_EMBEDDED_COMPRESSED
-#undef AUTHD_EMBEDDED
-}
+AUTHD_DECLARE_EMBEDDED(docs_index_html)
+AUTHD_DECLARE_EMBEDDED_COMPRESSED(openapi_json)
+AUTHD_DECLARE_EMBEDDED_COMPRESSED(docs_init_js)
+AUTHD_DECLARE_EMBEDDED_COMPRESSED(swagger_ui_bundle_js)
+AUTHD_DECLARE_EMBEDDED_COMPRESSED(swagger_ui_css)
 
 namespace authd {
 namespace {
-
-#define AUTHD_EMBEDDED_VIEW(name) \
-  std::string_view(authd_embed_##name, static_cast<size_t>(authd_embed_##name##_end - authd_embed_##name))
-#define AUTHD_EMBEDDED_BYTES(name)                                                  \
-  StaticBytes{AUTHD_EMBEDDED_VIEW(name), AUTHD_EMBEDDED_VIEW(name##_gz), \
-              AUTHD_EMBEDDED_VIEW(name##_br)}
 
 // Swagger UI's own script needs eval-free 'self' scripts only; its styles are partly inline.
 constexpr const char* kPagePolicy =
@@ -37,12 +25,7 @@ constexpr const char* kPagePolicy =
     "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; "
     "frame-ancestors 'none'";
 
-struct NamedAsset {
-  std::string_view name;  // under /api/docs/
-  StaticAsset asset;
-};
-
-// The page's files, each versioned by its content (referenced as "name?v=version").
+// The page's files under /api/docs/, each versioned by its content (referenced as "name?v=version").
 const std::vector<NamedAsset>& PageFiles() {
   static const std::vector<NamedAsset> files = {
       {"init.js", StaticAsset(AUTHD_EMBEDDED_BYTES(docs_init_js),
@@ -57,16 +40,8 @@ const std::vector<NamedAsset>& PageFiles() {
 
 // web/docs/index.html with each "{{file}}" replaced by that file's version; made once.
 const StaticAsset& IndexPage() {
-  static const std::string html = [] {
-    std::string text(AUTHD_EMBEDDED_VIEW(docs_index_html));
-    for (const NamedAsset& f : PageFiles()) {
-      const std::string marker = "{{" + std::string(f.name) + "}}";
-      for (size_t at; (at = text.find(marker)) != std::string::npos;) {
-        text.replace(at, marker.size(), f.asset.version());
-      }
-    }
-    return text;
-  }();
+  static const std::string html =
+      WithVersions(std::string(AUTHD_EMBEDDED_VIEW(docs_index_html)), PageFiles());
   static const StaticAsset page(StaticBytes{.identity = html}, "text/html; charset=utf-8",
                                 kRevalidatedAfter(300));
   return page;
@@ -87,18 +62,8 @@ void AddDocsRoutes(Router& router) {
     co_return r;
   });
   router.Add("GET", "/api/docs/{asset}", [](Request& request) -> boost::asio::awaitable<Response> {
-    const std::string_view name = request.path_params.at(0).second;
-    for (const NamedAsset& f : PageFiles()) {
-      if (f.name == name) co_return f.asset.Answer(request);
-    }
-    Response r;
-    r.status = 404;
-    r.body = R"({"detail":"Not found."})";
-    co_return r;
+    co_return AnswerNamed(PageFiles(), request.path_params.at(0).second, request);
   });
 }
-
-#undef AUTHD_EMBEDDED_BYTES
-#undef AUTHD_EMBEDDED_VIEW
 
 }  // namespace authd

@@ -4,7 +4,9 @@
 #include <atomic>
 #include <memory>
 
+#include "api/browser_session.h"
 #include "api/offload.h"
+#include "web/account_pages.h"
 
 namespace authd {
 
@@ -20,6 +22,7 @@ void AddAllRoutes(Router& router, Services& services) {
   AddWebhookRoutes(router, services);
   AddAdminRoutes(router, services);
   AddReadinessRoute(router, services);
+  AddBrowserSessionRoutes(router, services);  // after the sign-in routes it guards
   if (!services.store.local()) {
     auto in_flight = std::make_shared<std::atomic<int>>(0);
     router.WrapAll([&services, in_flight](std::string_view method, std::string_view pattern,
@@ -34,6 +37,7 @@ void AddAllRoutes(Router& router, Services& services) {
   }
   AddLivenessRoute(router);  // after the wrapping: never offloaded
   AddDocsRoutes(router);     // nor these: fixed bytes
+  AddAccountPages(router, services.settings);
   if (services.settings.metrics_listen.empty()) {
     AddMetricsRoute(router, services.metrics, &services.metrics_allowed);
   }

@@ -16,6 +16,8 @@
 #include "api/fields.h"
 #include "api/login_name.h"
 #include "api/second_factor.h"
+#include "api/signed_in.h"
+#include "api/token_flows.h"
 #include "api/request_data.h"
 #include "api/routes.h"
 #include "http/address_group.h"
@@ -208,14 +210,7 @@ asio::awaitable<Response> ObtainPair(Services& s, DummyHash& dummy, EventSampler
   if (!pair->ok()) co_return ToResponse(FromStatus(pair->status()));
   auto& issued = pair->value();
   Logged(signed_in);
-  request.user_id = user->id;
-  s.metrics.LoginSucceeded();
-  s.metrics.TokenIssued("access");
-  s.metrics.TokenIssued("refresh");
-  json::object body;
-  body["refresh"] = issued.refresh;
-  body["access"] = issued.access;
-  co_return TokenResponse(body);
+  co_return SignedIn(s, request, user->id, issued);
 }
 
 asio::awaitable<Response> Refresh(Services& s, Request& request) {
@@ -224,9 +219,14 @@ asio::awaitable<Response> Refresh(Services& s, Request& request) {
   FieldErrors errors;
   auto token = ReadRefreshField(*data, errors);
   if (!errors.empty()) co_return ToResponse(ValidationFailed(errors));
+  co_return co_await RefreshWith(s, request, *token);
+}
 
+}  // namespace
+
+asio::awaitable<Response> RefreshWith(Services& s, Request& request, const std::string& token) {
   const ClientInfo client = ClientOf(request);
-  auto refresh = [&] { return s.sessions.Refresh(*token, client); };
+  auto refresh = [&] { return s.sessions.Refresh(token, client); };
   // Without rotation a refresh only reads (last use is written once a minute), so it stays
   // on the I/O thread. A rotation waits for a flush: it goes to the store pool, where
   // concurrent rotations share one commit.
@@ -253,6 +253,8 @@ asio::awaitable<Response> Refresh(Services& s, Request& request) {
   co_return TokenResponse(body);
 }
 
+namespace {
+
 asio::awaitable<Response> Verify(Services& s, Request& request) {
   auto data = RequestData(request);
   if (!data.ok()) co_return ToResponse(data.error());
@@ -273,9 +275,15 @@ asio::awaitable<Response> Blacklist(Services& s, Request& request) {
   FieldErrors errors;
   auto token = ReadRefreshField(*data, errors);
   if (!errors.empty()) co_return ToResponse(ValidationFailed(errors));
+  co_return co_await BlacklistWith(s, request, *token);
+}
+
+}  // namespace
+
+asio::awaitable<Response> BlacklistWith(Services& s, Request& request, const std::string& token) {
   // Recorded with the logout, about whoever the token names.
   const AuditEvent logout = RequestEvent(s.clock, request, "logout", std::nullopt);
-  auto done = s.sessions.Blacklist(*token, logout);
+  auto done = s.sessions.Blacklist(token, logout);
   if (!done.ok()) {
     CountRefusal(s, done.error());
     if (Status st = RecordReuse(s, request, done.error()); !st.ok()) co_return ToResponse(FromStatus(st));
@@ -290,6 +298,8 @@ asio::awaitable<Response> Blacklist(Services& s, Request& request) {
   }
   co_return JsonResponse(200, json::object{});
 }
+
+namespace {
 
 // GET /.well-known/jwks.json: the public keys that verify our tokens (none for HS256).
 // The keys change only on restart, so the answer is built once and may be cached briefly:

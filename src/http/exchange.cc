@@ -57,6 +57,8 @@ Request ViewRequest(const BeastRequest& req, const std::string& peer,
   request.origin = req[http::field::origin];
   request.accept_encoding = req[http::field::accept_encoding];
   request.if_none_match = req[http::field::if_none_match];
+  request.cookie = req[http::field::cookie];
+  request.session_mode = req["X-Authd-Session"];
   request.cors_request_method = req[http::field::access_control_request_method];
   request.body = req.body();
   request.peer_address = peer;

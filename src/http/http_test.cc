@@ -6,6 +6,7 @@
 
 #include "http/allowed_hosts.h"
 #include "http/body_decoder.h"
+#include "http/cookies.h"
 #include "http/response_writer.h"
 #include "http/router.h"
 #include "http/static_asset.h"
@@ -404,6 +405,25 @@ TEST(TicketKeys, RotateEveryTwelveHoursAndOpenWithTheLastThree) {
   EXPECT_FALSE(keys.Find(second.name.data()).has_value());
   const std::array<uint8_t, 16> unknown{};
   EXPECT_FALSE(keys.Find(unknown.data()).has_value());
+}
+
+TEST(Cookies, FindsTheNamedValueAmongOthers) {
+  EXPECT_EQ(CookieValue("a=1; authd_session=tok.en; b=2", "authd_session"), "tok.en");
+  EXPECT_EQ(CookieValue("authd_session=x", "authd_session"), "x");
+  EXPECT_EQ(CookieValue("  authd_session = \"q\" ;", "authd_session"), "q");
+  EXPECT_EQ(CookieValue("flag; authd_session=v", "authd_session"), "v");  // no '=': skipped
+  EXPECT_EQ(CookieValue("x_authd_session=1; authd_session=2", "authd_session"), "2");
+  EXPECT_EQ(CookieValue("authd_session=", "authd_session"), "");
+  EXPECT_FALSE(CookieValue("", "authd_session"));
+  EXPECT_FALSE(CookieValue("authd_sessionx=1; session=2", "authd_session"));
+  EXPECT_FALSE(CookieValue(";;;=;", "authd_session"));
+}
+
+TEST(Cookies, SetCookieIsHttpOnlyStrictAndSecureWhenAsked) {
+  EXPECT_EQ(HttpOnlyCookie("s", "v", {.path = "/api/browser/", .max_age_seconds = 60}),
+            "s=v; Path=/api/browser/; Max-Age=60; HttpOnly; SameSite=Strict");
+  EXPECT_EQ(HttpOnlyCookie("s", "", {.path = "/p/", .max_age_seconds = 0, .secure = true}),
+            "s=; Path=/p/; Max-Age=0; HttpOnly; SameSite=Strict; Secure");
 }
 
 }  // namespace

@@ -26,12 +26,15 @@ struct Request {
   std::string_view cors_request_method;  // Access-Control-Request-Method (a preflight)
   std::string_view accept_encoding;  // for compiled-in files (http/static_asset.h)
   std::string_view if_none_match;
+  std::string_view cookie;          // the Cookie header (http/cookies.h reads it)
+  std::string_view session_mode;    // X-Authd-Session: "cookie" asks for the browser session
   std::string_view body;
   std::string client_address;     // the client's IP address (X-Forwarded-For from a trusted proxy)
   std::string_view peer_address;  // the socket's peer, whatever any header says
   std::vector<std::pair<std::string, std::string>> path_params;  // from "{name}" route segments
 
   bool has_authorization = false;
+  bool tls = false;  // came over this server's own TLS listener
 
   // Filled in along the way, for the access log.
   std::string request_id;          // the client's X-Request-ID when acceptable, else ours

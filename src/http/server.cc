@@ -306,6 +306,7 @@ asio::awaitable<void> Server::Impl::ServeRequests(Worker& w, Stream& stream,
       Request request = ViewRequest(req, client, options.trusted_proxies);
       request.request_id = AcceptOrMakeRequestId(req["X-Request-ID"]);
       request.public_url = options.public_url;
+      request.tls = kTls;
       Response response;
       if (!options.allowed_hosts.Allows(request.host)) {
         response = ErrorAnswer(400, "Invalid Host header.");

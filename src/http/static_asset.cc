@@ -147,4 +147,25 @@ Response StaticAsset::Answer(const Request& request) const {
   return r;
 }
 
+std::string WithVersions(std::string text, const std::vector<NamedAsset>& assets) {
+  for (const NamedAsset& f : assets) {
+    const std::string marker = "{{" + std::string(f.name) + "}}";
+    for (size_t at; (at = text.find(marker)) != std::string::npos;) {
+      text.replace(at, marker.size(), f.asset.version());
+    }
+  }
+  return text;
+}
+
+Response AnswerNamed(const std::vector<NamedAsset>& assets, std::string_view name,
+                     const Request& request) {
+  for (const NamedAsset& f : assets) {
+    if (f.name == name) return f.asset.Answer(request);
+  }
+  Response r;
+  r.status = 404;
+  r.body = R"({"detail":"Not found."})";
+  return r;
+}
+
 }  // namespace authd

@@ -11,6 +11,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "http/message.h"
 
@@ -54,5 +55,18 @@ class StaticAsset {
   Caching caching_;
   std::string version_;
 };
+
+// A page's files, served under one path as "{prefix}{name}?v={version}".
+struct NamedAsset {
+  std::string_view name;
+  StaticAsset asset;
+};
+
+// `text` with each "{{name}}" replaced by that asset's version (for the page's URLs).
+std::string WithVersions(std::string text, const std::vector<NamedAsset>& assets);
+
+// The asset called `name` answered, or 404 {"detail": "Not found."}.
+Response AnswerNamed(const std::vector<NamedAsset>& assets, std::string_view name,
+                     const Request& request);
 
 }  // namespace authd

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "util/html.h"
+
 namespace authd {
 namespace {
 
@@ -16,22 +18,6 @@ size_t LineOf(std::string_view text, size_t pos) {
 }
 
 }  // namespace
-
-std::string EscapeHtml(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#x27;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 StatusOr<MailTemplate> MailTemplate::Parse(std::string_view text,
                                            const std::set<std::string>& known, Escape escape) {

@@ -37,7 +37,4 @@ class MailTemplate {
   Escape escape_ = Escape::kNone;
 };
 
-// &, <, >, " and ' as entities.
-std::string EscapeHtml(std::string_view text);
-
 }  // namespace authd
