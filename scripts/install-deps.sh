@@ -81,4 +81,5 @@ npm_ci web  # compiled into authd: the hosted pages (esbuild, Preact) and /api/d
 if [[ "${1:-build}" == test ]]; then
   npm_ci tests/openapi  # the OpenAPI validator of the tests
   npm_ci tests/webhooks  # the webhook receiver of the tests
+  npm_ci tests/browser  # puppeteer-core and otpauth, for the hosted pages' journeys
 fi

@@ -132,3 +132,34 @@ class SmtpServer:
         if self.controller is not None:
             self.controller.stop()
             self.controller = None
+
+
+def main():
+    """`python3 smtp_server.py PORT DIR`: serves until SIGTERM, writing each message received
+    to DIR/NNNN.json ({"to", "subject", "text"}), for test clients in other languages (the
+    browser journeys, tests/browser/)."""
+    import json
+    import signal
+    import sys
+
+    port, directory = int(sys.argv[1]), pathlib.Path(sys.argv[2])
+    directory.mkdir(parents=True, exist_ok=True)
+    server = SmtpServer(port).start()
+    written = 0
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    print(f"smtp listening on 127.0.0.1:{port}", flush=True)
+    while not stop.wait(0.05):
+        with server.inbox._cond:
+            fresh = server.inbox.messages[written:]
+        for m in fresh:
+            record = {"to": m.rcpt_tos, "subject": m.subject, "text": m.part("plain")}
+            tmp = directory / f"{written:04d}.tmp"
+            tmp.write_text(json.dumps(record))
+            tmp.rename(directory / f"{written:04d}.json")
+            written += 1
+    server.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,270 @@
+// The account pages in a real browser (Debian's Chromium, puppeteer-core), against the real
+// authd binary and a real SMTP server: the journeys a person makes, and the attacks a page on
+// another site or a crafted link could try. One browser for the file; each journey its own
+// profile (cookies), and none may see a CSP violation or a script error.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import * as OTPAuth from 'otpauth';
+import {
+  Authd, Smtp, PASSWORD, alertText, fill, freshPage, freePort, heading, launchBrowser, press,
+  scratch, waitForHeading,
+} from './harness.mjs';
+
+const NEW_PASSWORD = 'another-quite-long-passphrase';
+let dir;
+let smtp;
+let authd;
+let browser;
+
+before(async () => {
+  dir = scratch();
+  smtp = await Smtp.start(dir);
+  authd = await Authd.start(dir, {
+    AUTHD_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+    AUTHD_EMAIL_FROM: 'no-reply@example.com',
+  });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  smtp?.stop();
+  await authd?.stop();
+});
+
+async function signIn(page, username, password = PASSWORD) {
+  await fill(page, 'Username', username);
+  await fill(page, 'Password', password);
+  await press(page, 'Sign in');
+}
+
+async function registerByApi(username, extra = {}) {
+  const r = await authd.api('POST', '/register/', { body: { username, password: PASSWORD, ...extra } });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  return r.body;
+}
+
+async function sessionCookie(page) {
+  const cookies = await page.cookies(authd.url('/api/browser/refresh/'));
+  return cookies.find((c) => c.name === 'authd_session');
+}
+
+test('register, verify the address from the mail, sign in, use the pages, sign out', async () => {
+  const { page, context, problems } = await freshPage(browser);
+  await page.goto(authd.url('/account/register/'));
+  assert.equal(await heading(page), 'Create an account');
+  await fill(page, 'Username', 'alice');
+  await fill(page, 'Email (optional)', 'alice@example.com');
+  await fill(page, 'Password', PASSWORD);
+  await press(page, 'Create account');
+  await page.waitForSelector('::-p-text(Your account is ready)');
+
+  const link = Smtp.link(await smtp.to('alice@example.com'));
+  assert.ok(link.startsWith(authd.url('/account/verify/?token=')), link);
+  await page.goto(link);
+  await waitForHeading(page, 'Verify your email');
+  await press(page, 'Verify my address');
+  await page.waitForSelector('::-p-text(Your address is verified.)');
+
+  await page.goto(authd.url('/account/'));
+  await waitForHeading(page, 'Sign in');
+  await signIn(page, 'alice');
+  await waitForHeading(page, 'Your account');
+  assert.equal(await page.$eval('[data-field="username"]', (e) => e.textContent), 'alice');
+  assert.match(await page.$eval('.facts', (e) => e.textContent), /alice@example\.com \(verified\)/);
+
+  // The refresh token is an HttpOnly, Strict cookie; scripts see nothing, nothing is stored.
+  const cookie = await sessionCookie(page);
+  assert.ok(cookie, 'no session cookie');
+  assert.equal(cookie.httpOnly, true);
+  assert.equal(cookie.sameSite, 'Strict');
+  assert.equal(cookie.path, '/api/browser/');
+  assert.equal(await page.evaluate(() => document.cookie), '');
+  assert.equal(await page.evaluate(() => localStorage.length + sessionStorage.length), 0);
+
+  // A reload keeps the session (renewed from the cookie); names are saved.
+  await page.reload();
+  await waitForHeading(page, 'Your account');
+  await fill(page, 'First name', 'Alice');
+  await press(page, 'Save');
+  await page.waitForSelector('::-p-text(Saved.)');
+  const me = await authd.api('POST', '/api/token/', { body: { username: 'alice', password: PASSWORD } });
+  assert.equal((await authd.api('GET', '/api/me/', { token: me.body.access })).body.first_name, 'Alice');
+
+  // Sessions: this device is marked; the other one (the API sign-in above) can be ended.
+  await page.goto(authd.url('/account/sessions/'));
+  await waitForHeading(page, 'Sessions');
+  await page.waitForSelector('.card .badge');
+  assert.equal(await page.$$eval('.card', (cards) => cards.length), 2);
+  await press(page, 'Sign out all other sessions');
+  await page.waitForFunction(() => document.querySelectorAll('.card').length === 1);
+  assert.equal((await authd.api('POST', '/api/token/refresh/', { body: { refresh: me.body.refresh } })).status, 401);
+
+  // Activity lists the sign-ins.
+  await page.goto(authd.url('/account/activity/'));
+  await waitForHeading(page, 'Security activity');
+  await page.waitForSelector('::-p-text(login.succeeded)');
+
+  // Signing out ends the session on the server, not only in the browser.
+  await press(page, 'Sign out');
+  await waitForHeading(page, 'Sign in');
+  assert.equal(await sessionCookie(page), undefined);
+  const ended = await authd.api('POST', '/api/token/refresh/', { body: { refresh: cookie.value } });
+  assert.equal(ended.status, 401);
+  assert.equal(ended.body.detail, 'Token is blacklisted');
+
+  // A page that needs a session sends the visitor to sign in, then back.
+  await page.goto(authd.url('/account/sessions/'));
+  await waitForHeading(page, 'Sign in');
+  assert.equal(new URL(page.url()).search, '?next=%2Faccount%2Fsessions%2F');
+  await signIn(page, 'alice');
+  await waitForHeading(page, 'Sessions');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a wrong password is announced; a second factor is asked for and checked', async () => {
+  await registerByApi('tess');
+  const pair = (await authd.api('POST', '/api/token/', { body: { username: 'tess', password: PASSWORD } })).body;
+  const begun = await authd.api('POST', '/api/mfa/totp/', { token: pair.access });
+  assert.equal(begun.status, 200, JSON.stringify(begun.body));
+  const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(begun.body.secret), digits: 6, period: 30 });
+  const on = await authd.api('POST', '/api/mfa/totp/confirm/', { token: pair.access, body: { code: totp.generate() } });
+  assert.equal(on.status, 200, JSON.stringify(on.body));
+
+  const { page, context, problems } = await freshPage(browser);
+  await page.goto(authd.url('/account/'));
+  await signIn(page, 'tess', 'not-the-password');
+  assert.equal(await alertText(page), 'No active account found with the given credentials');
+
+  await signIn(page, 'tess');
+  await waitForHeading(page, 'Two-step verification');
+  const code = await page.waitForSelector('::-p-aria(Code from your authenticator app or a recovery code)');
+  assert.equal(await code.evaluate((e) => e.getAttribute('autocomplete')), 'one-time-code');
+  await code.type('000000');
+  await press(page, 'Verify');
+  await alertText(page);
+  // A recovery code works as the second step too.
+  await fill(page, 'Code from your authenticator app or a recovery code', on.body.recovery_codes[0]);
+  await press(page, 'Verify');
+  await waitForHeading(page, 'Your account');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('forgot password: the mailed link resets it, ends old sessions, and leaks no Referer', async () => {
+  await registerByApi('rita', { email: 'rita@example.com' });
+  const before = (await authd.api('POST', '/api/token/', { body: { username: 'rita', password: PASSWORD } })).body;
+  const mails = 1;  // registration's verification mail
+
+  const { page, context, problems } = await freshPage(browser);
+  await page.goto(authd.url('/account/'));
+  await page.click('::-p-text(Forgot your password?)');
+  await waitForHeading(page, 'Reset your password');
+  await fill(page, 'Email', 'rita@example.com');
+  await press(page, 'Mail me a link');
+  await page.waitForSelector('[role="status"]');
+
+  const link = Smtp.link(await smtp.to('rita@example.com', mails));
+  assert.ok(link.startsWith(authd.url('/account/reset/?token=')), link);
+  const referers = [];
+  page.on('request', (r) => referers.push(r.headers().referer));
+  await page.goto(link);
+  await waitForHeading(page, 'Choose a new password');
+  const field = await page.waitForSelector('::-p-aria(New password)');
+  assert.equal(await field.evaluate((e) => e.getAttribute('autocomplete')), 'new-password');
+  await field.type(NEW_PASSWORD);
+  await press(page, 'Set password');
+  await page.waitForSelector('::-p-text(Your password is set.)');
+  // Every request the reset page made (its script, styles, the API call) went without a
+  // Referer: the token in its URL reaches no one else.
+  assert.ok(referers.length >= 3, String(referers.length));
+  assert.deepEqual(referers.filter(Boolean), []);
+
+  const old = await authd.api('POST', '/api/token/refresh/', { body: { refresh: before.refresh } });
+  assert.equal(old.status, 401);
+  await page.goto(authd.url('/account/'));
+  await signIn(page, 'rita', NEW_PASSWORD);
+  await waitForHeading(page, 'Your account');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('?next= only ever leads to a page of this site', async () => {
+  await registerByApi('nina');
+  for (const next of ['//evil.example/x', 'https://evil.example/', '/\\evil.example', 'javascript:alert(1)',
+                      '/%2F%2Fevil.example']) {
+    const { page, context, problems } = await freshPage(browser);
+    await page.goto(authd.url(`/account/?next=${encodeURIComponent(next)}`));
+    await signIn(page, 'nina');
+    await page.waitForFunction(() => !location.search.includes('next'));
+    const landed = new URL(page.url());
+    assert.equal(landed.origin, authd.base, next);
+    assert.deepEqual(problems, []);
+    await context.close();
+  }
+});
+
+test('a page on another origin cannot use the session', async () => {
+  await registerByApi('carl');
+  const { page, context, problems } = await freshPage(browser);
+  await page.goto(authd.url('/account/'));
+  await signIn(page, 'carl');
+  await waitForHeading(page, 'Your account');
+  const cookie = await sessionCookie(page);
+
+  // The attacker's page: served from another origin, in the same browser profile.
+  const evilPort = await freePort();
+  const evil = createServer((req, res) => {
+    res.setHeader('Content-Type', 'text/html');
+    res.end(`<!doctype html><title>evil</title>
+      <form id="f" method="post" action="${authd.url('/api/browser/logout/')}"></form>`);
+  });
+  await new Promise((r) => evil.listen(evilPort, '127.0.0.1', r));
+  try {
+    const attacker = await context.newPage();
+    await attacker.goto(`http://localhost:${evilPort}/`);
+    // A script asking for a token with the cookie: refused before it is sent (no CORS grant).
+    const fetched = await attacker.evaluate(async (url) => {
+      try {
+        const r = await fetch(url, { method: 'POST', credentials: 'include', headers: { 'X-Authd-Session': 'cookie' } });
+        return `status ${r.status}: ${await r.text()}`;
+      } catch (e) {
+        return `refused: ${e.name}`;
+      }
+    }, authd.url('/api/browser/refresh/'));
+    assert.equal(fetched, 'refused: TypeError');
+    // A plain form post (what CSRF usually is): 403, and the session lives on.
+    await Promise.all([attacker.waitForNavigation(), attacker.$eval('#f', (f) => f.submit())]);
+    assert.match(await attacker.content(), /csrf_failed/);
+    await attacker.close();
+  } finally {
+    evil.close();
+  }
+  const alive = await authd.api('POST', '/api/token/refresh/', { body: { refresh: cookie.value } });
+  assert.equal(alive.status, 200);
+  await page.reload();
+  await waitForHeading(page, 'Your account');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('every page is served with the headers that keep it safe', async () => {
+  for (const path of ['/account/', '/account/register/', '/account/reset/?token=x', '/account/sessions/']) {
+    const r = await fetch(authd.url(path));
+    assert.equal(r.status, 200, path);
+    const csp = r.headers.get('content-security-policy');
+    assert.ok(csp.includes("frame-ancestors 'none'") && csp.includes("script-src 'self'"), csp);
+    assert.ok(!csp.includes('unsafe-inline') && !csp.includes('unsafe-eval'), csp);
+    assert.equal(r.headers.get('referrer-policy'), 'no-referrer');
+    assert.equal(r.headers.get('x-content-type-options'), 'nosniff');
+  }
+  // The first load's script, compressed as sent: at most 100 KB.
+  const js = await fetch(authd.url('/account/'))
+    .then((r) => r.text()).then((html) => html.match(/src="([^"]+)"/)[1]);
+  const r = await fetch(authd.url(js), { headers: { 'Accept-Encoding': 'br' } });
+  assert.equal(r.headers.get('content-encoding'), 'br');
+  const size = Number(r.headers.get('content-length'));
+  assert.ok(size > 1000 && size <= 100 * 1024, String(size));
+});
