@@ -191,6 +191,104 @@ test('forgot password: the mailed link resets it, ends old sessions, and leaks n
   await context.close();
 });
 
+// A passkey authenticator in Chromium itself (the DevTools WebAuthn domain): resident keys,
+// user verification, presence given without a touch.
+async function virtualAuthenticator(page) {
+  const cdp = await page.createCDPSession();
+  await cdp.send('WebAuthn.enable');
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true,
+      isUserVerified: true, automaticPresenceSimulation: true,
+    },
+  });
+  return { cdp, authenticatorId };
+}
+
+test('two-factor page: an authenticator app and a passkey, then signing in with each', async () => {
+  await registerByApi('paula');
+  const { page, context, problems } = await freshPage(browser);
+  const authenticator = await virtualAuthenticator(page);
+  await page.goto(authd.url('/account/'));
+  await signIn(page, 'paula');
+  await waitForHeading(page, 'Your account');
+  await page.click('::-p-text(Two-factor)');
+  await waitForHeading(page, 'Two-factor authentication');
+
+  // The app: the QR code and the key, then a code from the key read off the page.
+  await press(page, 'Set up an authenticator app');
+  const secret = await (await page.waitForSelector('[data-totp-secret]')).evaluate((e) => e.textContent);
+  const qr = await page.waitForSelector('img.qr');
+  await page.waitForFunction((img) => img.complete && img.naturalWidth > 0, {}, qr);
+  const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30 });
+  await fill(page, 'Code from the app', totp.generate());
+  await press(page, 'Turn on');
+  await page.waitForSelector('[data-recovery-codes]');
+  const codes = await page.$$eval('[data-recovery-codes] li', (li) => li.map((e) => e.textContent));
+  assert.equal(codes.length, 10);
+  await press(page, 'I have saved them');
+  await page.waitForSelector('::-p-text(On: sign-ins ask for a code)');
+  assert.match(await page.$eval('[data-recovery-left]', (e) => e.textContent), /^10 unused/);
+
+  // A passkey, named.
+  await fill(page, 'Name for the new passkey', 'Work laptop');
+  await press(page, 'Add a passkey');
+  await page.waitForSelector('::-p-text(Work laptop)');
+
+  // Password, then the passkey as the second step. The authenticator answers only when told
+  // (presence off), so the sign-in page's autofill request waits meanwhile.
+  const { cdp, authenticatorId } = authenticator;
+  const presence = (enabled) => cdp.send('WebAuthn.setAutomaticPresenceSimulation', { authenticatorId, enabled });
+  await presence(false);
+  await press(page, 'Sign out');
+  await waitForHeading(page, 'Sign in');
+  await signIn(page, 'paula');
+  await waitForHeading(page, 'Two-step verification');
+  await press(page, 'Use a passkey instead');
+  await presence(true);
+  await waitForHeading(page, 'Your account');
+  const pair = (await authd.api('POST', '/api/token/mfa/', {
+    body: { mfa_token: (await authd.api('POST', '/api/token/', { body: { username: 'paula', password: PASSWORD } })).body.mfa_token,
+            code: codes[1] },  // the app's code of this window was spent turning it on
+  }));
+  assert.equal(pair.status, 200, JSON.stringify(pair.body));
+
+  // The passkey alone, from the button.
+  await presence(false);
+  await press(page, 'Sign out');
+  await waitForHeading(page, 'Sign in');
+  await press(page, 'Sign in with a passkey');
+  await presence(true);
+  await waitForHeading(page, 'Your account');
+
+  // The passkey alone, offered in the username field's suggestions (conditional mediation):
+  // the authenticator, present, picks it as soon as the sign-in page asks.
+  const signIns = async () => (await authd.api('GET', '/api/me/events/', { token: pair.body.access }))
+    .body.results.filter((e) => e.type === 'login.succeeded').map((e) => e.details.method);
+  const before = (await signIns()).length;
+  await press(page, 'Sign out');
+  for (let i = 0; (await signIns()).length === before; i++) {
+    assert.ok(i < 200, 'no sign-in from the suggestions');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await waitForHeading(page, 'Your account');
+
+  const methods = await signIns();
+  assert.deepEqual(methods.slice(0, 4), ['passkey', 'passkey', 'password+recovery_code', 'password+passkey']);
+
+  // Removing the passkey and turning the app off leave no second factor.
+  await page.goto(authd.url('/account/security/'));
+  await press(page, 'Remove: Work laptop');
+  await page.waitForSelector('::-p-text(No passkeys yet.)');
+  await fill(page, 'Your password', PASSWORD);
+  await press(page, 'Turn off the authenticator app');
+  await page.waitForSelector('::-p-text(Set up an authenticator app)');
+  const summary = await authd.api('GET', '/api/mfa/', { token: pair.body.access });
+  assert.deepEqual(summary.body, { totp: false, passkeys: 0, recovery_codes_left: 0 });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test('?next= only ever leads to a page of this site', async () => {
   await registerByApi('nina');
   for (const next of ['//evil.example/x', 'https://evil.example/', '/\\evil.example', 'javascript:alert(1)',
@@ -224,7 +322,7 @@ test('a page on another origin cannot use the session', async () => {
   await new Promise((r) => evil.listen(evilPort, '127.0.0.1', r));
   try {
     const attacker = await context.newPage();
-    await attacker.goto(`http://localhost:${evilPort}/`);
+    await attacker.goto(`http://127.0.0.1:${evilPort}/`);
     // A script asking for a token with the cookie: refused before it is sent (no CORS grant).
     const fetched = await attacker.evaluate(async (url) => {
       try {

@@ -86,7 +86,9 @@ export class Smtp {
 export class Authd {
   static async start(dir, env = {}) {
     const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
+    // localhost, not 127.0.0.1: a passkey's RP ID must be a domain name (the origin stays a
+    // secure context either way), and Chromium resolves localhost to loopback itself.
+    const base = `http://localhost:${port}`;
     const child = spawn(AUTHD_BIN, ['serve'], {
       cwd: dir,
       stdio: ['ignore', 'pipe', 'pipe'],

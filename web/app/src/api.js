@@ -2,6 +2,7 @@
 // (X-Authd-Session: cookie). The refresh token lives in an HttpOnly cookie the script never
 // sees; the access token lives here, in memory, and is renewed from the cookie when it is
 // missing or refused. Nothing is written to localStorage or sessionStorage.
+import { startAuthentication, startRegistration } from '@simplewebauthn/browser';
 import { T } from './text.js';
 
 const BROWSER = { 'X-Authd-Session': 'cookie' };
@@ -75,6 +76,29 @@ export async function signIn(username, password) {
 
 export async function secondFactor(mfaToken, code) {
   return started(await send('POST', '/api/token/mfa/', { body: { mfa_token: mfaToken, code }, headers: BROWSER }));
+}
+
+// The second step with a passkey instead of a code.
+export async function secondFactorPasskey(mfaToken) {
+  const options = await send('POST', '/api/token/mfa/webauthn/options/', { body: { mfa_token: mfaToken } });
+  const credential = await startAuthentication({ optionsJSON: options });
+  return started(await send('POST', '/api/token/mfa/', { body: { mfa_token: mfaToken, credential }, headers: BROWSER }));
+}
+
+// Passwordless: a discoverable passkey alone. With `autofill`, the browser offers the passkeys
+// in the username field's suggestions (conditional mediation) and this waits for a choice.
+export async function signInWithPasskey({ autofill = false } = {}) {
+  const options = await send('POST', '/api/webauthn/login/options/', { body: {} });
+  const credential = await startAuthentication({ optionsJSON: options, useBrowserAutofill: autofill });
+  return started(await send('POST', '/api/webauthn/login/', { body: { credential }, headers: BROWSER }));
+}
+
+// Adds a passkey to the signed-in account: {id, name, ..., recovery_codes when it is the
+// account's first second factor}.
+export async function addPasskey(name) {
+  const options = await call('POST', '/api/webauthn/register/options/', {});
+  const credential = await startRegistration({ optionsJSON: options });
+  return call('POST', '/api/webauthn/register/', { credential, name });
 }
 
 export async function signOut() {

@@ -11,6 +11,7 @@ import { Profile } from './pages/profile.js';
 import { Password } from './pages/password.js';
 import { Sessions } from './pages/sessions.js';
 import { Activity } from './pages/activity.js';
+import { Security } from './pages/security.js';
 import { Forgot, Reset, Verify } from './pages/recovery.js';
 
 const PUBLIC = {
@@ -22,6 +23,7 @@ const PUBLIC = {
 const SIGNED_IN = {
   '/account/': Profile,
   '/account/password/': Password,
+  '/account/security/': Security,
   '/account/sessions/': Sessions,
   '/account/activity/': Activity,
 };

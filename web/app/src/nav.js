@@ -6,6 +6,7 @@ import { signOut } from './api.js';
 const LINKS = [
   ['/account/', T.nav.account],
   ['/account/password/', T.nav.password],
+  ['/account/security/', T.nav.security],
   ['/account/sessions/', T.nav.sessions],
   ['/account/activity/', T.nav.activity],
 ];

@@ -42,6 +42,14 @@ export function Notice({ text }) {
   return html`<p class="notice" role="status">${text}</p>`;
 }
 
+// What to tell a person about a failure: the API's message, or a passkey ceremony's outcome.
+export function describe(err) {
+  if (err instanceof ApiError) return err.message;
+  if (err && err.name === 'InvalidStateError') return T.errors.passkeyKnown;
+  if (err && (err.name === 'NotAllowedError' || err.name === 'AbortError')) return T.errors.passkey;
+  return T.errors.generic;
+}
+
 // A form whose submit runs `action`; its error is announced, the button disabled meanwhile.
 export function Form({ action, submit, children, secondary }) {
   const [error, setError] = useState('');
@@ -53,7 +61,7 @@ export function Form({ action, submit, children, secondary }) {
     try {
       await action();
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : T.errors.generic);
+      setError(describe(err));
     } finally {
       setBusy(false);
     }

@@ -1,18 +1,56 @@
-// Sign in: the password, then a second factor when the account has one; then `next`.
-import { useState } from 'preact/hooks';
-import { html, Page, Field, Form } from '../ui.js';
+// Sign in: a password then a second factor when the account has one (a code, or a passkey), or
+// a passkey alone, from the button or from the username field's suggestions; then `next`.
+import { useEffect, useState } from 'preact/hooks';
+import {
+  WebAuthnAbortService, browserSupportsWebAuthn, browserSupportsWebAuthnAutofill,
+} from '@simplewebauthn/browser';
+import { html, Page, Field, Form, Alert, describe } from '../ui.js';
 import { T } from '../text.js';
-import { signIn, secondFactor, safeNext } from '../api.js';
+import { signIn, secondFactor, secondFactorPasskey, signInWithPasskey, safeNext } from '../api.js';
 
 function done() {
   location.assign(safeNext(new URLSearchParams(location.search).get('next')));
 }
 
+function SecondStep({ challenge, restart }) {
+  const [code, setCode] = useState('');
+  const [error, setError] = useState('');
+  const passkey = challenge.methods.includes('webauthn') && browserSupportsWebAuthn();
+  async function withPasskey() {
+    setError('');
+    try { await secondFactorPasskey(challenge.mfa_token); done(); } catch (e) { setError(describe(e)); }
+  }
+  return html`
+    <${Page} title=${T.signIn.secondTitle}>
+      <${Alert} error=${error} />
+      ${passkey ? html`
+        <button type="button" onClick=${withPasskey}>${T.signIn.usePasskey}</button>
+        <p class="or">${T.signIn.or}</p>` : null}
+      <${Form} submit=${T.signIn.codeSubmit}
+               action=${async () => { await secondFactor(challenge.mfa_token, code.trim()); done(); }}
+               secondary=${html`<button type="button" class="secondary" onClick=${restart}>${T.signIn.cancel}</button>`}>
+        <${Field} label=${T.signIn.code} name="code" autocomplete="one-time-code" value=${code} onInput=${setCode} />
+      </${Form}>
+    </${Page}>`;
+}
+
 export function SignIn() {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
-  const [mfaToken, setMfaToken] = useState(null);
-  const [code, setCode] = useState('');
+  const [challenge, setChallenge] = useState(null);
+  const [error, setError] = useState('');
+
+  // Conditional mediation: the browser lists this site's passkeys in the username field's
+  // suggestions; choosing one signs in. It waits quietly until then.
+  useEffect(() => {
+    let live = true;
+    browserSupportsWebAuthnAutofill().then((ok) => {
+      if (!ok || !live) return;
+      signInWithPasskey({ autofill: true }).then(done).catch(() => { /* dismissed, or a button took over */ });
+    });
+    // Leaving the form (for the second step) ends the waiting request.
+    return () => { live = false; WebAuthnAbortService.cancelCeremony(); };
+  }, []);
 
   async function first() {
     try {
@@ -20,31 +58,30 @@ export function SignIn() {
       done();
     } catch (e) {
       if (e.body && e.body.code === 'mfa_required') {
-        setMfaToken(e.body.mfa_token);
+        setChallenge(e.body);
         return;
       }
       throw e;
     }
   }
-
-  if (mfaToken) {
-    return html`
-      <${Page} title=${T.signIn.secondTitle}>
-        <${Form} submit=${T.signIn.codeSubmit} action=${async () => { await secondFactor(mfaToken, code.trim()); done(); }}
-                 secondary=${html`<button type="button" class="secondary" onClick=${() => { setMfaToken(null); setCode(''); }}>${T.signIn.cancel}</button>`}>
-          <${Field} label=${T.signIn.code} name="code" autocomplete="one-time-code" inputmode="text"
-                    value=${code} onInput=${setCode} autofocus />
-        </${Form}>
-      </${Page}>`;
+  async function passkey() {
+    setError('');
+    try { await signInWithPasskey(); done(); } catch (e) { setError(describe(e)); }
   }
+
+  if (challenge) return html`<${SecondStep} challenge=${challenge} restart=${() => setChallenge(null)} />`;
   return html`
     <${Page} title=${T.signIn.title}>
+      <${Alert} error=${error} />
       <${Form} submit=${T.signIn.submit} action=${first}>
-        <${Field} label=${T.signIn.username} name="username" autocomplete="username" value=${username}
+        <${Field} label=${T.signIn.username} name="username" autocomplete="username webauthn" value=${username}
                   onInput=${setUsername} autocapitalize="none" spellcheck=${false} />
         <${Field} label=${T.signIn.password} name="password" type="password" autocomplete="current-password"
                   value=${password} onInput=${setPassword} />
       </${Form}>
+      ${browserSupportsWebAuthn() ? html`
+        <p class="or">${T.signIn.or}</p>
+        <button type="button" class="secondary" onClick=${passkey}>${T.signIn.passkey}</button>` : null}
       <p class="links">
         <a href="/account/register/">${T.signIn.register}</a>
         <a href="/account/forgot/">${T.signIn.forgot}</a>
