@@ -1,5 +1,5 @@
-// The administration API, for staff and superusers: list and search users, read, change and
-// delete one, end all of a user's sessions. Changes that should lock someone out
+// The administration API, for staff and superusers: list, search and sort users, read, change
+// and delete one, see and end a user's sessions, and the console's dashboard figures. Changes that should lock someone out
 // (deactivation, a new password, deletion) end that user's sessions too.
 #include <boost/json/array.hpp>
 
@@ -13,6 +13,7 @@
 #include "api/user_json.h"
 #include "mail/templates.h"
 #include "users/user_rules.h"
+#include "util/time_format.h"
 
 namespace authd {
 namespace {
@@ -94,6 +95,22 @@ std::optional<ApiError> KeepsASuperuser(Services& s, const User& target) {
   return e;
 }
 
+// DRF OrderingFilter's ?ordering=: a field, "-" before it for descending.
+bool ReadOrdering(std::string_view text, UserQuery& q) {
+  q.descending = text.starts_with('-');
+  if (q.descending) text.remove_prefix(1);
+  static constexpr std::pair<std::string_view, UserOrder> kFields[] = {
+      {"id", UserOrder::kId}, {"username", UserOrder::kUsername},
+      {"date_joined", UserOrder::kDateJoined}, {"last_login", UserOrder::kLastLogin}};
+  for (const auto& [name, order] : kFields) {
+    if (text == name) {
+      q.order = order;
+      return true;
+    }
+  }
+  return false;
+}
+
 asio::awaitable<Response> ListUsers(Services& s, Request& request) {
   auto admin = RequireStaff(request, s);
   if (auto* error = std::get_if<ApiError>(&admin)) co_return ToResponse(*error);
@@ -105,6 +122,12 @@ asio::awaitable<Response> ListUsers(Services& s, Request& request) {
   UserQuery q{.offset = page->offset(), .limit = page->size};
   if (const json::value* search = query->if_contains("search")) {
     q.search_terms = SearchTerms(search->as_string());
+  }
+  if (const json::value* ordering = query->if_contains("ordering")) {
+    if (!ReadOrdering(ordering->as_string(), q)) {
+      co_return ToResponse(ValidationFailed(
+          "ordering", "Order by id, username, date_joined or last_login, with - for descending."));
+    }
   }
   // A search scans the table (78 ms for a long query over 200k users): never on an I/O
   // thread, where it would stall every connection of that thread.
@@ -132,6 +155,69 @@ asio::awaitable<Response> GetUser(Services& s, Request& request) {
   auto body = AdminUserJson(s, std::get<AdminAndTarget>(found).target);
   if (!body.ok()) co_return ToResponse(FromStatus(body.status()));
   co_return JsonResponse(200, *body);
+}
+
+// GET /api/admin/users/{id}/sessions/: the user's live sessions, newest first.
+asio::awaitable<Response> UserSessions(Services& s, Request& request) {
+  auto found = Resolve(request, s, /*to_change=*/false);
+  if (auto* error = std::get_if<ApiError>(&found)) co_return ToResponse(*error);
+  auto sessions = s.sessions.List(std::get<AdminAndTarget>(found).target.id);
+  if (!sessions.ok()) co_return ToResponse(FromStatus(sessions.status()));
+  json::array out;
+  for (const auto& r : *sessions) out.push_back(SessionToJson(r, {}));
+  co_return JsonResponse(200, out);
+}
+
+// GET /api/admin/stats/: the console's dashboard. Sign-ins are counted per 24 hours back
+// from now, so the last period is exactly the last day.
+asio::awaitable<Response> Stats(Services& s, Request& request) {
+  auto admin = RequireStaff(request, s);
+  if (auto* error = std::get_if<ApiError>(&admin)) co_return ToResponse(*error);
+  constexpr int64_t kDayUs = 86'400'000'000;
+  constexpr int kDays = 30;
+  const int64_t now_us = s.clock.NowMicros();
+  const int64_t since_us = now_us - kDays * kDayUs;
+  auto built = co_await s.store_pool.Run([&]() -> StatusOr<json::object> {
+    auto users = s.store.users().List({.limit = 0});
+    if (!users.ok()) return users.status();
+    auto sessions = s.store.tokens().CountLive(now_us / 1'000'000);
+    if (!sessions.ok()) return sessions.status();
+    auto counts = s.store.audit().CountByPeriod({"login.succeeded", "login.failed"}, since_us, kDayUs);
+    if (!counts.ok()) return counts.status();
+    auto mail = s.store.mail().Pending();
+    if (!mail.ok()) return mail.status();
+    auto hooks = s.store.webhooks().Pending();
+    if (!hooks.ok()) return hooks.status();
+
+    std::vector<std::pair<int64_t, int64_t>> days(kDays);  // succeeded, failed
+    for (const PeriodCount& c : *counts) {
+      if (c.period < 0 || c.period >= kDays) continue;
+      (c.type == "login.succeeded" ? days[c.period].first : days[c.period].second) += c.count;
+    }
+    json::array daily;
+    int64_t succeeded = 0, failed = 0;
+    for (int i = 0; i < kDays; ++i) {
+      succeeded += days[i].first;
+      failed += days[i].second;
+      daily.push_back(json::object{{"start", FormatIsoUtc(since_us + i * kDayUs)},
+                                   {"succeeded", days[i].first},
+                                   {"failed", days[i].second}});
+    }
+    json::object body;
+    body["users"] = users->count;
+    body["active_sessions"] = *sessions;
+    body["sign_ins"] = json::object{
+        {"last_24_hours", json::object{{"succeeded", days[kDays - 1].first},
+                                       {"failed", days[kDays - 1].second}}},
+        {"last_30_days", json::object{{"succeeded", succeeded}, {"failed", failed}}},
+        {"daily", std::move(daily)}};
+    body["mail_backlog"] = *mail;
+    body["webhook_backlog"] = *hooks;
+    return body;
+  });
+  if (!built) co_return ToResponse(Unavailable(1));
+  if (!built->ok()) co_return ToResponse(FromStatus(built->status()));
+  co_return JsonResponse(200, **built);
 }
 
 asio::awaitable<Response> PatchUser(Services& s, Request& request) {
@@ -288,6 +374,8 @@ void AddAdminRoutes(Router& router, Services& s) {
   router.Add("PATCH", "/api/admin/users/{id}/", [&s](Request& r) { return PatchUser(s, r); });
   router.Add("DELETE", "/api/admin/users/{id}/", [&s](Request& r) { return DeleteUser(s, r); });
   router.Add("POST", "/api/admin/users/{id}/revoke/", [&s](Request& r) { return RevokeUser(s, r); });
+  router.Add("GET", "/api/admin/users/{id}/sessions/", [&s](Request& r) { return UserSessions(s, r); });
+  router.Add("GET", "/api/admin/stats/", [&s](Request& r) { return Stats(s, r); });
   router.Add("POST", "/api/admin/users/{id}/mfa/reset/",
              [&s](Request& r) { return ResetFactors(s, r); });
   router.Add("POST", "/api/admin/users/{id}/password-reset/",

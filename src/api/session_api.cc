@@ -7,6 +7,7 @@
 #include "api/fields.h"
 #include "api/request_data.h"
 #include "api/routes.h"
+#include "api/user_json.h"
 #include "mail/templates.h"
 #include "util/time_format.h"
 
@@ -15,23 +16,6 @@ namespace {
 
 namespace asio = boost::asio;
 namespace json = boost::json;
-
-json::value OptionalTime(const std::optional<int64_t>& seconds) {
-  if (!seconds) return nullptr;
-  return json::string(FormatIsoUtc(*seconds * 1'000'000));
-}
-
-json::object SessionToJson(const RefreshTokenRecord& r, std::string_view current_jti) {
-  json::object o;
-  o["jti"] = r.jti;
-  o["issued_at"] = FormatIsoUtc(r.issued_at * 1'000'000);
-  o["last_used_at"] = OptionalTime(r.last_used_at);
-  o["expires_at"] = FormatIsoUtc(r.expires_at * 1'000'000);
-  o["user_agent"] = r.user_agent;
-  o["ip_address"] = r.client_address;
-  o["current"] = !current_jti.empty() && r.jti == current_jti;
-  return o;
-}
 
 // GET /api/sessions/[?current=JTI]: the user's live refresh tokens, newest first. The client
 // names its own refresh token's jti to have it marked "current".

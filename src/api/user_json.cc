@@ -4,6 +4,8 @@
 
 namespace authd {
 
+namespace json = boost::json;
+
 boost::json::object RegisteredUserToJson(const User& u) {
   boost::json::object o(/*min_capacity=*/11);  // room for UserToJson's members too
   o["id"] = u.id;
@@ -31,6 +33,27 @@ boost::json::object UserToJson(const User& u) {
 boost::json::object MeToJson(const User& u) {
   boost::json::object o = UserToJson(u);
   o["email_verified"] = u.email_verified;
+  return o;
+}
+
+namespace {
+
+json::value OptionalTime(const std::optional<int64_t>& seconds) {
+  if (!seconds) return nullptr;
+  return json::string(FormatIsoUtc(*seconds * 1'000'000));
+}
+
+}  // namespace
+
+json::object SessionToJson(const RefreshTokenRecord& r, std::string_view current_jti) {
+  json::object o;
+  o["jti"] = r.jti;
+  o["issued_at"] = FormatIsoUtc(r.issued_at * 1'000'000);
+  o["last_used_at"] = OptionalTime(r.last_used_at);
+  o["expires_at"] = FormatIsoUtc(r.expires_at * 1'000'000);
+  o["user_agent"] = r.user_agent;
+  o["ip_address"] = r.client_address;
+  o["current"] = !current_jti.empty() && r.jti == current_jti;
   return o;
 }
 

@@ -3,6 +3,9 @@
 
 #include <boost/json/object.hpp>
 
+#include <string_view>
+
+#include "store/token_store.h"
 #include "users/user.h"
 
 namespace authd {
@@ -15,5 +18,9 @@ boost::json::object UserToJson(const User& user);
 
 // What /api/me/ answers: UserToJson's fields plus email_verified.
 boost::json::object MeToJson(const User& user);
+
+// One session (a live refresh token) as /api/sessions/ lists it; "current" when its jti is
+// `current_jti`.
+boost::json::object SessionToJson(const RefreshTokenRecord& record, std::string_view current_jti);
 
 }  // namespace authd

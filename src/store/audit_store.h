@@ -39,12 +39,23 @@ struct AuditQuery {
   int limit = 50;
 };
 
+// How many events of one type fell in one period (AuditStore::CountByPeriod).
+struct PeriodCount {
+  int64_t period = 0;  // 0 for [since, since + length), 1 for the next, ...
+  std::string type;
+  int64_t count = 0;
+};
+
 class AuditStore {
  public:
   virtual ~AuditStore() = default;
   // The stored event's id.
   virtual StatusOr<int64_t> Append(const AuditEvent& event) = 0;
   virtual StatusOr<std::vector<AuditEvent>> List(const AuditQuery& query) = 0;
+  // Events of `types` at or after `since_us`, counted per period of `period_us` from
+  // `since_us` on (the admin console's sign-ins per day); periods without any are left out.
+  virtual StatusOr<std::vector<PeriodCount>> CountByPeriod(const std::vector<std::string>& types,
+                                                           int64_t since_us, int64_t period_us) = 0;
   // Deletes events older than `before_us`; how many.
   virtual StatusOr<int> DeleteOlderThan(int64_t before_us) = 0;
 };

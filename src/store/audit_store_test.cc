@@ -27,6 +27,28 @@ std::vector<std::string> Types(const std::vector<AuditEvent>& events) {
   return out;
 }
 
+TEST_P(AuditStoreTest, CountsTypesPerPeriodFromASince) {
+  AuditStore& audit = store_->audit();
+  for (auto [type, time] : std::vector<std::pair<const char*, int64_t>>{
+           {"login.succeeded", 50},    // before since: not counted
+           {"login.succeeded", 100},   // period 0 starts at since
+           {"login.failed", 150},
+           {"login.succeeded", 199},
+           {"login.succeeded", 200},   // period 1
+           {"logout", 210},            // a type not asked for
+           {"login.failed", 420}}) {   // period 3
+    ASSERT_TRUE(audit.Append(Event(type, time, user_id_)).ok());
+  }
+  auto counts = audit.CountByPeriod({"login.succeeded", "login.failed"}, 100, 100);
+  ASSERT_TRUE(counts.ok()) << counts.status().ToString();
+  std::vector<std::tuple<int64_t, std::string, int64_t>> got;
+  for (const PeriodCount& c : *counts) got.emplace_back(c.period, c.type, c.count);
+  EXPECT_EQ(got, (std::vector<std::tuple<int64_t, std::string, int64_t>>{
+                     {0, "login.failed", 1}, {0, "login.succeeded", 2},
+                     {1, "login.succeeded", 1}, {3, "login.failed", 1}}));
+  EXPECT_TRUE(audit.CountByPeriod({}, 0, 100)->empty());
+}
+
 TEST_P(AuditStoreTest, AppendsAndListsNewestFirstWithFilters) {
   AuditStore& audit = store_->audit();
   auto first = audit.Append(Event("login.failed", 100, user_id_));

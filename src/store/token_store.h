@@ -82,6 +82,8 @@ class TokenStore {
 
   // The user's tokens that are neither rotated, revoked nor expired at `now`, newest first.
   virtual StatusOr<std::vector<RefreshTokenRecord>> ListLive(int64_t user_id, int64_t now) = 0;
+  // How many sessions are live at `now`, over every user (the admin console's dashboard).
+  virtual StatusOr<int64_t> CountLive(int64_t now) = 0;
 
   // Deletes the records of tokens that expired before `before`; the number deleted.
   virtual StatusOr<int> DeleteExpired(int64_t before) = 0;

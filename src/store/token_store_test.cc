@@ -145,6 +145,9 @@ TEST_P(TokenStoreTest, ListsOnlyLiveUnexpiredTokensNewestFirst) {
   ASSERT_EQ(live->size(), 2u);
   EXPECT_EQ((*live)[0].jti, "new");
   EXPECT_EQ((*live)[1].jti, "old");
+  // Over every user, the same rule: not expired, rotated away or revoked.
+  EXPECT_EQ(*tokens().CountLive(400), 2);
+  EXPECT_EQ(*tokens().CountLive(100), 3);  // "gone" had not expired yet; "dead" never counts
 }
 
 TEST_P(TokenStoreTest, FlushDeletesOnlyExpiredRecords) {

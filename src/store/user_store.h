@@ -43,8 +43,13 @@ struct UserUpdate {
 
 // A page of users in id order. Each search term must appear, case-insensitively, in the
 // username or the email (DRF SearchFilter's rule).
+// The orders a user list may take; every one ends with id, so pages never overlap.
+enum class UserOrder { kId, kUsername, kDateJoined, kLastLogin };
+
 struct UserQuery {
   std::vector<std::string> search_terms;
+  UserOrder order = UserOrder::kId;
+  bool descending = false;  // last logins: never-logged-in users come last either way
   int64_t offset = 0;
   int64_t limit = 50;
 };
@@ -53,6 +58,19 @@ struct UserPage {
   int64_t count = 0;  // every match, not just this page
   std::vector<User> users;
 };
+
+// The ORDER BY clause of `query` for both backends: fixed text, never from the request.
+inline std::string UserOrderBy(const UserQuery& query) {
+  const char* dir = query.descending ? " DESC" : "";
+  switch (query.order) {
+    case UserOrder::kUsername: return std::string(" ORDER BY username") + dir + ", id" + dir;
+    case UserOrder::kDateJoined: return std::string(" ORDER BY date_joined") + dir + ", id" + dir;
+    case UserOrder::kLastLogin:
+      return std::string(" ORDER BY last_login IS NULL, last_login") + dir + ", id" + dir;
+    case UserOrder::kId: break;
+  }
+  return std::string(" ORDER BY id") + dir;
+}
 
 class UserStore {
  public:

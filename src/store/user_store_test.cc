@@ -230,6 +230,37 @@ TEST_P(UserStoreTest, ListsPagesAndSearchesUsernameAndEmail) {
   EXPECT_EQ(percent->count, 0);
 }
 
+TEST_P(UserStoreTest, ListsInTheOrderAskedWithNeverLoggedInLast) {
+  // Joined in the order created; names in another order; two have logged in.
+  int64_t joined = 1'000'000;
+  std::vector<int64_t> ids;
+  for (const char* name : {"carol", "alice", "bob", "dave"}) {
+    NewUser nu = Alice();
+    nu.username = name;
+    nu.date_joined_us = joined += 1'000'000;
+    auto u = store_->users().Create(nu);
+    ASSERT_TRUE(u.ok()) << u.status().ToString();
+    ids.push_back(u->id);
+  }
+  ASSERT_TRUE(store_->users().SetLastLogin(ids[2], 5'000'000).ok());  // bob
+  ASSERT_TRUE(store_->users().SetLastLogin(ids[3], 9'000'000).ok());  // dave
+  auto names = [&](UserOrder order, bool descending) {
+    std::vector<std::string> out;
+    auto page = store_->users().List({.order = order, .descending = descending, .limit = 10});
+    EXPECT_TRUE(page.ok()) << page.status().ToString();
+    for (const User& u : page->users) out.push_back(u.username);
+    return out;
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(names(UserOrder::kId, false), (V{"carol", "alice", "bob", "dave"}));
+  EXPECT_EQ(names(UserOrder::kId, true), (V{"dave", "bob", "alice", "carol"}));
+  EXPECT_EQ(names(UserOrder::kUsername, false), (V{"alice", "bob", "carol", "dave"}));
+  EXPECT_EQ(names(UserOrder::kUsername, true), (V{"dave", "carol", "bob", "alice"}));
+  EXPECT_EQ(names(UserOrder::kDateJoined, true), (V{"dave", "bob", "alice", "carol"}));
+  EXPECT_EQ(names(UserOrder::kLastLogin, false), (V{"bob", "dave", "carol", "alice"}));
+  EXPECT_EQ(names(UserOrder::kLastLogin, true), (V{"dave", "bob", "alice", "carol"}));
+}
+
 TEST(OpenStore, RejectsUnknownUrls) {
   EXPECT_EQ(OpenStore("mysql://x", {}).status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(OpenStore("sqlite://", {}).status().code(), StatusCode::kInvalidArgument);

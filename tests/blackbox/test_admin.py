@@ -37,7 +37,8 @@ def test_only_staff_and_superusers_may_enter(admin):
     alice = admin.login("alice")["access"]
     for method, path in [("GET", "/api/admin/users/"), ("GET", "/api/admin/users/1/"),
                          ("PATCH", "/api/admin/users/1/"), ("DELETE", "/api/admin/users/1/"),
-                         ("POST", "/api/admin/users/1/revoke/")]:
+                         ("POST", "/api/admin/users/1/revoke/"),
+                         ("GET", "/api/admin/users/1/sessions/"), ("GET", "/api/admin/stats/")]:
         r = requests.request(method, admin.url(path), headers=bearer(alice))
         assert (r.status_code, r.json()) == (403, DENIED), (method, path)
         r = requests.request(method, admin.url(path))
@@ -237,3 +238,57 @@ def test_the_last_active_superuser_cannot_remove_itself(admin):
     admin.register("second")
     admin.sql("UPDATE users SET is_staff = TRUE, is_superuser = TRUE WHERE username = 'second'")
     assert requests.delete(url, headers=bearer(admin.admin_token)).status_code == 204
+
+
+def test_sorts_users_by_the_ordering_asked_for(admin):
+    for name in ("carol", "bob", "dave"):
+        admin.register(name)
+    admin.login("dave")
+    time.sleep(1.1)
+    admin.login("bob")
+    names = lambda ordering: [u["username"] for u in admin.get(
+        f"/api/admin/users/?ordering={ordering}", token=admin.admin_token).json()["results"]]
+    assert names("username") == ["bob", "carol", "dave", "root"]
+    assert names("-username") == ["root", "dave", "carol", "bob"]
+    assert names("-id") == ["dave", "bob", "carol", "root"]
+    assert names("-date_joined") == ["dave", "bob", "carol", "root"]
+    # Latest sign-in first; those who never signed in (carol) last.
+    assert names("-last_login") == ["bob", "dave", "root", "carol"]
+    r = admin.get("/api/admin/users/?ordering=password", token=admin.admin_token)
+    assert r.status_code == 400 and "ordering" in r.json()
+
+
+def test_lists_a_users_sessions(admin):
+    admin.register("alice")
+    pair = admin.post("/api/token/", data={"username": "alice", "password": STRONG_PASSWORD},
+                      headers={"User-Agent": "phone/1"}).json()
+    admin.login("alice")
+    alice = admin.get("/api/admin/users/?search=alice", token=admin.admin_token).json()["results"][0]
+    r = admin.get(f"/api/admin/users/{alice['id']}/sessions/", token=admin.admin_token)
+    assert r.status_code == 200, r.text
+    sessions = r.json()
+    assert len(sessions) == 2 and {s["current"] for s in sessions} == {False}
+    assert "phone/1" in [s["user_agent"] for s in sessions]
+    admin.post(f"/api/admin/users/{alice['id']}/revoke/", headers=bearer(admin.admin_token))
+    assert admin.get(f"/api/admin/users/{alice['id']}/sessions/", token=admin.admin_token).json() == []
+    assert admin.get("/api/admin/users/999/sessions/", token=admin.admin_token).status_code == 404
+    assert admin.post("/api/token/refresh/", data={"refresh": pair["refresh"]}).status_code == 401
+
+
+def test_stats_count_users_sessions_and_sign_ins(admin):
+    admin.register("alice")
+    admin.login("alice")
+    for _ in range(2):
+        admin.post("/api/token/", data={"username": "alice", "password": "wrong-password"})
+    r = admin.get("/api/admin/stats/", token=admin.admin_token)
+    assert r.status_code == 200, r.text
+    stats = r.json()
+    assert stats["users"] == 2
+    assert stats["active_sessions"] == 2  # root's and alice's
+    assert stats["sign_ins"]["last_24_hours"] == {"succeeded": 2, "failed": 2}
+    assert stats["sign_ins"]["last_30_days"] == {"succeeded": 2, "failed": 2}
+    daily = stats["sign_ins"]["daily"]
+    assert len(daily) == 30
+    assert daily[-1]["succeeded"] == 2 and sum(d["succeeded"] for d in daily) == 2
+    assert daily[0]["start"] < daily[-1]["start"]
+    assert stats["mail_backlog"] == 0 and stats["webhook_backlog"] == 0

@@ -71,6 +71,7 @@ class CachedTokenStore final : public TokenStore {
   StatusOr<std::vector<RefreshTokenRecord>> ListLive(int64_t user_id, int64_t now) override {
     return inner_.ListLive(user_id, now);
   }
+  StatusOr<int64_t> CountLive(int64_t now) override { return inner_.CountLive(now); }
   StatusOr<int> DeleteExpired(int64_t before) override;
 
  private:

@@ -58,6 +58,31 @@ StatusOr<std::vector<AuditEvent>> PgAuditStore::List(const AuditQuery& query) {
   return out;
 }
 
+StatusOr<std::vector<PeriodCount>> PgAuditStore::CountByPeriod(
+    const std::vector<std::string>& types, int64_t since_us, int64_t period_us) {
+  if (types.empty() || period_us <= 0) return std::vector<PeriodCount>{};
+  Params params;
+  params.Add(since_us).Add(period_us);
+  std::string in;
+  for (size_t i = 0; i < types.size(); ++i) {
+    in += (i == 0 ? "$" : ", $") + std::to_string(i + 3);
+    params.Add(types[i]);
+  }
+  auto conn = pool_.Acquire();
+  if (!conn.ok()) return conn.status();
+  // bigint / bigint divides as integers, as SQLite's does.
+  auto r = (*conn)->RunOnce("SELECT (time - $1) / $2 AS period, type, COUNT(*) FROM events "
+                            "WHERE time >= $1 AND type IN (" + in + ") GROUP BY period, type "
+                            "ORDER BY period, type",
+                            params, "count events");
+  if (!r.ok()) return r.status();
+  std::vector<PeriodCount> out;
+  for (int i = 0; i < r->rows(); ++i) {
+    out.push_back({.period = r->Int(i, 0), .type = r->Text(i, 1), .count = r->Int(i, 2)});
+  }
+  return out;
+}
+
 StatusOr<int> PgAuditStore::DeleteOlderThan(int64_t before_us) {
   return Change(pool_, "DELETE FROM events WHERE time < $1", Params().Add(before_us),
                 "prune events");

@@ -208,7 +208,7 @@ StatusOr<UserPage> PgUserStore::List(const UserQuery& query) {
   page.count = count->Int(0, 0);
   params.Add(query.limit).Add(query.offset);
   auto rows = (*conn)->RunOnce("SELECT " AUTHD_PG_USER_COLUMNS " FROM users" + where +
-                                   " ORDER BY id LIMIT $" + std::to_string(n + 1) + " OFFSET $" +
+                                   UserOrderBy(query) + " LIMIT $" + std::to_string(n + 1) + " OFFSET $" +
                                    std::to_string(n + 2),
                                params, "list users");
   if (!rows.ok()) return rows.status();

@@ -65,6 +65,7 @@ class PgTokenStore final : public TokenStore {
   StatusOr<int> RevokeUser(int64_t user_id, int64_t now, std::string_view reason,
                            const std::vector<AuditEvent>& events) override;
   StatusOr<std::vector<RefreshTokenRecord>> ListLive(int64_t user_id, int64_t now) override;
+  StatusOr<int64_t> CountLive(int64_t now) override;
   StatusOr<int> DeleteExpired(int64_t before) override;
 
  private:

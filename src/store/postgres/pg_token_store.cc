@@ -153,6 +153,16 @@ StatusOr<std::vector<RefreshTokenRecord>> PgTokenStore::ListLive(int64_t user_id
   return out;
 }
 
+StatusOr<int64_t> PgTokenStore::CountLive(int64_t now) {
+  auto conn = pool_.Acquire();
+  if (!conn.ok()) return conn.status();
+  auto r = (*conn)->Run("SELECT COUNT(*) FROM refresh_tokens WHERE expires_at > $1 AND "
+                        "rotated_at IS NULL AND revoked_at IS NULL",
+                        Params().Add(now), "count sessions");
+  if (!r.ok()) return r.status();
+  return r->Int(0, 0);
+}
+
 StatusOr<int> PgTokenStore::DeleteExpired(int64_t before) {
   return Change(pool_, "DELETE FROM refresh_tokens WHERE expires_at < $1", Params().Add(before),
                 "delete expired refresh tokens");

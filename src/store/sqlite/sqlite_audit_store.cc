@@ -64,6 +64,30 @@ StatusOr<std::vector<AuditEvent>> SqliteAuditStore::List(const AuditQuery& query
   return out;
 }
 
+StatusOr<std::vector<PeriodCount>> SqliteAuditStore::CountByPeriod(
+    const std::vector<std::string>& types, int64_t since_us, int64_t period_us) {
+  if (types.empty() || period_us <= 0) return std::vector<PeriodCount>{};
+  std::string in;
+  for (size_t i = 0; i < types.size(); ++i) in += i == 0 ? "?" : ", ?";
+  auto conn = pool_.Acquire();
+  // events_time bounds the scan to the periods asked for.
+  auto stmt = conn->PrepareOnce("SELECT (time - ?) / ? AS period, type, COUNT(*) FROM events "
+                                "WHERE time >= ? AND type IN (" + in + ") GROUP BY period, type "
+                                "ORDER BY period, type");
+  if (!stmt.ok()) return stmt.status();
+  Statement q(stmt->get());
+  q.Bind(1, since_us).Bind(2, period_us).Bind(3, since_us);
+  int i = 3;
+  for (const std::string& t : types) q.Bind(++i, t);
+  std::vector<PeriodCount> out;
+  int rc;
+  while ((rc = q.Step()) == SQLITE_ROW) {
+    out.push_back({.period = q.Int(0), .type = q.Text(1), .count = q.Int(2)});
+  }
+  if (rc != SQLITE_DONE) return conn->Error(rc, "count events");
+  return out;
+}
+
 StatusOr<int> SqliteAuditStore::DeleteOlderThan(int64_t before_us) {
   return Change(pool_, "DELETE FROM events WHERE time < ?", "prune events",
                 [&](Statement& q) { q.Bind(1, before_us); });

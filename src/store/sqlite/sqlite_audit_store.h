@@ -37,6 +37,8 @@ class SqliteAuditStore final : public AuditStore {
   explicit SqliteAuditStore(ConnectionPool& pool) : pool_(pool) {}
   StatusOr<int64_t> Append(const AuditEvent& event) override;
   StatusOr<std::vector<AuditEvent>> List(const AuditQuery& query) override;
+  StatusOr<std::vector<PeriodCount>> CountByPeriod(const std::vector<std::string>& types,
+                                                   int64_t since_us, int64_t period_us) override;
   StatusOr<int> DeleteOlderThan(int64_t before_us) override;
 
  private:

@@ -267,7 +267,7 @@ StatusOr<UserPage> SqliteUserStore::List(const UserQuery& query) {
     page.count = q.Int(0);
   }
   auto stmt = conn->PrepareOnce(std::string("SELECT ") + kUserColumns + " FROM users" + where +
-                                " ORDER BY id LIMIT ? OFFSET ?");
+                                UserOrderBy(query) + " LIMIT ? OFFSET ?");
   if (!stmt.ok()) return stmt.status();
   Statement q(stmt->get());
   int next = bind_terms(q);

@@ -177,6 +177,17 @@ StatusOr<std::vector<RefreshTokenRecord>> SqliteTokenStore::ListLive(int64_t use
   return out;
 }
 
+StatusOr<int64_t> SqliteTokenStore::CountLive(int64_t now) {
+  auto conn = pool_.Acquire();
+  auto stmt = conn->Prepare("SELECT COUNT(*) FROM refresh_tokens WHERE expires_at > ? AND "
+                            "rotated_at IS NULL AND revoked_at IS NULL");
+  if (!stmt.ok()) return stmt.status();
+  Statement q(*stmt);
+  q.Bind(1, now);
+  if (int rc = q.Step(); rc != SQLITE_ROW) return conn->Error(rc, "count sessions");
+  return q.Int(0);
+}
+
 StatusOr<int> SqliteTokenStore::DeleteExpired(int64_t before) {
   return Change(pool_, "DELETE FROM refresh_tokens WHERE expires_at < ?",
                 "delete expired refresh tokens", [&](Statement& q) { q.Bind(1, before); });
