@@ -6,7 +6,7 @@
 
 #include "api/browser_session.h"
 #include "api/offload.h"
-#include "web/account_pages.h"
+#include "web/pages.h"
 
 namespace authd {
 
@@ -37,7 +37,7 @@ void AddAllRoutes(Router& router, Services& services) {
   }
   AddLivenessRoute(router);  // after the wrapping: never offloaded
   AddDocsRoutes(router);     // nor these: fixed bytes
-  AddAccountPages(router, services.settings);
+  AddHostedPages(router, services.settings);
   if (services.settings.metrics_listen.empty()) {
     AddMetricsRoute(router, services.metrics, &services.metrics_allowed);
   }

@@ -1,7 +1,7 @@
 // What the browser journeys run against: the real authd binary on a free loopback port with a
 // fresh SQLite file, a real SMTP server (tests/smtp_server.py, aiosmtpd) whose messages land
 // as JSON files, and Debian's Chromium driven by puppeteer-core, one per test file.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -89,27 +89,31 @@ export class Authd {
     // localhost, not 127.0.0.1: a passkey's RP ID must be a domain name (the origin stays a
     // secure context either way), and Chromium resolves localhost to loopback itself.
     const base = `http://localhost:${port}`;
-    const child = spawn(AUTHD_BIN, ['serve'], {
-      cwd: dir,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...INHERITED,
-        AUTHD_LISTEN: `127.0.0.1:${port}`,
-        AUTHD_DATABASE_URL: `sqlite://${join(dir, `authd-${port}.db`)}`,
-        AUTHD_PUBLIC_URL: base,
-        AUTHD_ARGON2_MEMORY_KIB: '1024',
-        AUTHD_ARGON2_ITERATIONS: '1',
-        ...env,
-      },
-    });
+    const fullEnv = {
+      ...INHERITED,
+      AUTHD_LISTEN: `127.0.0.1:${port}`,
+      AUTHD_DATABASE_URL: `sqlite://${join(dir, `authd-${port}.db`)}`,
+      AUTHD_PUBLIC_URL: base,
+      AUTHD_ARGON2_MEMORY_KIB: '1024',
+      AUTHD_ARGON2_ITERATIONS: '1',
+      ...env,
+    };
+    const child = spawn(AUTHD_BIN, ['serve'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: fullEnv });
     let log = '';
     child.stdout.on('data', (c) => { log += c; });
     child.stderr.on('data', (c) => { log += c; });
     await waitForLine(child, /authd listening on/, 'authd');
-    return Object.assign(new Authd(), { port, base, child, log: () => log });
+    return Object.assign(new Authd(), { port, base, child, env: fullEnv, dir, log: () => log });
   }
 
   url(path) { return this.base + path; }
+
+  // An `authd` command on the same database (createsuperuser, ...); its stdout.
+  cli(args, env = {}) {
+    const r = spawnSync(AUTHD_BIN, args, { cwd: this.dir, env: { ...this.env, ...env }, encoding: 'utf8', timeout: 30000 });
+    if (r.status !== 0) throw new Error(`authd ${args.join(' ')} failed: ${r.stderr}`);
+    return r.stdout;
+  }
 
   // Stops the server; under `make test-asan` a sanitizer report in its log fails the suite.
   async stop() {

@@ -8,15 +8,15 @@ import { ApiError } from './api.js';
 
 export const html = htm.bind(h);
 
-export function Page({ title, nav, children }) {
+export function Page({ title, nav, children, home = '/account/', brand = T.siteName, wide = false }) {
   document.title = `${title} · ${T.siteName}`;
   return html`
     <a class="skip" href="#main">${T.nav.skip}</a>
     <header class="top">
-      <a class="brand" href="/account/">${T.siteName}</a>
+      <a class="brand" href=${home}>${brand}</a>
       ${nav}
     </header>
-    <main id="main" tabindex="-1">
+    <main id="main" tabindex="-1" class=${wide ? 'wide' : undefined}>
       <h1>${title}</h1>
       ${children}
     </main>`;
