@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import * as OTPAuth from 'otpauth';
 import {
-  Authd, Smtp, PASSWORD, alertText, fill, freshPage, freePort, heading, launchBrowser, press,
-  scratch, waitForHeading,
+  Authd, Smtp, PASSWORD, alertText, assertAccessible, fill, freshPage, freePort, heading,
+  launchBrowser, press, scratch, waitForHeading,
 } from './harness.mjs';
 
 const NEW_PASSWORD = 'another-quite-long-passphrase';
@@ -54,23 +54,28 @@ test('register, verify the address from the mail, sign in, use the pages, sign o
   const { page, context, problems } = await freshPage(browser);
   await page.goto(authd.url('/account/register/'));
   assert.equal(await heading(page), 'Create an account');
+  await assertAccessible(page, 'register');
   await fill(page, 'Username', 'alice');
   await fill(page, 'Email (optional)', 'alice@example.com');
   await fill(page, 'Password', PASSWORD);
   await press(page, 'Create account');
   await page.waitForSelector('::-p-text(Your account is ready)');
+  await assertAccessible(page, 'register: done');
 
   const link = Smtp.link(await smtp.to('alice@example.com'));
   assert.ok(link.startsWith(authd.url('/account/verify/?token=')), link);
   await page.goto(link);
   await waitForHeading(page, 'Verify your email');
+  await assertAccessible(page, 'verify');
   await press(page, 'Verify my address');
   await page.waitForSelector('::-p-text(Your address is verified.)');
 
   await page.goto(authd.url('/account/'));
   await waitForHeading(page, 'Sign in');
+  await assertAccessible(page, 'sign in');
   await signIn(page, 'alice');
   await waitForHeading(page, 'Your account');
+  await assertAccessible(page, 'profile');
   assert.equal(await page.$eval('[data-field="username"]', (e) => e.textContent), 'alice');
   assert.match(await page.$eval('.facts', (e) => e.textContent), /alice@example\.com \(verified\)/);
 
@@ -96,6 +101,7 @@ test('register, verify the address from the mail, sign in, use the pages, sign o
   await page.goto(authd.url('/account/sessions/'));
   await waitForHeading(page, 'Sessions');
   await page.waitForSelector('.card .badge');
+  await assertAccessible(page, 'sessions');
   assert.equal(await page.$$eval('.card', (cards) => cards.length), 2);
   await press(page, 'Sign out all other sessions');
   await page.waitForFunction(() => document.querySelectorAll('.card').length === 1);
@@ -105,6 +111,7 @@ test('register, verify the address from the mail, sign in, use the pages, sign o
   await page.goto(authd.url('/account/activity/'));
   await waitForHeading(page, 'Security activity');
   await page.waitForSelector('::-p-text(login.succeeded)');
+  await assertAccessible(page, 'activity');
 
   // Signing out ends the session on the server, not only in the browser.
   await press(page, 'Sign out');
@@ -120,6 +127,12 @@ test('register, verify the address from the mail, sign in, use the pages, sign o
   assert.equal(new URL(page.url()).search, '?next=%2Faccount%2Fsessions%2F');
   await signIn(page, 'alice');
   await waitForHeading(page, 'Sessions');
+  await page.goto(authd.url('/account/password/'));
+  await waitForHeading(page, 'Change password');
+  await assertAccessible(page, 'password');
+  await page.goto(authd.url('/account/nothing/'));
+  await waitForHeading(page, 'Page not found');
+  await assertAccessible(page, 'not found');
   assert.deepEqual(problems, []);
   await context.close();
 });
@@ -137,9 +150,11 @@ test('a wrong password is announced; a second factor is asked for and checked', 
   await page.goto(authd.url('/account/'));
   await signIn(page, 'tess', 'not-the-password');
   assert.equal(await alertText(page), 'No active account found with the given credentials');
+  await assertAccessible(page, 'sign in: wrong password');
 
   await signIn(page, 'tess');
   await waitForHeading(page, 'Two-step verification');
+  await assertAccessible(page, 'second step');
   const code = await page.waitForSelector('::-p-aria(Code from your authenticator app or a recovery code)');
   assert.equal(await code.evaluate((e) => e.getAttribute('autocomplete')), 'one-time-code');
   await code.type('000000');
@@ -162,6 +177,7 @@ test('forgot password: the mailed link resets it, ends old sessions, and leaks n
   await page.goto(authd.url('/account/'));
   await page.click('::-p-text(Forgot your password?)');
   await waitForHeading(page, 'Reset your password');
+  await assertAccessible(page, 'forgot');
   await fill(page, 'Email', 'rita@example.com');
   await press(page, 'Mail me a link');
   await page.waitForSelector('[role="status"]');
@@ -172,6 +188,7 @@ test('forgot password: the mailed link resets it, ends old sessions, and leaks n
   page.on('request', (r) => referers.push(r.headers().referer));
   await page.goto(link);
   await waitForHeading(page, 'Choose a new password');
+  await assertAccessible(page, 'reset');
   const field = await page.waitForSelector('::-p-aria(New password)');
   assert.equal(await field.evaluate((e) => e.getAttribute('autocomplete')), 'new-password');
   await field.type(NEW_PASSWORD);
@@ -214,18 +231,21 @@ test('two-factor page: an authenticator app and a passkey, then signing in with 
   await waitForHeading(page, 'Your account');
   await page.click('::-p-text(Two-factor)');
   await waitForHeading(page, 'Two-factor authentication');
+  await assertAccessible(page, 'two-factor');
 
   // The app: the QR code and the key, then a code from the key read off the page.
   await press(page, 'Set up an authenticator app');
   const secret = await (await page.waitForSelector('[data-totp-secret]')).evaluate((e) => e.textContent);
   const qr = await page.waitForSelector('img.qr');
   await page.waitForFunction((img) => img.complete && img.naturalWidth > 0, {}, qr);
+  await assertAccessible(page, 'two-factor: app enrolment');
   const totp = new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret), digits: 6, period: 30 });
   await fill(page, 'Code from the app', totp.generate());
   await press(page, 'Turn on');
   await page.waitForSelector('[data-recovery-codes]');
   const codes = await page.$$eval('[data-recovery-codes] li', (li) => li.map((e) => e.textContent));
   assert.equal(codes.length, 10);
+  await assertAccessible(page, 'two-factor: recovery codes');
   await press(page, 'I have saved them');
   await page.waitForSelector('::-p-text(On: sign-ins ask for a code)');
   assert.match(await page.$eval('[data-recovery-left]', (e) => e.textContent), /^10 unused/);
@@ -234,6 +254,7 @@ test('two-factor page: an authenticator app and a passkey, then signing in with 
   await fill(page, 'Name for the new passkey', 'Work laptop');
   await press(page, 'Add a passkey');
   await page.waitForSelector('::-p-text(Work laptop)');
+  await assertAccessible(page, 'two-factor: a passkey');
 
   // Password, then the passkey as the second step. The authenticator answers only when told
   // (presence off), so the sign-in page's autofill request waits meanwhile.

@@ -5,7 +5,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import {
-  Authd, PASSWORD, fill, freshPage, freePort, launchBrowser, press, scratch, waitForHeading,
+  Authd, PASSWORD, assertAccessible, fill, freshPage, freePort, launchBrowser, press, scratch,
+  waitForHeading,
 } from './harness.mjs';
 
 let dir;
@@ -69,15 +70,18 @@ test('an admin finds a user, deactivates them, and the audit log shows it', asyn
   assert.equal(figures['Failed sign-ins, last 24 hours'], '1');
   assert.equal(figures['Sign-ins, last 24 hours'], '2');  // victor's and root's
   assert.equal(await page.$$eval('.chart rect.ok', (r) => r.length), 30);
+  await assertAccessible(page, 'admin: dashboard');
 
   await page.click('::-p-text(Users)');
   await waitForHeading(page, 'Users');
   await fill(page, 'Search users', 'vic');
   await press(page, 'Search');
   await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 1);
+  await assertAccessible(page, 'admin: users');
   await page.select('#f-ordering', '-username');
   await Promise.all([page.waitForNavigation(), page.click('::-p-text(victor)')]);
   await waitForHeading(page, 'User victor');
+  await assertAccessible(page, 'admin: a user');
   assert.equal(await page.$$eval('.card', (c) => c.length), 1);  // victor's session
   await page.click('::-p-aria(Active (may sign in))');
   await press(page, 'Save changes');
@@ -96,6 +100,7 @@ test('an admin finds a user, deactivates them, and the audit log shows it', asyn
   await press(page, 'Filter');
   await page.waitForFunction(() => [...document.querySelectorAll('tbody td')].some((td) => td.textContent === 'admin.user_updated'));
   const types = await page.$$eval('tbody tr td:nth-child(2)', (tds) => tds.map((td) => td.textContent));
+  await assertAccessible(page, 'admin: audit log');
   for (const t of ['admin.user_updated', 'login.failed', 'login.succeeded', 'user.registered']) assert.ok(types.includes(t), t);
 
   // Deliveries of user.* events reached the receiver; one is sent again from the console.
@@ -111,6 +116,7 @@ test('an admin finds a user, deactivates them, and the audit log shows it', asyn
   const first = await page.$eval('tbody tr', (tr) => tr.dataset.delivery);
   await press(page, `Retry: ${first}`);
   await page.waitForSelector('::-p-text(Queued again.)');
+  await assertAccessible(page, 'admin: webhooks');
   for (let i = 0; received.length === before; i++) {
     assert.ok(i < 200, 'the retried delivery did not arrive');
     await new Promise((r) => setTimeout(r, 50));
@@ -130,6 +136,7 @@ test('a user who is not staff sees a message and no data', async () => {
   await waitForHeading(page, 'Users');
   await page.waitForSelector('[role="alert"]');
   assert.match(await page.$eval('[role="alert"]', (e) => e.textContent), /for staff/);
+  await assertAccessible(page, 'admin: not staff');
   assert.equal(await page.$('table'), null);
   assert.deepEqual(answers, [403]);  // refused by the API, not only hidden
   for (const path of ['/admin/', '/admin/events/', '/admin/webhooks/', '/admin/users/1/']) {

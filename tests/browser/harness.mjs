@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
+import { createRequire } from 'node:module';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
@@ -183,4 +184,19 @@ export async function waitForHeading(page, text) {
 export async function alertText(page) {
   const el = await page.waitForSelector('[role="alert"]');
   return el.evaluate((e) => e.textContent);
+}
+
+// axe-core (npm) on the page as it is now: no serious or critical violations. Its source is
+// evaluated through DevTools, which the page's CSP does not govern; nothing is loosened for it.
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+export const checkedStates = [];
+export async function assertAccessible(page, state) {
+  if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) await page.evaluate(AXE);
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  checkedStates.push(state);
+  if (bad.length) {
+    const lines = bad.map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+    throw new Error(`accessibility violations on ${state}:\n${lines.join('\n')}`);
+  }
 }

@@ -77,6 +77,11 @@ export function Form({ action, submit, children, secondary }) {
     </form>`;
 }
 
+// A wide table's box, scrolling sideways on narrow screens; focusable, so a keyboard can scroll it.
+export function Scroll({ label, children }) {
+  return html`<div class="scroll" tabindex="0" role="region" aria-label=${label}>${children}</div>`;
+}
+
 export function formatTime(iso) {
   if (!iso) return '';
   const d = new Date(iso);

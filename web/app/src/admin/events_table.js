@@ -1,12 +1,12 @@
 // Audit events as a table: the audit page's and a user's page's.
-import { html, formatTime } from '../ui.js';
+import { html, Scroll, formatTime } from '../ui.js';
 import { T } from '../text.js';
 
 export function EventsTable({ events }) {
   const C = T.admin.eventColumns;
   if (events.length === 0) return html`<p>${T.admin.none}</p>`;
   return html`
-    <div class="scroll">
+    <${Scroll} label=${T.admin.events}>
     <table>
       <thead><tr><th scope="col">${C.when}</th><th scope="col">${C.type}</th><th scope="col">${C.outcome}</th>
         <th scope="col">${C.actor}</th><th scope="col">${C.user}</th><th scope="col">${C.from}</th></tr></thead>
@@ -17,5 +17,5 @@ export function EventsTable({ events }) {
           <td>${e.client_address}</td></tr>`)}
       </tbody>
     </table>
-    </div>`;
+    </${Scroll}>`;
 }

@@ -1,6 +1,6 @@
 // GET /api/admin/users/: search, sort and pages (DRF's page numbers), each row a link.
 import { useEffect, useState } from 'preact/hooks';
-import { html, Alert, describe, formatTime } from '../ui.js';
+import { html, Scroll, Alert, describe, formatTime } from '../ui.js';
 import { T } from '../text.js';
 import { call } from '../api.js';
 import { AdminPage } from './frame.js';
@@ -49,7 +49,7 @@ export function Users() {
       </form>
       <${Alert} error=${error} />
       ${!result ? html`<p>${T.loading}</p>` : result.results.length === 0 ? html`<p>${T.admin.none}</p>` : html`
-        <div class="scroll">
+        <${Scroll} label=${T.admin.users}>
         <table>
           <thead><tr><th scope="col">${C.username}</th><th scope="col">${C.email}</th><th scope="col">${C.joined}</th>
             <th scope="col">${C.lastLogin}</th><th scope="col">${C.active}</th><th scope="col">${C.staff}</th></tr></thead>
@@ -60,7 +60,7 @@ export function Users() {
               <td>${u.is_active ? T.admin.yes : T.admin.no}</td><td>${u.is_staff ? T.admin.yes : T.admin.no}</td></tr>`)}
           </tbody>
         </table>
-        </div>
+        </${Scroll}>
         <nav class="pager" aria-label=${T.admin.users}>
           <button type="button" class="secondary" disabled=${page <= 1} onClick=${() => go(page - 1)}>${T.admin.previous}</button>
           <span>${T.admin.page(page, pages)}</span>

@@ -1,7 +1,7 @@
 // GET /api/admin/webhooks/deliveries/: failed deliveries first (other statuses on request),
 // each with a retry (POST .../{id}/retry/).
 import { useEffect, useState } from 'preact/hooks';
-import { html, Alert, Notice, describe, formatTime } from '../ui.js';
+import { html, Scroll, Alert, Notice, describe, formatTime } from '../ui.js';
 import { T } from '../text.js';
 import { call } from '../api.js';
 import { AdminPage } from './frame.js';
@@ -44,7 +44,7 @@ export function Webhooks() {
       <${Alert} error=${error} />
       <${Notice} text=${notice} />
       ${deliveries === null ? html`<p>${T.loading}</p>` : deliveries.length === 0 ? html`<p>${T.admin.none}</p>` : html`
-        <div class="scroll">
+        <${Scroll} label=${T.admin.webhooks}>
         <table>
           <thead><tr><th scope="col">${D.url}</th><th scope="col">${D.event}</th><th scope="col">${D.attempts}</th>
             <th scope="col">${D.last}</th><th scope="col">${D.error}</th><th scope="col"><span class="visually-hidden">${D.retry}</span></th></tr></thead>
@@ -56,7 +56,7 @@ export function Webhooks() {
                     onClick=${() => retry(d.id)}>${D.retry}</button>`}</td></tr>`)}
           </tbody>
         </table>
-        </div>
+        </${Scroll}>
         ${next ? html`<button type="button" class="secondary" onClick=${() => load(status, next)}>${T.admin.older}</button>` : null}`}
     </${AdminPage}>`;
 }

@@ -1,6 +1,6 @@
 // The user's own security events (GET /api/me/events/), newest first.
 import { useEffect, useState } from 'preact/hooks';
-import { html, Page, Alert, formatTime } from '../ui.js';
+import { html, Scroll, Page, Alert, formatTime } from '../ui.js';
 import { AccountNav } from '../nav.js';
 import { T } from '../text.js';
 import { call } from '../api.js';
@@ -16,7 +16,7 @@ export function Activity() {
     <${Page} title=${T.activity.title} nav=${nav}>
       <${Alert} error=${error} />
       ${events === null ? html`<p>${T.loading}</p>` : events.length === 0 ? html`<p>${T.activity.none}</p>` : html`
-        <div class="scroll">
+        <${Scroll} label=${T.activity.title}>
         <table>
           <thead><tr><th scope="col">${T.activity.when}</th><th scope="col">${T.activity.what}</th>
                      <th scope="col">${T.activity.outcome}</th><th scope="col">${T.activity.from}</th></tr></thead>
@@ -25,6 +25,6 @@ export function Activity() {
                                          <td>${e.client_address}</td></tr>`)}
           </tbody>
         </table>
-        </div>`}
+        </${Scroll}>`}
     </${Page}>`;
 }
