@@ -7,6 +7,7 @@
 #include <cctype>
 #include <charconv>
 #include <cstdlib>
+#include <filesystem>
 #include <thread>
 
 #include <boost/json/parse.hpp>
@@ -432,6 +433,25 @@ StatusOr<Settings> LoadSettings(const EnvLookup& env) {
   AUTHD_RETURN_IF_ERROR(ReadString(env, "AUTHD_SMTP_CA_FILE", s.smtp_ca_file));
   AUTHD_RETURN_IF_ERROR(ReadString(env, "AUTHD_EMAIL_FROM", s.email_from));
   AUTHD_RETURN_IF_ERROR(ReadString(env, "AUTHD_SITE_NAME", s.site_name));
+  AUTHD_RETURN_IF_ERROR(ReadString(env, "AUTHD_SITE_LOGO_FILE", s.site_logo_file));
+  if (!s.site_logo_file.empty()) {
+    static constexpr std::string_view kTypes[] = {".svg", ".png", ".jpg", ".jpeg", ".webp"};
+    const bool known = std::any_of(std::begin(kTypes), std::end(kTypes),
+                                   [&](std::string_view t) { return s.site_logo_file.ends_with(t); });
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(s.site_logo_file, ec);
+    if (!known || ec || size > 512 * 1024) {
+      return Bad("AUTHD_SITE_LOGO_FILE", "a readable .svg, .png, .jpg, .jpeg or .webp file of at most 512 KB",
+                 s.site_logo_file);
+    }
+  }
+  AUTHD_RETURN_IF_ERROR(ReadString(env, "AUTHD_SITE_ACCENT_COLOR", s.site_accent_color));
+  if (!s.site_accent_color.empty()) {
+    const std::string& c = s.site_accent_color;
+    const bool hex = c.size() == 7 && c[0] == '#' &&
+                     std::all_of(c.begin() + 1, c.end(), [](unsigned char ch) { return std::isxdigit(ch); });
+    if (!hex) return Bad("AUTHD_SITE_ACCENT_COLOR", "a colour as #rrggbb", c);
+  }
   AUTHD_RETURN_IF_ERROR(ReadString(env, "AUTHD_EMAIL_DIR", s.email_dir));
   AUTHD_RETURN_IF_ERROR(ReadString(env, "AUTHD_EMAIL_TEMPLATES_DIR", s.email_templates_dir));
   AUTHD_RETURN_IF_ERROR(ReadInt(env, "AUTHD_EMAIL_RETRY_HOURS", s.email_retry_hours, 1, 24 * 30));
@@ -601,6 +621,8 @@ std::vector<std::string> DescribeSettings(const Settings& s) {
       fmt::format("AUTHD_SMTP_CA_FILE={}", s.smtp_ca_file),
       fmt::format("AUTHD_EMAIL_FROM={}", s.email_from),
       fmt::format("AUTHD_SITE_NAME={}", s.site_name),
+      fmt::format("AUTHD_SITE_LOGO_FILE={}", s.site_logo_file),
+      fmt::format("AUTHD_SITE_ACCENT_COLOR={}", s.site_accent_color),
       fmt::format("AUTHD_EMAIL_DIR={}", s.email_dir),
       fmt::format("AUTHD_EMAIL_TEMPLATES_DIR={}", s.email_templates_dir),
       fmt::format("AUTHD_EMAIL_RETRY_HOURS={}", s.email_retry_hours),

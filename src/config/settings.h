@@ -117,7 +117,11 @@ struct Settings {
   std::string smtp_tls = "auto";  // auto (STARTTLS required unless loopback) | required | off
   std::string smtp_ca_file;
   std::string email_from;      // required with smtp_url; "authd@localhost" otherwise
-  std::string site_name = "authd";
+  std::string site_name = "authd";  // mails' and the hosted pages' name
+  // The hosted pages' branding (web/pages.h): a logo shown before the name (.svg, .png, .jpg,
+  // .jpeg or .webp, at most 512 KB, read at start) and the accent colour ("#rrggbb").
+  std::string site_logo_file;
+  std::string site_accent_color;
   std::string email_dir;
   std::string email_templates_dir;
   int64_t email_retry_hours = 24;

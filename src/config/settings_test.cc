@@ -46,6 +46,8 @@ TEST(Settings, ErrorsNameTheVariable) {
       {"AUTHD_ACCESS_TOKEN_LIFETIME", "-1"}, {"AUTHD_PASSWORD_VALIDATION", "maybe"},
       {"AUTHD_SIGNING_KEY", "short"},     {"AUTHD_LOG_LEVEL", "loud"},
       {"AUTHD_DATABASE_URL", ""},         {"AUTHD_ARGON2_MEMORY_KIB", "12x"},
+      {"AUTHD_SITE_ACCENT_COLOR", "red"}, {"AUTHD_SITE_ACCENT_COLOR", "#12345g"},
+      {"AUTHD_SITE_LOGO_FILE", "/nonexistent/logo.svg"}, {"AUTHD_SITE_LOGO_FILE", "/etc/hostname"},
   };
   for (const auto& [name, value] : bad) {
     auto s = LoadSettings(Env({{name, value}}));

@@ -1,5 +1,9 @@
 #include "web/pages.h"
 
+#include <cmath>
+#include <fstream>
+#include <iterator>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -43,15 +47,65 @@ void Harden(Response& r) {
   r.AddHeader("X-Frame-Options", "DENY");  // frame-ancestors' predecessor, for old browsers
 }
 
-// A page shell with the site's name and the files' versions filled in once, answered with the
-// headers above. Revalidated on every load (max-age=0), so an upgrade's new script is picked up
-// at once.
-Handler ShellPage(std::string_view html_template, const Settings& settings) {
+// The site's own files: theme.css (the accent colour, when set) and the logo (when set). Their
+// bytes live as long as the routes that serve them.
+struct Branding {
+  std::string theme_css;
+  std::string logo;
+  std::string_view logo_type;
+  std::vector<NamedAsset> files;  // AppFiles() and these
+};
+
+// Black or white text on the accent, whichever contrasts more (WCAG relative luminance).
+std::string_view TextOn(std::string_view hex) {
+  auto channel = [&](size_t at) {
+    const double c = std::stoi(std::string(hex.substr(at, 2)), nullptr, 16) / 255.0;
+    return c <= 0.03928 ? c / 12.92 : std::pow((c + 0.055) / 1.055, 2.4);
+  };
+  const double l = 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
+  return l > 0.179 ? "#000000" : "#ffffff";
+}
+
+std::shared_ptr<const Branding> MakeBranding(const Settings& settings) {
+  auto b = std::make_shared<Branding>();
+  if (!settings.site_accent_color.empty()) {
+    const std::string& c = settings.site_accent_color;  // "#rrggbb", checked by the settings
+    b->theme_css = ":root{--accent:" + c + ";--accent-text:" + std::string(TextOn(c)) + ";--focus:" + c + "}\n";
+  }
+  if (!settings.site_logo_file.empty()) {
+    std::ifstream in(settings.site_logo_file, std::ios::binary);
+    b->logo.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    const std::string& f = settings.site_logo_file;
+    b->logo_type = f.ends_with(".svg")    ? "image/svg+xml"
+                   : f.ends_with(".png")  ? "image/png"
+                   : f.ends_with(".webp") ? "image/webp"
+                                          : "image/jpeg";
+  }
+  b->files = AppFiles();
+  b->files.push_back({"theme.css", StaticAsset(StaticBytes{.identity = b->theme_css},
+                                               "text/css; charset=utf-8", kVersionedUrl)});
+  if (!b->logo.empty()) {
+    b->files.push_back({"logo", StaticAsset(StaticBytes{.identity = b->logo}, b->logo_type, kVersionedUrl)});
+  }
+  return b;
+}
+
+// A page shell with the site's name, logo and the files' versions filled in once, answered
+// with the headers above. Revalidated on every load (max-age=0), so an upgrade's new script is
+// picked up at once.
+Handler ShellPage(std::string_view html_template, const Settings& settings,
+                  std::shared_ptr<const Branding> branding) {
   auto shell = std::make_shared<const std::string>([&] {
-    std::string html = WithVersions(std::string(html_template), AppFiles());
-    const std::string marker = "{{site_name}}";
-    const std::string name = EscapeHtml(settings.site_name);
-    for (size_t at; (at = html.find(marker)) != std::string::npos;) html.replace(at, marker.size(), name);
+    std::string html = WithVersions(std::string(html_template), branding->files);
+    auto fill = [&](const std::string& marker, const std::string& value) {
+      for (size_t at; (at = html.find(marker)) != std::string::npos;) html.replace(at, marker.size(), value);
+    };
+    fill("{{site_name}}", EscapeHtml(settings.site_name));
+    std::string logo_url;
+    for (const NamedAsset& f : branding->files) {
+      if (f.name == "logo") logo_url = "/assets/logo?v=" + f.asset.version();
+    }
+    fill("{{logo_url}}", logo_url);
     return html;
   }());
   auto page = std::make_shared<const StaticAsset>(StaticBytes{.identity = *shell},
@@ -66,15 +120,16 @@ Handler ShellPage(std::string_view html_template, const Settings& settings) {
 }  // namespace
 
 void AddHostedPages(Router& router, const Settings& settings) {
-  const Handler account = ShellPage(AUTHD_EMBEDDED_VIEW(app_index_html), settings);
+  auto branding = MakeBranding(settings);
+  const Handler account = ShellPage(AUTHD_EMBEDDED_VIEW(app_index_html), settings, branding);
   router.Add("GET", "/account/", account);
   router.Add("GET", "/account/{page}/", account);
-  const Handler admin = ShellPage(AUTHD_EMBEDDED_VIEW(admin_index_html), settings);
+  const Handler admin = ShellPage(AUTHD_EMBEDDED_VIEW(admin_index_html), settings, branding);
   router.Add("GET", "/admin/", admin);
   router.Add("GET", "/admin/{page}/", admin);
   router.Add("GET", "/admin/users/{id}/", admin);
-  router.Add("GET", "/assets/{asset}", [](Request& request) -> boost::asio::awaitable<Response> {
-    co_return AnswerNamed(AppFiles(), request.path_params.at(0).second, request);
+  router.Add("GET", "/assets/{asset}", [branding](Request& request) -> boost::asio::awaitable<Response> {
+    co_return AnswerNamed(branding->files, request.path_params.at(0).second, request);
   });
 }
 

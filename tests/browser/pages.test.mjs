@@ -3,7 +3,7 @@
 // error. With UPDATE_SCREENSHOTS=1 the screenshots the README shows are written to docs/ui/.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as OTPAuth from 'otpauth';
@@ -117,4 +117,28 @@ test('keyboard only: skip link, sign in with Enter, every control reachable', as
   }
   assert.deepEqual(problems, []);
   await context.close();
+});
+
+test('branding: the site name, a logo and an accent colour from the settings', async () => {
+  const logo = join(dir, 'logo.svg');
+  writeFileSync(logo, '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><circle cx="20" cy="20" r="18" fill="#c2185b"/></svg>');
+  const branded = await Authd.start(dir, {
+    AUTHD_SITE_NAME: 'Acme <Identity>', AUTHD_SITE_LOGO_FILE: logo, AUTHD_SITE_ACCENT_COLOR: '#c2185b',
+  });
+  try {
+    const { page, context, problems } = await freshPage(browser);
+    await page.goto(branded.url('/account/'));
+    await waitForHeading(page, 'Sign in');
+    assert.equal(await page.title(), 'Sign in · Acme <Identity>');  // escaped in the HTML, text here
+    assert.equal(await page.$eval('.brand', (a) => a.textContent), 'Acme <Identity>');
+    const img = await page.waitForSelector('.brand img.logo');
+    await page.waitForFunction((i) => i.complete && i.naturalWidth === 40, {}, img);
+    const button = await page.$eval('button[type="submit"]', (b) => getComputedStyle(b).backgroundColor);
+    assert.equal(button, 'rgb(194, 24, 91)');
+    await assertAccessible(page, 'branded sign in');
+    assert.deepEqual(problems, []);
+    await context.close();
+  } finally {
+    await branded.stop();
+  }
 });

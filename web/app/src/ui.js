@@ -13,7 +13,8 @@ export function Page({ title, nav, children, home = '/account/', brand = T.siteN
   return html`
     <a class="skip" href="#main">${T.nav.skip}</a>
     <header class="top">
-      <a class="brand" href=${home}>${brand}</a>
+      <a class="brand" href=${home}>${document.body.dataset.logo
+        ? html`<img class="logo" src=${document.body.dataset.logo} alt="" height="28" />` : null}${brand}</a>
       ${nav}
     </header>
     <main id="main" tabindex="-1" class=${wide ? 'wide' : undefined}>
