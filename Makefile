@@ -40,7 +40,10 @@ ASAN_DIR ?= build-asan
 # The black-box suites' PostgreSQL repeat is left out here: it drives the same HTTP code the
 # SQLite run already sanitizes, while the PostgreSQL code itself runs sanitized through the
 # store, session and throttle suites (on both backends) and fuzz_http_postgresql. It saved
-# 258 of 555 s of sanitized tests, keeping .ci/run inside its 45 minutes.
+# 258 of 555 s of sanitized tests, keeping .ci/run inside its 45 minutes. So are the browser
+# journeys (tests/browser/): the pages only call the HTTP API, whose every endpoint they use,
+# the browser session's included, the black-box suites drive sanitized; what they add is
+# Chromium's time.
 # Built at -O1 with line tables only (-g1), as the ASan documentation advises: reports keep
 # their file:line stacks, and the build takes about half the time of -O2 -g (measured on
 # this 2-core machine: api/token_api.cc 39.5 -> 22.3 s, http/server.cc 165 -> 72 s).
@@ -50,7 +53,7 @@ test-asan: test-deps
 	  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="$(ASAN_FLAGS)" -DAUTHD_SANITIZE=ON -DAUTHD_WERROR=OFF > /dev/null
 	@cmake --build $(ASAN_DIR) -j $(JOBS)
 	cd $(ASAN_DIR) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
-	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS) -E '^blackbox-postgresql\.'
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS) -E '^(blackbox-postgresql|browser)\.'
 
 # libFuzzer targets (fuzz/), built with clang-14 and ASan+UBSan in their own directory, each
 # run for FUZZ_SECONDS from its corpus in fuzz/corpus/; any crash fails (scripts/fuzz.sh).

@@ -12,7 +12,6 @@
 #include "util/html.h"
 
 AUTHD_DECLARE_EMBEDDED(app_index_html)
-AUTHD_DECLARE_EMBEDDED(admin_index_html)
 AUTHD_DECLARE_EMBEDDED_COMPRESSED(app_js)
 AUTHD_DECLARE_EMBEDDED_COMPRESSED(admin_js)
 AUTHD_DECLARE_EMBEDDED_COMPRESSED(app_css)
@@ -90,22 +89,25 @@ std::shared_ptr<const Branding> MakeBranding(const Settings& settings) {
   return b;
 }
 
-// A page shell with the site's name, logo and the files' versions filled in once, answered
-// with the headers above. Revalidated on every load (max-age=0), so an upgrade's new script is
-// picked up at once.
-Handler ShellPage(std::string_view html_template, const Settings& settings,
+// web/app/index.html as the page running `script` (app.js or admin.js): the site's name, logo
+// and the files' versions filled in once, answered with the headers above. Revalidated on
+// every load (max-age=0), so an upgrade's new script is picked up at once.
+Handler ShellPage(std::string_view script, const Settings& settings,
                   std::shared_ptr<const Branding> branding) {
   auto shell = std::make_shared<const std::string>([&] {
-    std::string html = WithVersions(std::string(html_template), branding->files);
+    std::string html = WithVersions(std::string(AUTHD_EMBEDDED_VIEW(app_index_html)), branding->files);
     auto fill = [&](const std::string& marker, const std::string& value) {
       for (size_t at; (at = html.find(marker)) != std::string::npos;) html.replace(at, marker.size(), value);
     };
     fill("{{site_name}}", EscapeHtml(settings.site_name));
-    std::string logo_url;
+    std::string logo_url, script_url;
     for (const NamedAsset& f : branding->files) {
       if (f.name == "logo") logo_url = "/assets/logo?v=" + f.asset.version();
+      if (f.name == script) script_url = "/assets/" + std::string(script) + "?v=" + f.asset.version();
     }
     fill("{{logo_url}}", logo_url);
+    fill("{{script_url}}", script_url);
+    fill("{{login_by_email}}", settings.login_by_email ? "true" : "false");
     return html;
   }());
   auto page = std::make_shared<const StaticAsset>(StaticBytes{.identity = *shell},
@@ -121,10 +123,10 @@ Handler ShellPage(std::string_view html_template, const Settings& settings,
 
 void AddHostedPages(Router& router, const Settings& settings) {
   auto branding = MakeBranding(settings);
-  const Handler account = ShellPage(AUTHD_EMBEDDED_VIEW(app_index_html), settings, branding);
+  const Handler account = ShellPage("app.js", settings, branding);
   router.Add("GET", "/account/", account);
   router.Add("GET", "/account/{page}/", account);
-  const Handler admin = ShellPage(AUTHD_EMBEDDED_VIEW(admin_index_html), settings, branding);
+  const Handler admin = ShellPage("admin.js", settings, branding);
   router.Add("GET", "/admin/", admin);
   router.Add("GET", "/admin/{page}/", admin);
   router.Add("GET", "/admin/users/{id}/", admin);

@@ -116,6 +116,13 @@ def test_the_flows_over_https_with_modern_tls_only(start_authd, ca):
                         if line.startswith("authd_tls_certificate_expiry_seconds ")))
     assert 9.9 * 86400 < expiry <= 10 * 86400
 
+    # A browser session over TLS: its cookie is Secure, so it never travels in plain text.
+    r = requests.post(https(server, "/api/token/"), data={"username": "alice", "password": STRONG_PASSWORD},
+                      headers={"X-Authd-Session": "cookie", "Origin": f"https://localhost:{server.port}"},
+                      verify=str(ca.path), timeout=10)
+    assert r.status_code == 200, r.text
+    assert r.headers["Set-Cookie"].startswith("authd_session=") and "; Secure" in r.headers["Set-Cookie"]
+
     # Plain HTTP to the TLS port gets no answer; an unknown CA is refused by the client.
     with pytest.raises(requests.ConnectionError):
         requests.get(f"http://127.0.0.1:{server.port}/healthz", timeout=5)

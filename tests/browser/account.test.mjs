@@ -75,6 +75,7 @@ test('register, verify the address from the mail, sign in, use the pages, sign o
   await assertAccessible(page, 'sign in');
   await signIn(page, 'alice');
   await waitForHeading(page, 'Your account');
+  await page.waitForSelector('.facts');  // loaded after the heading
   await assertAccessible(page, 'profile');
   assert.equal(await page.$eval('[data-field="username"]', (e) => e.textContent), 'alice');
   assert.match(await page.$eval('.facts', (e) => e.textContent), /alice@example\.com \(verified\)/);
@@ -91,11 +92,27 @@ test('register, verify the address from the mail, sign in, use the pages, sign o
   // A reload keeps the session (renewed from the cookie); names are saved.
   await page.reload();
   await waitForHeading(page, 'Your account');
+  await page.waitForSelector('.facts');
   await fill(page, 'First name', 'Alice');
   await press(page, 'Save');
   await page.waitForSelector('::-p-text(Saved.)');
   const me = await authd.api('POST', '/api/token/', { body: { username: 'alice', password: PASSWORD } });
   assert.equal((await authd.api('GET', '/api/me/', { token: me.body.access })).body.first_name, 'Alice');
+
+  // A new address is confirmed from the link mailed to it.
+  await fill(page, 'New email', 'alice@example.org');
+  await fill(page, 'Your password', PASSWORD);
+  await press(page, 'Mail a confirmation link');
+  await page.waitForSelector('::-p-text(A link to confirm the change was mailed)');
+  const change = Smtp.link(await smtp.to('alice@example.org'));
+  await page.goto(change);
+  await waitForHeading(page, 'Verify your email');
+  await press(page, 'Verify my address');
+  await page.waitForSelector('::-p-text(Your address is verified.)');
+  await page.goto(authd.url('/account/'));
+  await waitForHeading(page, 'Your account');
+  await page.waitForSelector('.facts');
+  assert.match(await page.$eval('.facts', (e) => e.textContent), /alice@example\.org \(verified\)/);
 
   // Sessions: this device is marked; the other one (the API sign-in above) can be ended.
   await page.goto(authd.url('/account/sessions/'));
@@ -253,7 +270,9 @@ test('two-factor page: an authenticator app and a passkey, then signing in with 
   // A passkey, named.
   await fill(page, 'Name for the new passkey', 'Work laptop');
   await press(page, 'Add a passkey');
-  await page.waitForSelector('::-p-text(Work laptop)');
+  // Listed once registered (a text query would also match the name field's own value).
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-passkey] strong')]
+    .some((e) => e.textContent === 'Work laptop'));
   await assertAccessible(page, 'two-factor: a passkey');
 
   // Password, then the passkey as the second step. The authenticator answers only when told
@@ -265,7 +284,11 @@ test('two-factor page: an authenticator app and a passkey, then signing in with 
   await waitForHeading(page, 'Sign in');
   await signIn(page, 'paula');
   await waitForHeading(page, 'Two-step verification');
-  await press(page, 'Use a passkey instead');
+  try {
+    await press(page, 'Use a passkey instead');
+  } catch (e) {
+    throw new Error(`${e.message}; on ${page.url()}: ${await page.evaluate(() => document.body.innerText)}`);
+  }
   await presence(true);
   await waitForHeading(page, 'Your account');
   const pair = (await authd.api('POST', '/api/token/mfa/', {

@@ -119,11 +119,12 @@ test('keyboard only: skip link, sign in with Enter, every control reachable', as
   await context.close();
 });
 
-test('branding: the site name, a logo and an accent colour from the settings', async () => {
+test('branding: the site name, a logo and an accent colour from the settings; sign-in by email', async () => {
   const logo = join(dir, 'logo.svg');
   writeFileSync(logo, '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><circle cx="20" cy="20" r="18" fill="#c2185b"/></svg>');
   const branded = await Authd.start(dir, {
     AUTHD_SITE_NAME: 'Acme <Identity>', AUTHD_SITE_LOGO_FILE: logo, AUTHD_SITE_ACCENT_COLOR: '#c2185b',
+    AUTHD_LOGIN_FIELDS: 'username,email',
   });
   try {
     const { page, context, problems } = await freshPage(browser);
@@ -131,6 +132,7 @@ test('branding: the site name, a logo and an accent colour from the settings', a
     await waitForHeading(page, 'Sign in');
     assert.equal(await page.title(), 'Sign in · Acme <Identity>');  // escaped in the HTML, text here
     assert.equal(await page.$eval('.brand', (a) => a.textContent), 'Acme <Identity>');
+    await page.waitForSelector('::-p-aria(Username or email)');  // AUTHD_LOGIN_FIELDS
     const img = await page.waitForSelector('.brand img.logo');
     await page.waitForFunction((i) => i.complete && i.naturalWidth === 40, {}, img);
     const button = await page.$eval('button[type="submit"]', (b) => getComputedStyle(b).backgroundColor);

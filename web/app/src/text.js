@@ -7,7 +7,8 @@ export const T = {
     signOut: 'Sign out', skip: 'Skip to content', main: 'Account',
   },
   signIn: {
-    title: 'Sign in', username: 'Username', password: 'Password', submit: 'Sign in',
+    title: 'Sign in', username: 'Username', usernameOrEmail: 'Username or email', password: 'Password',
+    submit: 'Sign in',
     register: 'Create an account', forgot: 'Forgot your password?',
     secondTitle: 'Two-step verification', code: 'Code from your authenticator app or a recovery code',
     codeSubmit: 'Verify', cancel: 'Start over', passkey: 'Sign in with a passkey',
@@ -22,6 +23,10 @@ export const T = {
     title: 'Your account', firstName: 'First name', lastName: 'Last name', save: 'Save',
     saved: 'Saved.', username: 'Username', email: 'Email', verified: 'verified',
     unverified: 'not verified', none: 'none', joined: 'Member since',
+    resend: 'Mail the verification link again', resent: 'A new link is on its way.',
+    emailTitle: 'Change your email', newEmail: 'New email', password: 'Your password',
+    emailSubmit: 'Mail a confirmation link',
+    emailSent: (to) => `A link to confirm the change was mailed to ${to}. Your address changes when you follow it.`,
   },
   password: {
     title: 'Change password', old: 'Current password', new: 'New password', submit: 'Change password',

@@ -8,6 +8,9 @@ import { html, Page, Field, Form, Alert, describe } from '../ui.js';
 import { T } from '../text.js';
 import { signIn, secondFactor, secondFactorPasskey, signInWithPasskey, safeNext } from '../api.js';
 
+// AUTHD_LOGIN_FIELDS=username,email: the field takes either (the shell says so).
+const LOGIN_BY_EMAIL = document.body.dataset.loginByEmail === 'true';
+
 function done() {
   location.assign(safeNext(new URLSearchParams(location.search).get('next')));
 }
@@ -74,7 +77,8 @@ export function SignIn() {
     <${Page} title=${T.signIn.title}>
       <${Alert} error=${error} />
       <${Form} submit=${T.signIn.submit} action=${first}>
-        <${Field} label=${T.signIn.username} name="username" autocomplete="username webauthn" value=${username}
+        <${Field} label=${LOGIN_BY_EMAIL ? T.signIn.usernameOrEmail : T.signIn.username} name="username"
+                  autocomplete="username webauthn" value=${username}
                   onInput=${setUsername} autocapitalize="none" spellcheck=${false} />
         <${Field} label=${T.signIn.password} name="password" type="password" autocomplete="current-password"
                   value=${password} onInput=${setPassword} />
