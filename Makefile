@@ -63,7 +63,7 @@ TEST_FUZZ_SECONDS ?= 10
 fuzz-build: test-deps
 	@cmake -S . -B $(FUZZ_DIR) -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 \
 	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAUTHD_FUZZ=ON -DAUTHD_BUILD_TESTS=OFF -DAUTHD_WERROR=OFF > /dev/null
-	@cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzz_token fuzz_body fuzz_user_input fuzz_http fuzz_mail fuzz_webauthn
+	@cmake --build $(FUZZ_DIR) -j $(JOBS) --target fuzz_token fuzz_body fuzz_user_input fuzz_http fuzz_mail fuzz_webauthn fuzz_oidc
 
 fuzz: fuzz-build
 	@scripts/fuzz.sh $(FUZZ_DIR) $(FUZZ_SECONDS)

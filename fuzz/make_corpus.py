@@ -71,6 +71,47 @@ def token_seeds():
     for k, (h, p) in signed.items():
         seeds[f"signed-{k}"] = b"\x01" + json.dumps(h).encode() + b"\n" + json.dumps(p).encode()
     seeds["signed-duplicate-members"] = b'\x01{"alg":"HS256","alg":"none"}\n{"user_id":1,"user_id":2}'
+    jwks = {  # mode byte 2: a public JWK, as an OpenID provider's JWKS lists it
+        "okp": {"kty": "OKP", "crv": "Ed25519", "x": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"},
+        # RFC 7517 appendix A.1's keys.
+        "ec": {"kty": "EC", "crv": "P-256", "x": "MKBCTNIcKUSDii11ySs3526iDZ8AiTo7Tu6KPAqv7D4",
+               "y": "4Etl6SRW2YiLUrN5vfvVHuhp7x8PxltmWWlbbM4IFyM", "use": "sig", "kid": "1"},
+        "rsa": {"kty": "RSA", "alg": "RS256", "kid": "2011-04-29", "e": "AQAB",
+                "n": "0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECP"
+                     "ebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2Q"
+                     "vzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh"
+                     "6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw"},
+        "oct": {"kty": "oct", "k": "c2VjcmV0"},
+    }
+    for k, jwk in jwks.items():
+        seeds[f"jwk-{k}"] = b"\x02" + json.dumps(jwk).encode()
+    return seeds
+
+
+def oidc_seeds():
+    jwk = {"kty": "EC", "crv": "P-256", "x": "MKBCTNIcKUSDii11ySs3526iDZ8AiTo7Tu6KPAqv7D4",
+           "y": "4Etl6SRW2YiLUrN5vfvVHuhp7x8PxltmWWlbbM4IFyM", "use": "sig", "kid": "k1"}
+    claims = {"iss": "https://id.example", "sub": "248289761001", "aud": "authd", "exp": 1800000300,
+              "iat": 1799999990, "nonce": "n", "email": "jane@example.com", "email_verified": True,
+              "preferred_username": "jane", "name": "Jane"}
+    discovery = {"issuer": "https://id.example", "authorization_endpoint": "https://id.example/auth",
+                 "token_endpoint": "https://id.example/token", "userinfo_endpoint": "https://id.example/me",
+                 "jwks_uri": "https://id.example/jwks", "response_types_supported": ["code"],
+                 "code_challenge_methods_supported": ["S256"],
+                 "token_endpoint_auth_methods_supported": ["client_secret_post"],
+                 "authorization_response_iss_parameter_supported": True}
+    seeds = {  # mode byte 0: a JWK Set; 1: claims; 2: metadata; 3: a token answer (then 0: 200)
+        "jwks": b"\x00" + json.dumps({"keys": [jwk, {"kty": "oct", "k": "c2VjcmV0"}]}).encode(),
+        "jwks-empty": b'\x00{"keys": []}',
+        "claims": b"\x01" + json.dumps(claims).encode(),
+        "claims-aud-list": b"\x01" + json.dumps({**claims, "aud": ["a", "authd"], "azp": "authd"}).encode(),
+        "claims-strings": b"\x01" + json.dumps({**claims, "exp": "1800000300", "email_verified": "true"}).encode(),
+        "discovery": b"\x02" + json.dumps(discovery).encode(),
+        "discovery-loopback": b"\x02" + json.dumps({**discovery, "issuer": "http://127.0.0.1:9000",
+                                                      "token_endpoint": "http://127.0.0.1:9000/token"}).encode(),
+        "token": b"\x03\x00" + json.dumps({"id_token": "a.b.c", "access_token": "x", "token_type": "Bearer"}).encode(),
+        "token-error": b"\x03\x01" + json.dumps({"error": "invalid_grant"}).encode(),
+    }
     return seeds
 
 
@@ -158,6 +199,7 @@ def http_seeds():
 if __name__ == "__main__":
     write("token", token_seeds())
     write("body", body_seeds())
+    write("oidc", oidc_seeds())
     write("user_input", user_input_seeds())
     write("http", http_seeds())
     for d in sorted(ROOT.iterdir()):

@@ -5,6 +5,8 @@
 #include <map>
 #include <string>
 
+#include "util/url.h"
+
 namespace authd {
 namespace json = boost::json;
 
@@ -24,24 +26,6 @@ std::optional<int64_t> PositiveInt(const json::value* v) {
   auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
   if (s.empty() || ec != std::errc{} || ptr != s.data() + s.size() || n < 1) return std::nullopt;
   return n;
-}
-
-// application/x-www-form-urlencoded, as Python's urlencode (quote_plus) writes it.
-std::string FormEscape(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else if (c == ' ') {
-      out += '+';
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
 }
 
 // The Host header when it looks like a host name or address with an optional port; it goes
@@ -71,7 +55,7 @@ std::string PageLink(const Request& request, const json::object& query,
   char sep = '?';
   for (const auto& [k, v] : params) {
     url += sep;
-    url += FormEscape(k) + "=" + FormEscape(v);
+    url += FormEncode(k) + "=" + FormEncode(v);
     sep = '&';
   }
   return url;

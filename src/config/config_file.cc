@@ -38,8 +38,8 @@ std::optional<std::string> AsEnvText(const toml::node& node) {
   if (const auto* i = node.as_integer()) return std::to_string(i->get());
   if (const auto* b = node.as_boolean()) return b->get() ? "true" : "false";
   if (const auto* a = node.as_array(); a && !a->empty() && a->front().is_table()) {
-    // A list of tables (webhooks): JSON, the environment's form for it. Each table's values
-    // are strings or arrays of strings.
+    // A list of tables (webhooks, oidc_providers): JSON, the environment's form for it. Each
+    // table's values are strings, booleans or arrays of strings.
     boost::json::array out;
     for (const auto& item : *a) {
       const auto* t = item.as_table();
@@ -48,6 +48,8 @@ std::optional<std::string> AsEnvText(const toml::node& node) {
       for (const auto& [k, v] : *t) {
         if (const auto* s = v.as_string()) {
           o[std::string(k.str())] = s->get();
+        } else if (const auto* b = v.as_boolean()) {
+          o[std::string(k.str())] = b->get();
         } else if (const auto* list = v.as_array()) {
           boost::json::array values;
           for (const auto& x : *list) {

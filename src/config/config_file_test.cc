@@ -70,6 +70,51 @@ events = ["*"]
   EXPECT_FALSE(bad.ok() && LoadSettings(Env({}), *bad).ok());
 }
 
+TEST_F(ConfigFileTest, OidcProvidersAreTablesOfTheFileWithFlags) {
+  const std::string secret = ::testing::TempDir() + "authd-oidc-secret-" + std::to_string(::getpid());
+  std::ofstream(secret) << "s3cret-from-a-file\n";
+  auto file = ReadConfigFile(Write(R"(oidc_client_redirects = ["https://app.example/done", "com.example.app:/done"]
+[[oidc_providers]]
+id = "corp"
+name = "Corp SSO"
+issuer = "https://sso.corp.example"
+client_id = "authd"
+client_secret_file = ")" + secret + R"("
+allowed_email_domains = ["Corp.Example"]
+link_by_verified_email = true
+create_users = false
+
+[[oidc_providers]]
+id = "dev"
+issuer = "http://127.0.0.1:9000"
+client_id = "authd-dev"
+client_secret = "dev-secret"
+scopes = ["openid", "email"]
+)"));
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  auto s = LoadSettings(Env({}), *file);
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  ASSERT_EQ(s->oidc_providers.size(), 2u);
+  const OidcProviderSetting& corp = s->oidc_providers[0];
+  EXPECT_EQ(corp.name, "Corp SSO");
+  EXPECT_EQ(corp.client_secret, "s3cret-from-a-file");
+  EXPECT_EQ(corp.scopes, (std::vector<std::string>{"openid", "email", "profile"}));
+  EXPECT_EQ(corp.allowed_email_domains, (std::vector<std::string>{"corp.example"}));
+  EXPECT_TRUE(corp.link_by_verified_email);
+  EXPECT_FALSE(corp.create_users);
+  const OidcProviderSetting& dev = s->oidc_providers[1];
+  EXPECT_EQ(dev.name, "dev");
+  EXPECT_EQ(dev.scopes, (std::vector<std::string>{"openid", "email"}));
+  EXPECT_FALSE(dev.link_by_verified_email);
+  EXPECT_TRUE(dev.create_users);
+  EXPECT_EQ(s->oidc_client_redirects, (std::vector<std::string>{"https://app.example/done", "com.example.app:/done"}));
+  for (const auto& line : DescribeSettings(*s)) {
+    EXPECT_EQ(line.find("s3cret"), std::string::npos) << line;
+    EXPECT_EQ(line.find("dev-secret"), std::string::npos) << line;
+  }
+  std::remove(secret.c_str());
+}
+
 TEST_F(ConfigFileTest, TheEnvironmentOverridesTheFile) {
   auto file = ReadConfigFile(Write("access_token_lifetime = 60\nleeway = 5\n"));
   ASSERT_TRUE(file.ok());

@@ -484,6 +484,24 @@ StatusOr<Settings> LoadSettings(const EnvLookup& env) {
   AUTHD_RETURN_IF_ERROR(
       ReadInt(env, "AUTHD_AUDIT_RETENTION_DAYS", s.audit_retention_days, 1, 100 * 365));
   AUTHD_RETURN_IF_ERROR(ReadWebhooks(env, s));
+  if (auto v = env("AUTHD_OIDC_PROVIDERS")) {
+    auto providers = ParseOidcProviders(*v);
+    if (!providers.ok()) return providers.status();
+    s.oidc_providers = std::move(providers).value();
+  }
+  if (auto v = env("AUTHD_OIDC_CLIENT_REDIRECTS")) {
+    s.oidc_client_redirects = SplitList(*v);
+    for (const std::string& url : s.oidc_client_redirects) {
+      // Absolute, with a scheme (https, or an app's own "com.example.app:/done"); compared
+      // exactly, so no fragment and nothing a browser would normalise.
+      const size_t colon = url.find(':');
+      const bool ok = colon != std::string::npos && colon > 0 && url.size() <= 512 &&
+                      std::isalpha(static_cast<unsigned char>(url[0])) &&
+                      url.find('#') == std::string::npos &&
+                      std::all_of(url.begin(), url.end(), [](unsigned char c) { return c > 0x20 && c < 0x7f; });
+      if (!ok) return Bad("AUTHD_OIDC_CLIENT_REDIRECTS", "absolute URLs without fragments, comma-separated", url);
+    }
+  }
   if (auto v = env("AUTHD_LOG_LEVEL")) {
     static constexpr std::string_view kLevels[] = {"trace", "debug", "info", "warn", "error", "off"};
     if (std::find(std::begin(kLevels), std::end(kLevels), *v) == std::end(kLevels)) {
@@ -637,6 +655,8 @@ std::vector<std::string> DescribeSettings(const Settings& s) {
       fmt::format("AUTHD_WEBAUTHN_RP_ID={}", s.webauthn_rp_id),
       fmt::format("AUTHD_AUDIT_RETENTION_DAYS={}", s.audit_retention_days),
       fmt::format("AUTHD_WEBHOOKS={}", DescribeWebhooks(s.webhooks)),
+      fmt::format("AUTHD_OIDC_PROVIDERS={}", DescribeOidcProviders(s.oidc_providers)),
+      fmt::format("AUTHD_OIDC_CLIENT_REDIRECTS={}", fmt::join(s.oidc_client_redirects, ",")),
       fmt::format("AUTHD_LOG_LEVEL={}", s.log_level),
       fmt::format("AUTHD_LOG_FORMAT={}", s.log_format),
       fmt::format("AUTHD_METRICS_LISTEN={}", s.metrics_listen),

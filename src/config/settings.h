@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/oidc_settings.h"
 #include "util/status.h"
 
 namespace authd {
@@ -159,6 +160,11 @@ struct Settings {
     std::vector<std::string> events;  // types, "prefix.*" or "*"
   };
   std::vector<Webhook> webhooks;
+
+  // Sign-in with OpenID Connect providers (oidc/, config/oidc_settings.h), and the exact URLs
+  // API and mobile clients may ask such a sign-in to end at with a one-time code.
+  std::vector<OidcProviderSetting> oidc_providers;
+  std::vector<std::string> oidc_client_redirects;
 
   // Whether mail can be sent at all.
   bool email_enabled() const { return !smtp_url.empty() || !email_dir.empty(); }

@@ -222,6 +222,41 @@ TEST(Settings, PasskeysTakeTheirRelyingPartyFromThePublicUrl) {
   }
 }
 
+TEST(Settings, OidcProvidersAreCheckedAndTheirSecretsNeverShown) {
+  const std::string good = R"({"id": "g", "issuer": "https://accounts.example", "client_id": "c", "client_secret": "top-secret"})";
+  auto s = LoadSettings(Env({{"AUTHD_OIDC_PROVIDERS", "[" + good + "]"}}));
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  ASSERT_EQ(s->oidc_providers.size(), 1u);
+  EXPECT_EQ(s->oidc_providers[0].client_secret, "top-secret");
+  for (const auto& line : DescribeSettings(*s)) EXPECT_EQ(line.find("top-secret"), std::string::npos) << line;
+  auto with = [&](std::string_view key, std::string_view value) {
+    std::string p = good;
+    p.insert(p.size() - 1, ", \"" + std::string(key) + "\": " + std::string(value));
+    return "[" + p + "]";
+  };
+  for (const std::string& bad : {
+           std::string("{}"), std::string("[1]"),
+           std::string(R"([{"id": "Google", "issuer": "https://a.example", "client_id": "c", "client_secret": "top-secret"}])"),
+           std::string(R"([{"id": "g", "issuer": "http://a.example", "client_id": "c", "client_secret": "top-secret"}])"),
+           std::string(R"([{"id": "g", "issuer": "http://127.0.0.1.evil.example", "client_id": "c", "client_secret": "top-secret"}])"),
+           std::string(R"([{"id": "g", "issuer": "https://a.example", "client_secret": "top-secret"}])"),
+           std::string(R"([{"id": "g", "issuer": "https://a.example", "client_id": "c"}])"),
+           with("client_secret_file", "\"/etc/hostname\""),
+           with("scopes", R"(["email"])"), with("create_users", "\"yes\""), with("colour", "\"red\""),
+           with("client_secret_file", "\"/nonexistent\""),
+           "[" + good + ", " + good + "]"}) {
+    auto refused = LoadSettings(Env({{"AUTHD_OIDC_PROVIDERS", bad}}));
+    EXPECT_FALSE(refused.ok()) << bad;
+    if (!refused.ok()) {
+      EXPECT_NE(refused.status().message().find("AUTHD_OIDC_PROVIDERS"), std::string::npos);
+      EXPECT_EQ(refused.status().message().find("top-secret"), std::string::npos) << refused.status().message();
+    }
+  }
+  EXPECT_FALSE(LoadSettings(Env({{"AUTHD_OIDC_CLIENT_REDIRECTS", "https://app.example/#x"}})).ok());
+  EXPECT_FALSE(LoadSettings(Env({{"AUTHD_OIDC_CLIENT_REDIRECTS", "/relative"}})).ok());
+  EXPECT_TRUE(LoadSettings(Env({{"AUTHD_OIDC_CLIENT_REDIRECTS", "https://app.example/done,app:/x"}})).ok());
+}
+
 TEST(Settings, WebhooksAreAJsonListAndTheirSecretsAreNeverShown) {
   auto s = LoadSettings(Env({{"AUTHD_WEBHOOKS",
                               R"([{"url": "https://hooks.example.com/a", "secret": "whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0",

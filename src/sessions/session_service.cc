@@ -279,6 +279,9 @@ StatusOr<int> SessionService::FlushExpired() {
   if (!challenges.ok()) return challenges;
   auto ceremonies = store_.passkeys().DeleteExpiredChallenges(clock_.NowSeconds());
   if (!ceremonies.ok()) return ceremonies;
+  // Sign-ins with a provider that were never finished (store/oidc_store.h).
+  auto flows = store_.oidc().DeleteExpiredFlows(clock_.NowSeconds());
+  if (!flows.ok()) return flows;
   // The audit log's retention (AUTHD_AUDIT_RETENTION_DAYS).
   auto events = store_.audit().DeleteOlderThan(
       clock_.NowMicros() - policy_.audit_retention_days * 86'400'000'000);
@@ -287,7 +290,7 @@ StatusOr<int> SessionService::FlushExpired() {
   auto deliveries = store_.webhooks().DeleteFinishedBefore(
       clock_.NowMicros() - policy_.audit_retention_days * 86'400'000'000);
   if (!deliveries.ok()) return deliveries;
-  return *records + *links + *challenges + *ceremonies + *events + *deliveries;
+  return *records + *links + *challenges + *ceremonies + *flows + *events + *deliveries;
 }
 
 }  // namespace authd

@@ -9,6 +9,7 @@
 #include "store/audit_store.h"
 #include "store/mail_store.h"
 #include "store/mfa_store.h"
+#include "store/oidc_store.h"
 #include "store/passkey_store.h"
 #include "store/secret_store.h"
 #include "store/throttle_store.h"
@@ -21,7 +22,7 @@ namespace authd {
 
 // The schema version this authd writes, the same on every backend: each backend's migrations
 // end at it (checked where they are listed).
-inline constexpr int kSchemaVersion = 10;
+inline constexpr int kSchemaVersion = 11;
 
 struct StoreOptions {
   int pool_size = 4;          // connections
@@ -42,6 +43,7 @@ class Store {
   virtual PasskeyStore& passkeys() = 0;
   virtual AuditStore& audit() = 0;
   virtual WebhookStore& webhooks() = 0;
+  virtual OidcStore& oidc() = 0;
 
   // Whether every call returns in microseconds without waiting on a network: an embedded
   // database (SQLite) is; a server (PostgreSQL) is not, and its calls must never run on an I/O

@@ -24,6 +24,17 @@ std::optional<json::object> ParseJsonObjectStrict(std::string_view text) {
   return std::move(v.as_object());
 }
 
+std::optional<std::string> PeekKeyId(std::string_view token) {
+  if (token.size() > kMaxTokenBytes) return std::nullopt;
+  const size_t dot = token.find('.');
+  if (dot == std::string_view::npos) return std::nullopt;
+  auto header_json = Base64UrlDecode(token.substr(0, dot));
+  auto header = header_json ? ParseJsonObjectStrict(*header_json) : std::nullopt;
+  const json::value* kid = header ? header->if_contains("kid") : nullptr;
+  if (kid == nullptr || !kid->is_string()) return std::nullopt;
+  return std::string(kid->as_string());
+}
+
 JwsCodec::JwsCodec(KeySet keys) : keys_(std::move(keys)) {
   // PyJWT's header, members in its (sorted) order, so our tokens look exactly like simplejwt's.
   json::object header;

@@ -41,6 +41,10 @@ class JwsCodec {
   std::string encoded_header_;  // the same for every token this key signs
 };
 
+// The "kid" of a compact JWS's header, unverified: only to choose the key to verify it with.
+// nullopt when there is none or the token is malformed (its verification then says how).
+std::optional<std::string> PeekKeyId(std::string_view token);
+
 // Parses `text` as a JSON object, refusing invalid UTF-8 and anything that is not an object.
 std::optional<boost::json::object> ParseJsonObjectStrict(std::string_view text);
 

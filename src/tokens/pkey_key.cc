@@ -7,6 +7,7 @@
 #include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/param_build.h>
 #include <openssl/pem.h>
 
 #include <cstdio>
@@ -14,7 +15,9 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <sstream>
+#include <vector>
 
 #include "util/base64url.h"
 #include "util/openssl_error.h"
@@ -145,6 +148,110 @@ StatusOr<std::shared_ptr<PkeyKey>> PkeyKey::FromPem(std::string_view pem) {
   }
   std::shared_ptr<PkeyKey> key(new PkeyKey(pkey, std::move(alg).value(), has_private));
   AUTHD_RETURN_IF_ERROR(key->DeriveJwk());
+  return key;
+}
+
+namespace {
+
+// The JWK's member `name` as base64url-decoded bytes; nullopt when absent or not base64url.
+std::optional<std::string> JwkBytes(const boost::json::object& jwk, std::string_view name) {
+  const boost::json::value* v = jwk.if_contains(name);
+  if (v == nullptr || !v->is_string()) return std::nullopt;
+  return Base64UrlDecode(v->as_string());
+}
+
+// A public key from OSSL_PARAMs, built by `fill`; null on any failure.
+template <typename Fill>
+EVP_PKEY* FromParams(const char* type, Fill fill) {
+  OSSL_PARAM_BLD* bld = OSSL_PARAM_BLD_new();
+  EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr);
+  OSSL_PARAM* params = nullptr;
+  EVP_PKEY* pkey = nullptr;
+  std::vector<BIGNUM*> numbers;  // alive until the params are built
+  if (bld != nullptr && ctx != nullptr && fill(bld, numbers) &&
+      (params = OSSL_PARAM_BLD_to_param(bld)) != nullptr && EVP_PKEY_fromdata_init(ctx) == 1) {
+    if (EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) != 1) pkey = nullptr;
+  }
+  for (BIGNUM* bn : numbers) BN_free(bn);
+  OSSL_PARAM_free(params);
+  EVP_PKEY_CTX_free(ctx);
+  OSSL_PARAM_BLD_free(bld);
+  ERR_clear_error();
+  return pkey;
+}
+
+EVP_PKEY* RsaFromJwk(const boost::json::object& jwk) {
+  auto n = JwkBytes(jwk, "n");
+  auto e = JwkBytes(jwk, "e");
+  if (!n || !e || n->empty() || e->empty() || e->size() > 8) return nullptr;
+  return FromParams("RSA", [&](OSSL_PARAM_BLD* bld, std::vector<BIGNUM*>& numbers) {
+    BIGNUM* bn_n = BN_bin2bn(reinterpret_cast<const unsigned char*>(n->data()), static_cast<int>(n->size()), nullptr);
+    BIGNUM* bn_e = BN_bin2bn(reinterpret_cast<const unsigned char*>(e->data()), static_cast<int>(e->size()), nullptr);
+    numbers = {bn_n, bn_e};
+    return bn_n != nullptr && bn_e != nullptr &&
+           OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, bn_n) == 1 &&
+           OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, bn_e) == 1;
+  });
+}
+
+EVP_PKEY* P256FromJwk(const boost::json::object& jwk) {
+  const boost::json::value* crv = jwk.if_contains("crv");
+  if (crv == nullptr || !crv->is_string() || crv->as_string() != "P-256") return nullptr;
+  auto x = JwkBytes(jwk, "x");
+  auto y = JwkBytes(jwk, "y");
+  if (!x || !y || x->size() != kP256CoordinateBytes || y->size() != kP256CoordinateBytes) return nullptr;
+  const std::string point = "\x04" + *x + *y;  // uncompressed (SEC 1, 2.3.3)
+  return FromParams("EC", [&](OSSL_PARAM_BLD* bld, std::vector<BIGNUM*>&) {
+    return OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0) == 1 &&
+           OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size()) == 1;
+  });
+}
+
+EVP_PKEY* Ed25519FromJwk(const boost::json::object& jwk) {
+  const boost::json::value* crv = jwk.if_contains("crv");
+  if (crv == nullptr || !crv->is_string() || crv->as_string() != "Ed25519") return nullptr;
+  auto x = JwkBytes(jwk, "x");
+  if (!x || x->size() != 32) return nullptr;
+  EVP_PKEY* pkey = EVP_PKEY_new_raw_public_key(
+      EVP_PKEY_ED25519, nullptr, reinterpret_cast<const unsigned char*>(x->data()), x->size());
+  ERR_clear_error();
+  return pkey;
+}
+
+std::string_view StringMember(const boost::json::object& o, std::string_view name) {
+  const boost::json::value* v = o.if_contains(name);
+  return v != nullptr && v->is_string() ? std::string_view(v->as_string()) : std::string_view();
+}
+
+}  // namespace
+
+StatusOr<std::shared_ptr<PkeyKey>> PkeyKey::FromJwk(const boost::json::object& jwk) {
+  const std::string_view kty = StringMember(jwk, "kty");
+  if (jwk.contains("use") && StringMember(jwk, "use") != "sig") {
+    return InvalidArgument("the JWK is not for signatures (use)");
+  }
+  EVP_PKEY* pkey = kty == "RSA"   ? RsaFromJwk(jwk)
+                   : kty == "EC"  ? P256FromJwk(jwk)
+                   : kty == "OKP" ? Ed25519FromJwk(jwk)
+                                  : nullptr;
+  if (pkey == nullptr) {
+    return InvalidArgument("not an RSA, P-256 or Ed25519 public JWK with valid members");
+  }
+  auto alg = AlgorithmOf(pkey);
+  if (!alg.ok()) {
+    EVP_PKEY_free(pkey);
+    return alg.status();
+  }
+  if (jwk.contains("alg") && StringMember(jwk, "alg") != *alg) {
+    EVP_PKEY_free(pkey);
+    return InvalidArgument("the JWK's alg is not its key's (" + *alg + ")");
+  }
+  std::shared_ptr<PkeyKey> key(new PkeyKey(pkey, std::move(alg).value(), /*has_private=*/false));
+  AUTHD_RETURN_IF_ERROR(key->DeriveJwk());
+  if (const std::string_view kid = StringMember(jwk, "kid"); !kid.empty()) {
+    if (kid.size() > 256) return InvalidArgument("the JWK's kid is too long");
+    key->kid_ = std::string(kid);
+  }
   return key;
 }
 

@@ -5,6 +5,8 @@
 // Thread-safety: immutable after loading; Sign and Verify may be called from any thread.
 #pragma once
 
+#include <boost/json/object.hpp>
+
 #include <memory>
 #include <string>
 #include <string_view>
@@ -26,6 +28,12 @@ class PkeyKey final : public SigningKey {
   // under 2048 bits, garbage).
   static StatusOr<std::shared_ptr<PkeyKey>> FromPem(std::string_view pem);
   static StatusOr<std::shared_ptr<PkeyKey>> FromFile(const std::string& path);
+
+  // A public key published as a JWK (RFC 7517): kty RSA (n, e), EC on P-256 (x, y) or OKP
+  // Ed25519 (x), for verifying another issuer's tokens (an OpenID provider's JWKS). Its kid is
+  // the JWK's own "kid" when it has one, else the thumbprint. InvalidArgument for a key authd
+  // cannot verify with, for "use" other than "sig", and for an "alg" that is not the key's.
+  static StatusOr<std::shared_ptr<PkeyKey>> FromJwk(const boost::json::object& jwk);
 
   // A new private key for `alg` as PKCS#8 PEM.
   static StatusOr<std::string> GeneratePem(std::string_view alg, int rsa_bits = 3072);

@@ -64,7 +64,74 @@ TEST_P(PkeyKeyTest, PublicKeysOnlyVerifyAndShareTheKid) {
   EXPECT_FALSE(jwk->contains("p"));
 }
 
+TEST_P(PkeyKeyTest, APublishedJwkVerifiesTheKeysSignatures) {
+  auto priv = NewKey(GetParam());
+  boost::json::object jwk = *priv->PublicJwk();
+  auto pub = PkeyKey::FromJwk(jwk);
+  ASSERT_TRUE(pub.ok()) << pub.status().ToString();
+  EXPECT_FALSE((*pub)->CanSign());
+  EXPECT_EQ((*pub)->Algorithm(), GetParam());
+  EXPECT_EQ((*pub)->KeyId(), priv->KeyId());  // no "kid" member: the thumbprint
+  const std::string sig = priv->Sign("header.payload");
+  EXPECT_TRUE((*pub)->Verify("header.payload", sig));
+  EXPECT_FALSE((*pub)->Verify("header.payloaD", sig));
+  EXPECT_FALSE((*pub)->Verify("header.payload", NewKey(GetParam())->Sign("header.payload")));
+
+  // The provider's own kid is kept; "use" and "alg" must agree with a signing key.
+  jwk["kid"] = "2026-11";
+  jwk["use"] = "sig";
+  jwk["alg"] = GetParam();
+  EXPECT_EQ((*PkeyKey::FromJwk(jwk))->KeyId(), "2026-11");
+  jwk["use"] = "enc";
+  EXPECT_EQ(PkeyKey::FromJwk(jwk).status().code(), StatusCode::kInvalidArgument);
+  jwk["use"] = "sig";
+  jwk["alg"] = std::string_view(GetParam()) == "RS256" ? "ES256" : "RS256";
+  EXPECT_EQ(PkeyKey::FromJwk(jwk).status().code(), StatusCode::kInvalidArgument);
+}
+
 INSTANTIATE_TEST_SUITE_P(Algorithms, PkeyKeyTest, ::testing::Values("EdDSA", "ES256", "RS256"));
+
+TEST(PkeyKey, RefusesJwksItCannotVerifyWith) {
+  auto refused = [](boost::json::object jwk) {
+    return PkeyKey::FromJwk(jwk).status().code() == StatusCode::kInvalidArgument;
+  };
+  boost::json::object ec = *NewKey("ES256")->PublicJwk();
+  boost::json::object rsa = *NewKey("RS256")->PublicJwk();
+  EXPECT_TRUE(refused({}));
+  EXPECT_TRUE(refused({{"kty", "oct"}, {"k", "c2VjcmV0"}}));  // a shared secret: never
+  boost::json::object p384 = ec;
+  p384["crv"] = "P-384";
+  EXPECT_TRUE(refused(p384));
+  boost::json::object off_curve = ec;
+  off_curve["y"] = ec["x"];  // (x, x) is not on the curve
+  EXPECT_TRUE(refused(off_curve));
+  boost::json::object short_x = ec;
+  short_x["x"] = "AAAA";
+  EXPECT_TRUE(refused(short_x));
+  boost::json::object not_base64 = rsa;
+  not_base64["n"] = "***";
+  EXPECT_TRUE(refused(not_base64));
+  boost::json::object small = rsa;  // RSA under 2048 bits
+  small["n"] = Base64UrlEncode(std::string(128, '\xff'));
+  EXPECT_TRUE(refused(small));
+  boost::json::object no_e = rsa;
+  no_e.erase("e");
+  EXPECT_TRUE(refused(no_e));
+  boost::json::object number_x = {{"kty", "OKP"}, {"crv", "Ed25519"}, {"x", 7}};
+  EXPECT_TRUE(refused(number_x));
+}
+
+TEST(PkeyKey, VerifiesRfc8037sEd25519Example) {
+  // RFC 8037 appendix A.2's public key and A.4's signature of its example JWS.
+  auto key = PkeyKey::FromJwk({{"kty", "OKP"}, {"crv", "Ed25519"},
+                               {"x", "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}});
+  ASSERT_TRUE(key.ok()) << key.status().ToString();
+  EXPECT_EQ((*key)->KeyId(), "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k");
+  const auto sig = Base64UrlDecode(
+      "hgyY0il_MGCjP0JzlnLWG1PPOt7-09PGcvMg3AIbQR6dWbhijcNR4ki4iylGjg5BhVsPt9g7sVvpAr_MuM0KAg");
+  ASSERT_TRUE(sig);
+  EXPECT_TRUE((*key)->Verify("eyJhbGciOiJFZERTQSJ9.RXhhbXBsZSBvZiBFZDI1NTE5IHNpZ25pbmc", *sig));
+}
 
 TEST(PkeyKey, KidIsTheRfc7638Thumbprint) {
   // RFC 8037 appendix A.2 and A.3: this Ed25519 public key's thumbprint.

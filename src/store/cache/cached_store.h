@@ -97,6 +97,7 @@ class CachedStore final : public Store {
   PasskeyStore& passkeys() override { return inner_->passkeys(); }
   AuditStore& audit() override { return inner_->audit(); }
   WebhookStore& webhooks() override { return inner_->webhooks(); }
+  OidcStore& oidc() override { return inner_->oidc(); }
   bool local() const override { return inner_->local(); }
   Status Migrate() override;
   StatusOr<int> SchemaVersion() override { return inner_->SchemaVersion(); }

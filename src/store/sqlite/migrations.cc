@@ -224,6 +224,32 @@ constexpr Migration kMigrations[] = {
                AND substr(NEW.type, 1, length(pattern) - 1) = substr(pattern, 1, length(pattern) - 1));
       END;
     )sql"},
+    {11, "oidc", R"sql(
+      -- Sign-in with OpenID Connect providers (store/oidc_store.h): flows under way (times in
+      -- seconds; the state itself is never stored, only its SHA-256) and linked identities.
+      CREATE TABLE oidc_flows (
+        state_hash    TEXT    PRIMARY KEY,
+        provider      TEXT    NOT NULL,
+        nonce         TEXT    NOT NULL,
+        code_verifier TEXT    NOT NULL,
+        browser_hash  TEXT    NOT NULL,
+        next          TEXT    NOT NULL,
+        link_user_id  INTEGER REFERENCES users(id) ON DELETE CASCADE,
+        expires_at    INTEGER NOT NULL
+      );
+      CREATE INDEX oidc_flows_expires ON oidc_flows(expires_at);
+      CREATE TABLE oidc_identities (
+        id           INTEGER PRIMARY KEY AUTOINCREMENT,
+        provider     TEXT    NOT NULL,
+        subject      TEXT    NOT NULL,
+        user_id      INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        email        TEXT    NOT NULL DEFAULT '',
+        created_at   INTEGER NOT NULL,
+        last_used_at INTEGER,
+        UNIQUE (provider, subject)
+      );
+      CREATE INDEX oidc_identities_user ON oidc_identities(user_id);
+    )sql"},
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion, "SQLite migrations end at kSchemaVersion");

@@ -1,0 +1,26 @@
+// The PostgreSQL implementation of OidcStore: the oidc_flows and oidc_identities tables
+// (migration 11).
+#pragma once
+
+#include "store/oidc_store.h"
+#include "store/postgres/pg_pool.h"
+
+namespace authd::pg {
+
+class PgOidcStore final : public OidcStore {
+ public:
+  explicit PgOidcStore(Pool& pool) : pool_(pool) {}
+  Status InsertFlow(const OidcFlow& flow) override;
+  StatusOr<OidcFlow> TakeFlow(std::string_view state_hash, int64_t now) override;
+  StatusOr<int> DeleteExpiredFlows(int64_t before) override;
+  StatusOr<OidcIdentity> FindIdentity(std::string_view provider, std::string_view subject) override;
+  StatusOr<int64_t> Link(const OidcIdentity& identity, const std::vector<AuditEvent>& events) override;
+  Status Touch(int64_t id, int64_t now) override;
+  StatusOr<std::vector<OidcIdentity>> List(int64_t user_id) override;
+  StatusOr<bool> Unlink(int64_t user_id, int64_t id, const std::vector<AuditEvent>& events) override;
+
+ private:
+  Pool& pool_;
+};
+
+}  // namespace authd::pg
