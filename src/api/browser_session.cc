@@ -5,10 +5,10 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 
 #include "api/token_flows.h"
 #include "http/cookies.h"
+#include "util/strings.h"
 
 namespace authd {
 namespace {
@@ -21,23 +21,16 @@ namespace json = boost::json;
 constexpr std::array<std::string_view, 3> kSignInRoutes = {"/api/token/", "/api/token/mfa/",
                                                            "/api/webauthn/login/"};
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 // scheme://host[:port] of AUTHD_PUBLIC_URL, else of the address the request was sent to.
 std::string SiteOrigin(const Request& request) {
   if (!request.public_url.empty()) {
     const std::string_view url = request.public_url;
     const size_t scheme_end = url.find("://");
     if (scheme_end != std::string_view::npos) {
-      return Lower(url.substr(0, url.find('/', scheme_end + 3)));
+      return AsciiLower(url.substr(0, url.find('/', scheme_end + 3)));
     }
   }
-  return (request.tls ? "https://" : "http://") + Lower(request.host);
+  return (request.tls ? "https://" : "http://") + AsciiLower(request.host);
 }
 
 bool SecureSite(const Request& request) {
@@ -113,7 +106,7 @@ std::optional<ApiError> CheckBrowserRequest(const Request& request) {
   if (request.origin.empty()) {
     return CsrfRefused("A browser session needs the request's Origin header.");
   }
-  if (Lower(request.origin) != SiteOrigin(request)) {
+  if (AsciiLower(request.origin) != SiteOrigin(request)) {
     return CsrfRefused("Origin is not this site's: a browser session is for this site's own pages.");
   }
   return std::nullopt;

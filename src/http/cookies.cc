@@ -1,15 +1,8 @@
 #include "http/cookies.h"
 
+#include "util/strings.h"
+
 namespace authd {
-namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-}  // namespace
 
 std::optional<std::string_view> CookieValue(std::string_view header, std::string_view name) {
   while (!header.empty()) {
@@ -18,8 +11,8 @@ std::optional<std::string_view> CookieValue(std::string_view header, std::string
     header = end == std::string_view::npos ? std::string_view() : header.substr(end + 1);
     const size_t eq = pair.find('=');
     if (eq == std::string_view::npos) continue;
-    if (Trim(pair.substr(0, eq)) != name) continue;
-    std::string_view value = Trim(pair.substr(eq + 1));
+    if (StripAsciiWhitespace(pair.substr(0, eq)) != name) continue;
+    std::string_view value = StripAsciiWhitespace(pair.substr(eq + 1));
     if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
       value = value.substr(1, value.size() - 2);
     }

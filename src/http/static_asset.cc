@@ -149,10 +149,7 @@ Response StaticAsset::Answer(const Request& request) const {
 
 std::string WithVersions(std::string text, const std::vector<NamedAsset>& assets) {
   for (const NamedAsset& f : assets) {
-    const std::string marker = "{{" + std::string(f.name) + "}}";
-    for (size_t at; (at = text.find(marker)) != std::string::npos;) {
-      text.replace(at, marker.size(), f.asset.version());
-    }
+    ReplaceAll(text, "{{" + std::string(f.name) + "}}", f.asset.version());
   }
   return text;
 }

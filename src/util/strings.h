@@ -20,6 +20,14 @@ inline std::string AsciiLower(std::string_view s) {
 
 // Python's str.strip() for ASCII whitespace (space, \t, \n, \v, \f, \r): what DRF's CharField
 // trims and what Django's common-password check strips.
+// Replaces every `from` in `text` by `to`, scanning on past each replacement.
+inline void ReplaceAll(std::string& text, std::string_view from, std::string_view to) {
+  if (from.empty()) return;
+  for (size_t at = 0; (at = text.find(from, at)) != std::string::npos; at += to.size()) {
+    text.replace(at, from.size(), to);
+  }
+}
+
 inline std::string_view StripAsciiWhitespace(std::string_view s) {
   const auto is_space = [](char c) { return c == ' ' || (c >= '\t' && c <= '\r'); };
   while (!s.empty() && is_space(s.front())) s.remove_prefix(1);

@@ -7,12 +7,26 @@
 
 #include "util/base64url.h"
 #include "util/random.h"
+#include "util/strings.h"
 #include "util/time_format.h"
 #include "util/unicode.h"
 #include "util/utf8.h"
 
 namespace authd {
 namespace {
+
+TEST(Strings, ReplaceAllScansOnPastEachReplacement) {
+  std::string text = "{{a}} and {{a}}, not {{b}}";
+  ReplaceAll(text, "{{a}}", "1");
+  EXPECT_EQ(text, "1 and 1, not {{b}}");
+  // A value that holds the marker is not replaced again (no endless loop).
+  std::string nested = "x{{a}}y";
+  ReplaceAll(nested, "{{a}}", "[{{a}}]");
+  EXPECT_EQ(nested, "x[{{a}}]y");
+  std::string same = "abc";
+  ReplaceAll(same, "", "z");
+  EXPECT_EQ(same, "abc");
+}
 
 TEST(Base64Url, RoundTripsEveryLength) {
   std::string bytes;

@@ -10,6 +10,7 @@
 #include "http/embedded.h"
 #include "http/static_asset.h"
 #include "util/html.h"
+#include "util/strings.h"
 
 AUTHD_DECLARE_EMBEDDED(app_index_html)
 AUTHD_DECLARE_EMBEDDED_COMPRESSED(app_js)
@@ -96,18 +97,15 @@ Handler ShellPage(std::string_view script, const Settings& settings,
                   std::shared_ptr<const Branding> branding) {
   auto shell = std::make_shared<const std::string>([&] {
     std::string html = WithVersions(std::string(AUTHD_EMBEDDED_VIEW(app_index_html)), branding->files);
-    auto fill = [&](const std::string& marker, const std::string& value) {
-      for (size_t at; (at = html.find(marker)) != std::string::npos;) html.replace(at, marker.size(), value);
-    };
-    fill("{{site_name}}", EscapeHtml(settings.site_name));
+    ReplaceAll(html, "{{site_name}}", EscapeHtml(settings.site_name));
     std::string logo_url, script_url;
     for (const NamedAsset& f : branding->files) {
       if (f.name == "logo") logo_url = "/assets/logo?v=" + f.asset.version();
       if (f.name == script) script_url = "/assets/" + std::string(script) + "?v=" + f.asset.version();
     }
-    fill("{{logo_url}}", logo_url);
-    fill("{{script_url}}", script_url);
-    fill("{{login_by_email}}", settings.login_by_email ? "true" : "false");
+    ReplaceAll(html, "{{logo_url}}", logo_url);
+    ReplaceAll(html, "{{script_url}}", script_url);
+    ReplaceAll(html, "{{login_by_email}}", settings.login_by_email ? "true" : "false");
     return html;
   }());
   auto page = std::make_shared<const StaticAsset>(StaticBytes{.identity = *shell},
