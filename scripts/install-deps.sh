@@ -82,4 +82,5 @@ if [[ "${1:-build}" == test ]]; then
   npm_ci tests/openapi  # the OpenAPI validator of the tests
   npm_ci tests/webhooks  # the webhook receiver of the tests
   npm_ci tests/browser  # puppeteer-core and otpauth, for the hosted pages' journeys
+  npm_ci tests/oidc_provider  # oidc-provider, the OpenID provider the sign-in tests use
 fi

@@ -14,6 +14,12 @@ ApiError Detail(int status, std::string detail) {
   return e;
 }
 
+ApiError Coded(int status, std::string detail, std::string code) {
+  ApiError e = Detail(status, std::move(detail));
+  e.body["code"] = std::move(code);
+  return e;
+}
+
 ApiError ValidationFailed(const FieldErrors& errors) {
   ApiError e;
   e.status = 400;

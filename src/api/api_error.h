@@ -43,6 +43,7 @@ ApiError Unavailable(int retry_after_seconds);                        // 503
 ApiError EmailNotConfigured();  // 503 {"detail": "Email is not configured."}
 ApiError PasskeysNotConfigured();  // 503: no WebAuthn origin to check against
 ApiError Detail(int status, std::string detail);                      // {"detail": ...}
+ApiError Coded(int status, std::string detail, std::string code);    // {"detail", "code"}
 // Store and internal failures: Unavailable -> 503, anything else -> 500 (and is logged).
 ApiError FromStatus(const Status& status);
 // A refused refresh, blacklist or verify: token errors as simplejwt's serializers answer them.

@@ -18,24 +18,8 @@ namespace json = boost::json;
 
 // The routes whose answer may start a browser session: a cross-site page must not sign a
 // victim's browser in to the attacker's account either (login CSRF).
-constexpr std::array<std::string_view, 3> kSignInRoutes = {"/api/token/", "/api/token/mfa/",
-                                                           "/api/webauthn/login/"};
-
-// scheme://host[:port] of AUTHD_PUBLIC_URL, else of the address the request was sent to.
-std::string SiteOrigin(const Request& request) {
-  if (!request.public_url.empty()) {
-    const std::string_view url = request.public_url;
-    const size_t scheme_end = url.find("://");
-    if (scheme_end != std::string_view::npos) {
-      return AsciiLower(url.substr(0, url.find('/', scheme_end + 3)));
-    }
-  }
-  return (request.tls ? "https://" : "http://") + AsciiLower(request.host);
-}
-
-bool SecureSite(const Request& request) {
-  return request.tls || request.public_url.starts_with("https://");
-}
+constexpr std::array<std::string_view, 4> kSignInRoutes = {
+    "/api/token/", "/api/token/mfa/", "/api/webauthn/login/", "/api/oidc/exchange/"};
 
 std::string ClearedCookie(const Request& request) {
   return HttpOnlyCookie(kSessionCookie, "",
@@ -43,11 +27,7 @@ std::string ClearedCookie(const Request& request) {
                          .secure = SecureSite(request)});
 }
 
-ApiError CsrfRefused(std::string detail) {
-  ApiError e = Detail(403, std::move(detail));
-  e.body["code"] = "csrf_failed";
-  return e;
-}
+ApiError CsrfRefused(std::string detail) { return Coded(403, std::move(detail), "csrf_failed"); }
 
 // POST /api/browser/refresh/: a new access token from the cookie's refresh token; a rotated
 // refresh token replaces the cookie, and a dead one clears it.
@@ -95,6 +75,21 @@ asio::awaitable<Response> Logout(Services& s, Request& request) {
 }
 
 }  // namespace
+
+std::string SiteOrigin(const Request& request) {
+  if (!request.public_url.empty()) {
+    const std::string_view url = request.public_url;
+    const size_t scheme_end = url.find("://");
+    if (scheme_end != std::string_view::npos) {
+      return AsciiLower(url.substr(0, url.find('/', scheme_end + 3)));
+    }
+  }
+  return (request.tls ? "https://" : "http://") + AsciiLower(request.host);
+}
+
+bool SecureSite(const Request& request) {
+  return request.tls || request.public_url.starts_with("https://");
+}
 
 bool WantsBrowserSession(const Request& request) { return request.session_mode == "cookie"; }
 

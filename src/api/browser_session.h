@@ -1,5 +1,6 @@
 // The browser session: a refresh token kept where page scripts cannot read it. A sign-in sent
-// with the header `X-Authd-Session: cookie` (/api/token/, /api/token/mfa/, /api/webauthn/login/)
+// with the header `X-Authd-Session: cookie` (/api/token/, /api/token/mfa/, /api/webauthn/login/,
+// /api/oidc/exchange/)
 // answers only {"access"}, and sets the refresh token as the cookie `authd_session`:
 // HttpOnly, SameSite=Strict, Path=/api/browser/, Secure over TLS or when AUTHD_PUBLIC_URL is
 // https. The page keeps the access token in memory and renews it with
@@ -23,6 +24,11 @@ namespace authd {
 
 inline constexpr std::string_view kSessionCookie = "authd_session";
 inline constexpr std::string_view kSessionCookiePath = "/api/browser/";
+
+// scheme://host[:port] of AUTHD_PUBLIC_URL, else of the address the request was sent to.
+std::string SiteOrigin(const Request& request);
+// Whether cookies must be Secure: the request came over TLS, or AUTHD_PUBLIC_URL is https.
+bool SecureSite(const Request& request);
 
 // Whether the request asked for the browser session (X-Authd-Session: cookie).
 bool WantsBrowserSession(const Request& request);

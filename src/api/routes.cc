@@ -21,6 +21,8 @@ void AddAllRoutes(Router& router, Services& services) {
   AddAuditRoutes(router, services);
   AddWebhookRoutes(router, services);
   AddAdminRoutes(router, services);
+  AddOidcRoutes(router, services);
+  AddIdentityRoutes(router, services);
   AddReadinessRoute(router, services);
   AddBrowserSessionRoutes(router, services);  // after the sign-in routes it guards
   if (!services.store.local()) {

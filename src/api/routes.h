@@ -33,6 +33,11 @@ void AddAuditRoutes(Router& router, Services& services);
 // Webhook deliveries for staff: /api/admin/webhooks/deliveries/... (api/webhook_api.cc).
 void AddWebhookRoutes(Router& router, Services& services);
 
+// Signing in with OpenID providers: /api/oidc/... (api/oidc_api.cc).
+void AddOidcRoutes(Router& router, Services& services);
+// Linked identities: /api/me/identities/..., /api/admin/users/{id}/identities/ (api/identity_api.cc).
+void AddIdentityRoutes(Router& router, Services& services);
+
 // Staff and superusers: /api/admin/users/...
 void AddAdminRoutes(Router& router, Services& services);
 

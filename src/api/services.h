@@ -11,6 +11,7 @@
 #include "http/trusted_proxies.h"
 #include "mail/mailer.h"
 #include "mfa/secret_box.h"
+#include "oidc/providers.h"
 #include "metrics/metrics.h"
 #include "store/store.h"
 #include "runtime/concurrency_limiter.h"
@@ -48,6 +49,7 @@ struct Services {
   const SecretBox& secret_box;  // seals TOTP secrets (AUTHD_ENCRYPTION_KEY_FILE)
   const TrustedProxies& metrics_allowed;  // who may read /metrics on the main listener
   const TlsCertificates* tls = nullptr;   // null unless serving HTTPS (/readyz shows its expiry)
+  OidcProviders* oidc = nullptr;          // the providers to sign in with (none: an empty list)
 };
 
 // Counts a refused token under its reason, for /metrics.

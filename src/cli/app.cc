@@ -6,6 +6,7 @@
 #include "store/cache/cached_store.h"
 #include "tokens/hmac_key.h"
 #include "tokens/pkey_key.h"
+#include "oidc/http_fetch.h"
 #include "webhooks/webhooks.h"
 
 namespace authd {
@@ -180,6 +181,7 @@ StatusOr<std::unique_ptr<App>> App::Create(Settings settings, Database database)
       app->metrics_tls_ = std::move(tls).value();
     }
   }
+  app->oidc_ = std::make_unique<OidcProviders>(s.oidc_providers, Fetch, app->clock_);
   app->services_ = std::make_unique<Services>(Services{
       .settings = app->settings_,
       .store = *app->store_,
@@ -202,6 +204,7 @@ StatusOr<std::unique_ptr<App>> App::Create(Settings settings, Database database)
       .secret_box = app->secret_box_,
       .metrics_allowed = app->metrics_allowed_,
       .tls = app->tls_.get(),
+      .oidc = app->oidc_.get(),
   });
   // Pool depths: how much work waits for a hashing thread or a store thread right now.
   BlockingPool* hash = app->hash_pool_.get();

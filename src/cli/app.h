@@ -82,6 +82,7 @@ class App {
   SecretBox secret_box_;
   Metrics metrics_;
   TrustedProxies metrics_allowed_;
+  std::unique_ptr<OidcProviders> oidc_;
   std::unique_ptr<Services> services_;
 };
 

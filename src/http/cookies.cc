@@ -27,7 +27,7 @@ std::string HttpOnlyCookie(std::string_view name, std::string_view value,
   line.append(name).append("=").append(value);
   line.append("; Path=").append(attributes.path);
   line.append("; Max-Age=").append(std::to_string(attributes.max_age_seconds));
-  line.append("; HttpOnly; SameSite=Strict");
+  line.append("; HttpOnly; SameSite=").append(attributes.same_site);
   if (attributes.secure) line.append("; Secure");
   return line;
 }

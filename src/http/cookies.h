@@ -18,10 +18,13 @@ struct CookieAttributes {
   std::string_view path = "/";
   int64_t max_age_seconds = 0;  // 0 with an empty value: delete the cookie
   bool secure = false;
+  // Strict, unless the cookie must come back on a navigation another site starts (the OpenID
+  // provider's redirect back to authd carries the sign-in's binding cookie only when Lax).
+  std::string_view same_site = "Strict";
 };
 
 // "name=value; Path=...; Max-Age=...; HttpOnly; SameSite=Strict[; Secure]": never readable by
-// scripts, never sent with a request another site starts. `value` must be cookie-octets
+// scripts, never sent with a request another site starts (Lax: only on its top-level GETs). `value` must be cookie-octets
 // (tokens are base64url and dots).
 std::string HttpOnlyCookie(std::string_view name, std::string_view value,
                            const CookieAttributes& attributes);

@@ -55,6 +55,7 @@ Request ViewRequest(const BeastRequest& req, const std::string& peer,
   request.user_agent = req[http::field::user_agent];
   request.host = req[http::field::host];
   request.origin = req[http::field::origin];
+  request.accept = req[http::field::accept];
   request.accept_encoding = req[http::field::accept_encoding];
   request.if_none_match = req[http::field::if_none_match];
   request.cookie = req[http::field::cookie];

@@ -424,6 +424,8 @@ TEST(Cookies, SetCookieIsHttpOnlyStrictAndSecureWhenAsked) {
             "s=v; Path=/api/browser/; Max-Age=60; HttpOnly; SameSite=Strict");
   EXPECT_EQ(HttpOnlyCookie("s", "", {.path = "/p/", .max_age_seconds = 0, .secure = true}),
             "s=; Path=/p/; Max-Age=0; HttpOnly; SameSite=Strict; Secure");
+  EXPECT_EQ(HttpOnlyCookie("b", "v", {.path = "/api/oidc/", .max_age_seconds = 600, .same_site = "Lax"}),
+            "b=v; Path=/api/oidc/; Max-Age=600; HttpOnly; SameSite=Lax");
 }
 
 }  // namespace

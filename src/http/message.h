@@ -24,6 +24,7 @@ struct Request {
   std::string_view public_url;    // AUTHD_PUBLIC_URL: the base of links; empty when unset
   std::string_view origin;        // the Origin header (CORS); empty when absent
   std::string_view cors_request_method;  // Access-Control-Request-Method (a preflight)
+  std::string_view accept;           // a browser's navigation asks for text/html
   std::string_view accept_encoding;  // for compiled-in files (http/static_asset.h)
   std::string_view if_none_match;
   std::string_view cookie;          // the Cookie header (http/cookies.h reads it)

@@ -51,6 +51,12 @@ Status Provider::FetchKeysLocked(const ProviderMetadata& metadata) {
   return Status::Ok();
 }
 
+StatusOr<FetchAnswer> Provider::Fetch(const FetchRequest& request) const {
+  auto answer = fetch_(request);
+  if (!answer.ok()) return Unavailable("provider '" + setting_.id + "' cannot be reached: " + answer.status().message());
+  return answer;
+}
+
 StatusOr<std::shared_ptr<const SigningKey>> Provider::KeyFor(std::optional<std::string_view> kid) {
   std::lock_guard lock(mu_);
   auto metadata = MetadataLocked();

@@ -34,6 +34,10 @@ class Provider {
   // The metadata; Unavailable when the provider cannot be reached or answers nonsense.
   StatusOr<ProviderMetadata> Metadata();
 
+  // A request to one of its endpoints (token, userinfo); Unavailable, naming the provider,
+  // when it cannot be reached in time.
+  StatusOr<FetchAnswer> Fetch(const FetchRequest& request) const;
+
   // The key an ID token's `kid` names (tokens/jws_codec.h PeekKeyId); null when the provider
   // publishes none such even after fetching its keys again.
   StatusOr<std::shared_ptr<const SigningKey>> KeyFor(std::optional<std::string_view> kid);

@@ -28,6 +28,16 @@ struct OidcFlow {
   int64_t expires_at = 0;     // seconds since the epoch
 };
 
+// A sign-in a provider finished, until the one-time code handed out for it is exchanged for
+// tokens (POST /api/oidc/exchange/): tokens never travel in a URL.
+struct OidcCode {
+  std::string code_hash;     // hex SHA-256 of the code: the code itself is not kept
+  int64_t user_id = 0;
+  std::string provider;
+  std::string browser_hash;  // the flow's binding cookie's hash; empty for an API client's code
+  int64_t expires_at = 0;    // seconds since the epoch
+};
+
 // A provider's account linked to an authd user.
 struct OidcIdentity {
   int64_t id = 0;
@@ -47,7 +57,12 @@ class OidcStore {
   // The unexpired flow of `state_hash` at `now`, deleted as it is read (one statement): a
   // state serves one callback, on whichever instance. NotFound otherwise.
   virtual StatusOr<OidcFlow> TakeFlow(std::string_view state_hash, int64_t now) = 0;
+  // Flows and codes that expired before `before`; how many.
   virtual StatusOr<int> DeleteExpiredFlows(int64_t before) = 0;
+
+  virtual Status InsertCode(const OidcCode& code) = 0;
+  // As TakeFlow: the unexpired code, deleted as it is read. NotFound otherwise.
+  virtual StatusOr<OidcCode> TakeCode(std::string_view code_hash, int64_t now) = 0;
 
   // NotFound when no user has this identity.
   virtual StatusOr<OidcIdentity> FindIdentity(std::string_view provider, std::string_view subject) = 0;

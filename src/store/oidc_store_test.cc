@@ -97,6 +97,52 @@ TEST_P(OidcStoreTest, IdentitiesAreLinkedOncePerSubjectListedAndUnlinked) {
   EXPECT_EQ(oidc.FindIdentity("google", "248289761001").status().code(), StatusCode::kNotFound);
 }
 
+TEST_P(OidcStoreTest, ACodeIsTakenOnceAndOnlyBeforeItExpiresAndGoesWithItsUser) {
+  OidcStore& oidc = store_->oidc();
+  const OidcCode code{.code_hash = "c1", .user_id = user_id_, .provider = "corp",
+                      .browser_hash = "b1", .expires_at = 160};
+  ASSERT_TRUE(oidc.InsertCode(code).ok());
+  EXPECT_EQ(oidc.InsertCode(code).code(), StatusCode::kAlreadyExists);
+  auto taken = oidc.TakeCode("c1", 159);
+  ASSERT_TRUE(taken.ok()) << taken.status().ToString();
+  EXPECT_EQ(taken->user_id, user_id_);
+  EXPECT_EQ(taken->provider, "corp");
+  EXPECT_EQ(taken->browser_hash, "b1");
+  EXPECT_EQ(oidc.TakeCode("c1", 159).status().code(), StatusCode::kNotFound);  // single use
+
+  ASSERT_TRUE(oidc.InsertCode({.code_hash = "c2", .user_id = user_id_, .provider = "corp",
+                               .expires_at = 100}).ok());
+  EXPECT_EQ(oidc.TakeCode("c2", 100).status().code(), StatusCode::kNotFound);  // expired
+  ASSERT_TRUE(oidc.InsertCode({.code_hash = "c3", .user_id = user_id_, .provider = "corp",
+                               .expires_at = 100}).ok());
+  ASSERT_TRUE(oidc.InsertCode({.code_hash = "c4", .user_id = user_id_, .provider = "corp",
+                               .expires_at = 300}).ok());
+  ASSERT_TRUE(oidc.InsertFlow(Flow("s", 100)).ok());
+  EXPECT_EQ(*oidc.DeleteExpiredFlows(200), 2);  // a flow and a code
+  ASSERT_TRUE(store_->users().Delete(user_id_).ok());
+  EXPECT_EQ(oidc.TakeCode("c4", 200).status().code(), StatusCode::kNotFound);
+}
+
+TEST_P(OidcStoreTest, AUserASignInCreatesComesWithItsIdentityOrNotAtAll) {
+  NewUser bob{.username = "bob", .password_hash = "!unusable", .email = "bob@corp.example",
+              .email_verified = true, .date_joined_us = 5};
+  Effects effects{.events = {AuditEvent{.time_us = 5, .type = "user.registered"}},
+                  .identity = OidcIdentity{.provider = "corp", .subject = "s-bob",
+                                           .email = "bob@corp.example", .created_at = 5}};
+  auto created = store_->users().Create(bob, effects);
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  EXPECT_TRUE(created->email_verified);
+  auto found = store_->oidc().FindIdentity("corp", "s-bob");
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  EXPECT_EQ(found->user_id, created->id);
+
+  // The identity is someone's already: no user either.
+  bob.username = "bob2";
+  EXPECT_EQ(store_->users().Create(bob, effects).status().code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(store_->users().FindByUsername("bob2").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->audit().List({.type = "user.registered"})->size(), 1u);
+}
+
 AUTHD_FOR_EACH_BACKEND(OidcStoreTest);
 
 }  // namespace

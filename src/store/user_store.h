@@ -11,17 +11,20 @@
 
 #include "store/audit_store.h"
 #include "store/mail_store.h"
+#include "store/oidc_store.h"
 #include "users/user.h"
 #include "util/status.h"
 
 namespace authd {
 
-// What a change brings with it, in the change's own transaction: the mail it queues and the
-// events that record it (store/audit_store.h). Neither happens without the change, nor the
-// change without them.
+// What a change brings with it, in the change's own transaction: the mail it queues, the
+// events that record it (store/audit_store.h) and, for a user a provider's sign-in creates,
+// the identity linked to it (its user_id is the new user's). None happens without the change,
+// nor the change without them.
 struct Effects {
   std::vector<OutboxMessage> mail;
   std::vector<AuditEvent> events;
+  std::optional<OidcIdentity> identity;
 };
 
 // The fields an update may change; unset members are left as they are. With them, in the

@@ -38,6 +38,7 @@ struct NewUser {
   bool is_active = true;
   bool is_staff = false;
   bool is_superuser = false;
+  bool email_verified = false;  // an OpenID provider vouched for the address
   int64_t date_joined_us = 0;
 };
 

@@ -8,5 +8,7 @@
 namespace authd {
 
 std::string Sha256Hex(std::string_view bytes);
+// The 32 raw bytes (PKCE's S256 code challenge is their base64url).
+std::string Sha256(std::string_view bytes);
 
 }  // namespace authd

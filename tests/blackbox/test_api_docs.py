@@ -42,6 +42,10 @@ def test_the_document_lists_exactly_the_routes_the_server_answers(authd, tmp_pat
             if method == "parameters":
                 continue
             assert any(code.startswith("4") for code in op["responses"]), (method, path)
+            # Redocly's 2XX rule is off for these two (tests/openapi/redocly.yaml): they answer
+            # a success with a redirect, as OAuth 2.0 does. Every other operation has a 2XX.
+            if path not in ("/api/oidc/{provider}/authorize/", "/api/oidc/{provider}/callback/"):
+                assert any(code.startswith("2") for code in op["responses"]), (method, path)
             params = [p.get("name") for p in op.get("parameters", []) + item.get("parameters", [])]
             for segment in path.split("/"):
                 if segment.startswith("{"):

@@ -255,6 +255,18 @@ constexpr Migration kMigrations[] = {
       );
       CREATE INDEX oidc_identities_user ON oidc_identities(user_id);
     )sql"},
+    {12, "oidc_codes", R"sql(
+      -- A sign-in a provider finished, until its one-time code is exchanged (60 s, single use;
+      -- only the code's SHA-256 is kept). Flows and codes expire together (DeleteExpiredFlows).
+      CREATE TABLE oidc_codes (
+        code_hash    TEXT    PRIMARY KEY,
+        user_id      BIGINT  NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        provider     TEXT    NOT NULL,
+        browser_hash TEXT    NOT NULL,
+        expires_at   BIGINT  NOT NULL
+      );
+      CREATE INDEX oidc_codes_expires ON oidc_codes(expires_at);
+    )sql"},
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion,

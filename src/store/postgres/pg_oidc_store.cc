@@ -48,8 +48,38 @@ StatusOr<OidcFlow> PgOidcStore::TakeFlow(std::string_view state_hash, int64_t no
 }
 
 StatusOr<int> PgOidcStore::DeleteExpiredFlows(int64_t before) {
-  return Change(pool_, "DELETE FROM oidc_flows WHERE expires_at < $1", Params().Add(before),
-                "delete expired sign-in flows");
+  auto flows = Change(pool_, "DELETE FROM oidc_flows WHERE expires_at < $1", Params().Add(before),
+                      "delete expired sign-in flows");
+  if (!flows.ok()) return flows;
+  auto codes = Change(pool_, "DELETE FROM oidc_codes WHERE expires_at < $1", Params().Add(before),
+                      "delete expired sign-in codes");
+  if (!codes.ok()) return codes;
+  return *flows + *codes;
+}
+
+Status PgOidcStore::InsertCode(const OidcCode& c) {
+  return Change(pool_,
+                "INSERT INTO oidc_codes(code_hash, user_id, provider, browser_hash, expires_at) "
+                "VALUES ($1, $2, $3, $4, $5)",
+                Params().Add(c.code_hash).Add(c.user_id).Add(c.provider).Add(c.browser_hash)
+                    .Add(c.expires_at),
+                "store sign-in code")
+      .status();
+}
+
+StatusOr<OidcCode> PgOidcStore::TakeCode(std::string_view code_hash, int64_t now) {
+  auto conn = pool_.Acquire();
+  if (!conn.ok()) return conn.status();
+  auto r = (*conn)->Run(
+      "DELETE FROM oidc_codes WHERE code_hash = $1 RETURNING code_hash, user_id, provider, "
+      "browser_hash, expires_at",
+      Params().Add(code_hash), "take sign-in code");
+  if (!r.ok()) return r.status();
+  if (r->rows() == 0) return NotFound("no such sign-in code");
+  OidcCode c{.code_hash = r->Text(0, 0), .user_id = r->Int(0, 1), .provider = r->Text(0, 2),
+             .browser_hash = r->Text(0, 3), .expires_at = r->Int(0, 4)};
+  if (c.expires_at <= now) return NotFound("the sign-in code has expired");
+  return c;
 }
 
 StatusOr<OidcIdentity> PgOidcStore::FindIdentity(std::string_view provider, std::string_view subject) {
@@ -63,16 +93,25 @@ StatusOr<OidcIdentity> PgOidcStore::FindIdentity(std::string_view provider, std:
   return ReadIdentity(*r, 0);
 }
 
+StatusOr<int64_t> LinkIdentityOn(Connection& conn, const OidcIdentity& i) {
+  auto r = conn.Run(
+      "INSERT INTO oidc_identities(provider, subject, user_id, email, created_at) "
+      "VALUES ($1, $2, $3, $4, $5) RETURNING id",
+      Params().Add(i.provider).Add(i.subject).Add(i.user_id).Add(i.email).Add(i.created_at),
+      "link identity");
+  if (!r.ok()) {
+    if (r.status().code() == StatusCode::kAlreadyExists) return AlreadyExists("the identity is linked already");
+    return r.status();
+  }
+  return r->Int(0, 0);
+}
+
 StatusOr<int64_t> PgOidcStore::Link(const OidcIdentity& i, const std::vector<AuditEvent>& events) {
   int64_t id = 0;
   auto done = WithEvents(pool_, events, [&](Connection& conn) -> StatusOr<bool> {
-    auto r = conn.Run(
-        "INSERT INTO oidc_identities(provider, subject, user_id, email, created_at) "
-        "VALUES ($1, $2, $3, $4, $5) RETURNING id",
-        Params().Add(i.provider).Add(i.subject).Add(i.user_id).Add(i.email).Add(i.created_at),
-        "link identity");
-    if (!r.ok()) return r.status();
-    id = r->Int(0, 0);
+    auto linked = LinkIdentityOn(conn, i);
+    if (!linked.ok()) return linked.status();
+    id = *linked;
     return true;
   });
   if (!done.ok()) return done.status();

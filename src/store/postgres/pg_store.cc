@@ -2,6 +2,7 @@
 
 #include "store/postgres/pg_change_feed.h"
 #include "store/postgres/pg_mail_store.h"
+#include "store/postgres/pg_oidc_store.h"
 #include "store/postgres/pg_migrations.h"
 #include "store/postgres/pg_audit_store.h"
 #include "store/postgres/pg_rows.h"
@@ -28,24 +29,29 @@ StatusOr<User> PgUserStore::Create(const NewUser& nu, const Effects& effects) {
   auto conn = pool_.Acquire();
   if (!conn.ok()) return conn.status();
   std::optional<Transaction> tx;
-  if (!effects.mail.empty() || !effects.events.empty()) {
+  if (!effects.mail.empty() || !effects.events.empty() || effects.identity) {
     auto begun = Transaction::Begin(**conn);
     if (!begun.ok()) return begun.status();
     tx.emplace(std::move(begun).value());
   }
   auto r = (*conn)->Run(
       "INSERT INTO users(username, password, email, first_name, last_name, is_active, is_staff, "
-      "is_superuser, date_joined) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+      "is_superuser, date_joined, email_verified) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
       "RETURNING " AUTHD_PG_USER_COLUMNS,
       Params().Add(nu.username).Add(nu.password_hash).Add(nu.email).Add(nu.first_name)
           .Add(nu.last_name).Add(nu.is_active).Add(nu.is_staff).Add(nu.is_superuser)
-          .Add(nu.date_joined_us),
+          .Add(nu.date_joined_us).Add(nu.email_verified),
       "create user");
   if (!r.ok() && r.status().code() == StatusCode::kAlreadyExists) {
     return AlreadyExists("username is taken");
   }
   auto user = OneUser(std::move(r));
   if (!user.ok() || !tx) return user;
+  if (effects.identity) {
+    OidcIdentity identity = *effects.identity;
+    identity.user_id = user->id;
+    AUTHD_RETURN_IF_ERROR(LinkIdentityOn(**conn, identity).status());
+  }
   for (OutboxMessage m : effects.mail) {
     m.user_id = user->id;
     AUTHD_RETURN_IF_ERROR(EnqueueOn(**conn, m));

@@ -52,8 +52,42 @@ StatusOr<OidcFlow> SqliteOidcStore::TakeFlow(std::string_view state_hash, int64_
 }
 
 StatusOr<int> SqliteOidcStore::DeleteExpiredFlows(int64_t before) {
-  return Change(pool_, "DELETE FROM oidc_flows WHERE expires_at < ?", "delete expired sign-in flows",
-                [&](Statement& q) { q.Bind(1, before); });
+  auto flows = Change(pool_, "DELETE FROM oidc_flows WHERE expires_at < ?",
+                      "delete expired sign-in flows", [&](Statement& q) { q.Bind(1, before); });
+  if (!flows.ok()) return flows;
+  auto codes = Change(pool_, "DELETE FROM oidc_codes WHERE expires_at < ?",
+                      "delete expired sign-in codes", [&](Statement& q) { q.Bind(1, before); });
+  if (!codes.ok()) return codes;
+  return *flows + *codes;
+}
+
+Status SqliteOidcStore::InsertCode(const OidcCode& c) {
+  return Change(pool_,
+                "INSERT INTO oidc_codes(code_hash, user_id, provider, browser_hash, expires_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                "store sign-in code",
+                [&](Statement& q) {
+                  q.Bind(1, c.code_hash).Bind(2, c.user_id).Bind(3, c.provider);
+                  q.Bind(4, c.browser_hash).Bind(5, c.expires_at);
+                })
+      .status();
+}
+
+StatusOr<OidcCode> SqliteOidcStore::TakeCode(std::string_view code_hash, int64_t now) {
+  auto conn = pool_.Acquire();
+  auto stmt = conn->Prepare(
+      "DELETE FROM oidc_codes WHERE code_hash = ? RETURNING code_hash, user_id, provider, "
+      "browser_hash, expires_at");
+  if (!stmt.ok()) return stmt.status();
+  Statement q(*stmt);
+  q.Bind(1, code_hash);
+  const int rc = q.Step();
+  if (rc == SQLITE_DONE) return NotFound("no such sign-in code");
+  if (rc != SQLITE_ROW) return conn->Error(rc, "take sign-in code");
+  OidcCode c{.code_hash = q.Text(0), .user_id = q.Int(1), .provider = q.Text(2),
+             .browser_hash = q.Text(3), .expires_at = q.Int(4)};
+  if (c.expires_at <= now) return NotFound("the sign-in code has expired");
+  return c;
 }
 
 StatusOr<OidcIdentity> SqliteOidcStore::FindIdentity(std::string_view provider, std::string_view subject) {
@@ -69,17 +103,27 @@ StatusOr<OidcIdentity> SqliteOidcStore::FindIdentity(std::string_view provider, 
   return ReadIdentity(q);
 }
 
+StatusOr<int64_t> LinkIdentityOn(Connection& conn, const OidcIdentity& i) {
+  auto stmt = conn.Prepare(
+      "INSERT INTO oidc_identities(provider, subject, user_id, email, created_at) "
+      "VALUES (?, ?, ?, ?, ?)");
+  if (!stmt.ok()) return stmt.status();
+  Statement q(*stmt);
+  q.Bind(1, i.provider).Bind(2, i.subject).Bind(3, i.user_id).Bind(4, i.email).Bind(5, i.created_at);
+  if (int rc = q.Step(); rc != SQLITE_DONE) {
+    Status s = conn.Error(rc, "link identity");
+    if (s.code() == StatusCode::kAlreadyExists) return AlreadyExists("the identity is linked already");
+    return s;
+  }
+  return conn.LastInsertId();
+}
+
 StatusOr<int64_t> SqliteOidcStore::Link(const OidcIdentity& i, const std::vector<AuditEvent>& events) {
   int64_t id = 0;
   auto done = WithEvents(pool_, events, [&](Connection& conn) -> StatusOr<bool> {
-    auto stmt = conn.Prepare(
-        "INSERT INTO oidc_identities(provider, subject, user_id, email, created_at) "
-        "VALUES (?, ?, ?, ?, ?)");
-    if (!stmt.ok()) return stmt.status();
-    Statement q(*stmt);
-    q.Bind(1, i.provider).Bind(2, i.subject).Bind(3, i.user_id).Bind(4, i.email).Bind(5, i.created_at);
-    if (int rc = q.Step(); rc != SQLITE_DONE) return conn.Error(rc, "link identity");
-    id = conn.LastInsertId();
+    auto linked = LinkIdentityOn(conn, i);
+    if (!linked.ok()) return linked.status();
+    id = *linked;
     return true;
   });
   if (!done.ok()) return done.status();

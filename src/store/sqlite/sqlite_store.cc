@@ -11,6 +11,7 @@
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/sqlite_audit_store.h"
 #include "store/sqlite/sqlite_mail_store.h"
+#include "store/sqlite/sqlite_oidc_store.h"
 #include "store/sqlite/user_rows.h"
 #include "util/clock.h"
 
@@ -47,12 +48,12 @@ Status UpdateOne(ConnectionPool& pool, const char* sql, BindFn bind) {
 StatusOr<User> SqliteUserStore::Create(const NewUser& nu, const Effects& effects) {
   static const std::string sql =
       std::string("INSERT INTO users(username, password, email, first_name, last_name, "
-                  "is_active, is_staff, is_superuser, date_joined) "
-                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ") + kUserColumns;
+                  "is_active, is_staff, is_superuser, date_joined, email_verified) "
+                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ") + kUserColumns;
   auto conn = pool_.Acquire();
   // Alone, the INSERT is its own transaction; with effects, one transaction holds them all.
   std::optional<Transaction> tx;
-  if (!effects.mail.empty() || !effects.events.empty()) {
+  if (!effects.mail.empty() || !effects.events.empty() || effects.identity) {
     auto begun = Transaction::Begin(*conn);
     if (!begun.ok()) return begun.status();
     tx.emplace(std::move(begun).value());
@@ -65,6 +66,7 @@ StatusOr<User> SqliteUserStore::Create(const NewUser& nu, const Effects& effects
     q.Bind(1, nu.username).Bind(2, nu.password_hash).Bind(3, nu.email).Bind(4, nu.first_name);
     q.Bind(5, nu.last_name).Bind(6, int64_t{nu.is_active}).Bind(7, int64_t{nu.is_staff});
     q.Bind(8, int64_t{nu.is_superuser}).Bind(9, nu.date_joined_us);
+    q.Bind(10, int64_t{nu.email_verified});
     int rc = q.Step();
     if (rc != SQLITE_ROW) {
       Status s = conn->Error(rc, "create user");
@@ -75,6 +77,11 @@ StatusOr<User> SqliteUserStore::Create(const NewUser& nu, const Effects& effects
     // Finish the statement so the implicit transaction commits before we report success.
     rc = q.Step();
     if (rc != SQLITE_DONE) return conn->Error(rc, "create user");
+  }
+  if (effects.identity) {
+    OidcIdentity identity = *effects.identity;
+    identity.user_id = u.id;
+    AUTHD_RETURN_IF_ERROR(LinkIdentityOn(*conn, identity).status());
   }
   for (OutboxMessage m : effects.mail) {
     m.user_id = u.id;
