@@ -2,6 +2,7 @@
 oidc-provider, run locally (tests/oidc_provider/). Users are created, found again and linked;
 the rules of the provider's settings hold; the flow is bound to its browser and every secret
 in it is single use."""
+import time
 import urllib.parse
 
 import pyotp
@@ -334,3 +335,53 @@ def test_a_provider_that_cannot_be_reached_fails_only_its_sign_ins(start_authd, 
     assert "Retry-After" in r.headers
     assert server.get("/readyz").status_code == 200
     assert start(server, requests.Session()).status_code == 302
+
+
+@pytest.fixture(scope="module")
+def hostile():
+    from hostile_provider import HostileProvider
+    p = HostileProvider()
+    yield p
+    p.stop()
+
+
+def hostile_callback(server, hostile, code, extra=""):
+    browser = requests.Session()
+    r = start(server, browser, "evil")
+    assert r.status_code == 302, r.text
+    asked = urllib.parse.parse_qs(urllib.parse.urlsplit(r.headers["Location"]).query)
+    hostile.nonce = asked["nonce"][0]
+    return browser.get(server.url(f"/api/oidc/evil/callback/?code={code}&state={asked['state'][0]}{extra}"),
+                       allow_redirects=False, timeout=30)
+
+
+def test_forged_and_broken_answers_are_refused(start_authd, hostile):
+    server = start_authd(providers_env(hostile.setting()))
+    # The harness is sound: a well-made token signs in.
+    assert hostile_callback(server, hostile, "good").status_code == 302
+    token_request = hostile.token_requests[-1]
+    assert token_request["authorization"].startswith("Basic ")  # client_secret_basic by default
+    assert token_request["form"]["grant_type"] == ["authorization_code"]
+    assert len(token_request["form"]["code_verifier"][0]) >= 43
+    for attack in ("wrong_nonce", "wrong_aud", "wrong_azp", "wrong_iss", "expired", "alg_none",
+                   "hs256_public_key", "unknown_kid", "userinfo_other_sub", "refused"):
+        r = hostile_callback(server, hostile, attack)
+        assert r.status_code == 401 and r.json()["code"] == "oidc_refused", (attack, r.text)
+    r = hostile_callback(server, hostile, "garbage")
+    assert r.status_code == 502 and r.json()["code"] == "oidc_provider_error", r.text
+    # RFC 9207: an authorization response naming another issuer (a mix-up) is refused.
+    r = hostile_callback(server, hostile, "good", "&iss=https%3A%2F%2Fother.example")
+    assert r.status_code == 400 and r.json()["code"] == "oidc_issuer_mismatch", r.text
+    assert server.get("/readyz").status_code == 200
+    refused = [d for t, d in server.sql("SELECT type, details FROM events") if t == "login.failed"]
+    assert len(refused) == 10 and all("oidc_refused" in d for d in refused)
+
+
+def test_a_slow_provider_costs_one_sign_in_not_the_server(start_authd, hostile):
+    server = start_authd(providers_env(hostile.setting()))
+    started = time.monotonic()
+    r = hostile_callback(server, hostile, "slow")
+    assert r.status_code == 503 and r.json()["code"] == "oidc_unavailable", r.text
+    assert time.monotonic() - started < 8
+    server.register("alice")
+    assert server.login("alice")["access"]

@@ -5,8 +5,8 @@
 //                                            preferred_username, name)
 //   GET  /interaction/:uid                   the sign-in form: one field, "login" (the sub)
 //   POST /interaction/:uid                   signs that person in and consents for them
-// Clients (secret "provider-test-secret"), each a native application so that any loopback
-// port of authd is a valid redirect (RFC 8252 7.3):
+// Clients (secret "provider-test-secret"), each a native application so that any port of
+// authd on 127.0.0.1 or localhost (the browser tests') is a valid redirect (RFC 8252 7.3):
 //   authd-rs  RS256 ID tokens   redirect /api/oidc/corp/callback/
 //   authd-es  ES256 ID tokens   redirect /api/oidc/corp_es/callback/
 // They authenticate with client_secret_basic; with "post", the provider offers and accepts
@@ -30,7 +30,8 @@ function client(id, alg, providerId) {
     client_id: id,
     client_secret: 'provider-test-secret',
     application_type: 'native',
-    redirect_uris: [`http://127.0.0.1/api/oidc/${providerId}/callback/`],
+    redirect_uris: [`http://127.0.0.1/api/oidc/${providerId}/callback/`,
+      `http://localhost/api/oidc/${providerId}/callback/`],
     grant_types: ['authorization_code'],
     response_types: ['code'],
     token_endpoint_auth_method: authMethod,

@@ -78,6 +78,21 @@ export async function secondFactor(mfaToken, code) {
   return started(await send('POST', '/api/token/mfa/', { body: { mfa_token: mfaToken, code }, headers: BROWSER }));
 }
 
+// The providers to sign in with: [{id, name}].
+export function providers() { return send('GET', '/api/oidc/providers/'); }
+
+// A provider's sign-in ends on /account/oidc/ with a one-time code: the session, or an
+// ApiError whose body.code is "mfa_required" as signIn's.
+export async function exchangeSignInCode(code) {
+  return started(await send('POST', '/api/oidc/exchange/', { body: { code }, headers: BROWSER }));
+}
+
+// Links another provider to the signed-in account: off to the provider, back to `next`.
+export async function linkProvider(id, next) {
+  const r = await call('POST', `/api/oidc/${encodeURIComponent(id)}/link/`, { next });
+  location.assign(r.authorization_url);
+}
+
 // The second step with a passkey instead of a code.
 export async function secondFactorPasskey(mfaToken) {
   const options = await send('POST', '/api/token/mfa/webauthn/options/', { body: { mfa_token: mfaToken } });

@@ -5,7 +5,7 @@ import { render } from 'preact';
 import { html, Page } from './ui.js';
 import { T } from './text.js';
 import { renew, signedIn } from './api.js';
-import { SignIn } from './pages/sign_in.js';
+import { SignIn, OidcLanding } from './pages/sign_in.js';
 import { Register } from './pages/register.js';
 import { Profile } from './pages/profile.js';
 import { Password } from './pages/password.js';
@@ -19,6 +19,7 @@ const PUBLIC = {
   '/account/forgot/': Forgot,
   '/account/reset/': Reset,
   '/account/verify/': Verify,
+  '/account/oidc/': OidcLanding,
 };
 const SIGNED_IN = {
   '/account/': Profile,

@@ -13,6 +13,7 @@ export const T = {
     secondTitle: 'Two-step verification', code: 'Code from your authenticator app or a recovery code',
     codeSubmit: 'Verify', cancel: 'Start over', passkey: 'Sign in with a passkey',
     usePasskey: 'Use a passkey instead', or: 'or',
+    withProvider: (name) => `Sign in with ${name}`, again: 'Back to sign in',
   },
   register: {
     title: 'Create an account', username: 'Username', email: 'Email (optional)',
@@ -54,6 +55,8 @@ export const T = {
     passkeysTitle: 'Passkeys', passkeysNone: 'No passkeys yet.', passkeyName: 'Name for the new passkey',
     passkeyAdd: 'Add a passkey', remove: 'Remove', created: 'Added', lastUsed: 'Last used', never: 'never',
     flagged: 'Refused: its signature counter went backwards. Remove it.',
+    identitiesTitle: 'Sign-in providers', identitiesNone: 'No provider is linked.', linked: 'Linked',
+    unlink: 'Unlink', link: (name) => `Link ${name}`, linkedNow: (name) => `${name} is linked: you can sign in with it.`,
   },
   activity: { title: 'Security activity', when: 'When', what: 'What', from: 'From', outcome: 'Outcome', none: 'Nothing yet.' },
   forgot: {
@@ -94,6 +97,7 @@ export const T = {
       resetMfa: 'Remove every second factor', mfaReset: 'Second factors removed and sessions ended.',
       revoke: 'End every session', revoked: (n) => `${n} ${n === 1 ? 'session' : 'sessions'} ended.`,
       sessions: 'Sessions', noSessions: 'No live sessions.', events: 'Recent events',
+      identities: 'Sign-in providers', noIdentities: 'No provider is linked.',
       factors: (m) => `Second factors: ${m.totp ? 'authenticator app' : 'no app'}, ${m.passkeys} ${m.passkeys === 1 ? 'passkey' : 'passkeys'}, ${m.recovery_codes_left} recovery codes left.`,
       superuser: 'Superuser',
     },

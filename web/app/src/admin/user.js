@@ -1,5 +1,6 @@
 // One user: edit fields and flags (PATCH, with the API's rules on staff and superusers), mail a
-// reset link, remove second factors, end sessions; the user's sessions and recent events.
+// reset link, remove second factors, end sessions; the user's sessions, linked sign-in
+// providers and recent events.
 import { useEffect, useState } from 'preact/hooks';
 import { html, Field, Form, Notice, Alert, describe, formatTime } from '../ui.js';
 import { T } from '../text.js';
@@ -20,6 +21,7 @@ export function UserPage({ id }) {
   const [user, setUser] = useState(null);
   const [form, setForm] = useState(null);
   const [sessions, setSessions] = useState([]);
+  const [identities, setIdentities] = useState([]);
   const [events, setEvents] = useState([]);
   const [notice, setNotice] = useState('');
   const [error, setError] = useState('');
@@ -27,14 +29,16 @@ export function UserPage({ id }) {
 
   async function load() {
     try {
-      const [u, s, e] = await Promise.all([
+      const [u, s, i, e] = await Promise.all([
         call('GET', `/api/admin/users/${id}/`),
         call('GET', `/api/admin/users/${id}/sessions/`),
+        call('GET', `/api/admin/users/${id}/identities/`),
         call('GET', `/api/admin/events/?user=${id}&page_size=20`),
       ]);
       setUser(u);
       setForm({ email: u.email, first_name: u.first_name, last_name: u.last_name, is_active: u.is_active, is_staff: u.is_staff });
       setSessions(s);
+      setIdentities(i);
       setEvents(e.results);
     } catch (e) {
       if (e.status === 403) setForbidden(true); else setError(describe(e));
@@ -75,6 +79,13 @@ export function UserPage({ id }) {
         <ul class="cards">${sessions.map((s) => html`
           <li class="card"><p><strong>${s.user_agent || T.sessions.device}</strong></p>
             <p class="meta">${T.sessions.from} ${s.ip_address} · ${T.sessions.started} ${formatTime(s.issued_at)}</p></li>`)}
+        </ul>`}
+      <h2>${U.identities}</h2>
+      ${identities.length === 0 ? html`<p>${U.noIdentities}</p>` : html`
+        <ul class="cards">${identities.map((i) => html`
+          <li class="card" data-identity=${i.provider}><p><strong>${i.provider_name}</strong>${i.email ? html` · ${i.email}` : null}</p>
+            <p class="meta">${T.security.linked} ${formatTime(i.created_at)} · ${T.security.lastUsed}
+              ${i.last_used_at ? formatTime(i.last_used_at) : T.security.never}</p></li>`)}
         </ul>`}
       <h2>${U.events}</h2>
       <${EventsTable} events=${events} />

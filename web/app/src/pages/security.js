@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { html, Page, Field, Form, Alert, describe, formatTime } from '../ui.js';
 import { AccountNav } from '../nav.js';
 import { T } from '../text.js';
-import { call, addPasskey } from '../api.js';
+import { call, addPasskey, providers, linkProvider } from '../api.js';
 
 function RecoveryCodes({ codes, onDone }) {
   const [copied, setCopied] = useState('');
@@ -103,14 +103,54 @@ function Passkeys({ passkeys, reload, showCodes }) {
     </${Form}>`;
 }
 
+// The OpenID providers' accounts linked to this one: unlink (refused for the last way in),
+// and link the providers not linked yet.
+function Identities({ identities, offered, reload }) {
+  const [error, setError] = useState('');
+  const linked = new URLSearchParams(location.search).get('linked');
+  async function unlink(id) {
+    setError('');
+    try { await call('DELETE', `/api/me/identities/${id}/`); await reload(); } catch (e) { setError(describe(e)); }
+  }
+  async function link(id) {
+    setError('');
+    try { await linkProvider(id, '/account/security/'); } catch (e) { setError(describe(e)); }
+  }
+  const unlinked = offered.filter((p) => !identities.some((i) => i.provider === p.id));
+  const linkedName = (offered.find((p) => p.id === linked) || {}).name;
+  return html`
+    <${Alert} error=${error} />
+    ${linkedName ? html`<p class="notice" role="status">${T.security.linkedNow(linkedName)}</p>` : null}
+    ${identities.length === 0 ? html`<p>${T.security.identitiesNone}</p>` : html`
+      <ul class="cards">${identities.map((i) => html`
+        <li class="card" data-identity=${i.provider}>
+          <p><strong>${i.provider_name}</strong>${i.email ? html` · ${i.email}` : null}</p>
+          <p class="meta">${T.security.linked} ${formatTime(i.created_at)} · ${T.security.lastUsed}
+             ${i.last_used_at ? formatTime(i.last_used_at) : T.security.never}</p>
+          <button type="button" class="secondary" aria-label=${`${T.security.unlink}: ${i.provider_name}`}
+                  onClick=${() => unlink(i.id)}>${T.security.unlink}</button>
+        </li>`)}
+      </ul>`}
+    ${unlinked.length > 0 ? html`
+      <div class="actions">${unlinked.map((p) => html`
+        <button type="button" class="secondary" data-link=${p.id} onClick=${() => link(p.id)}>${T.security.link(p.name)}</button>`)}
+      </div>` : null}`;
+}
+
 export function Security() {
   const [summary, setSummary] = useState(null);
   const [passkeys, setPasskeys] = useState([]);
+  const [identities, setIdentities] = useState([]);
+  const [offered, setOffered] = useState([]);
   const [codes, setCodes] = useState(null);
   const [renewCode, setRenewCode] = useState('');
   const [error, setError] = useState('');
   async function reload() {
-    const [s, p] = await Promise.all([call('GET', '/api/mfa/'), call('GET', '/api/webauthn/credentials/')]);
+    const [s, p, i, o] = await Promise.all([
+      call('GET', '/api/mfa/'), call('GET', '/api/webauthn/credentials/'), call('GET', '/api/me/identities/'),
+      providers()]);
+    setIdentities(i);
+    setOffered(o);
     setSummary(s);
     setPasskeys(p);
   }
@@ -129,6 +169,11 @@ export function Security() {
         <h2 id="passkeys-title">${T.security.passkeysTitle}</h2>
         <${Passkeys} passkeys=${passkeys} reload=${reload} showCodes=${setCodes} />
       </section>
+      ${identities.length > 0 || offered.length > 0 ? html`
+        <section aria-labelledby="identities-title">
+          <h2 id="identities-title">${T.security.identitiesTitle}</h2>
+          <${Identities} identities=${identities} offered=${offered} reload=${reload} />
+        </section>` : null}
       <section aria-labelledby="recovery-title">
         <h2 id="recovery-title">${T.security.recoveryTitle}</h2>
         <p data-recovery-left>${summary.recovery_codes_left > 0 || summary.totp || summary.passkeys > 0

@@ -1,12 +1,15 @@
 // Sign in: a password then a second factor when the account has one (a code, or a passkey), or
-// a passkey alone, from the button or from the username field's suggestions; then `next`.
+// a passkey alone, from the button or from the username field's suggestions, or an OpenID
+// provider (a button each; their sign-in lands on /account/oidc/, OidcLanding); then `next`.
 import { useEffect, useState } from 'preact/hooks';
 import {
   WebAuthnAbortService, browserSupportsWebAuthn, browserSupportsWebAuthnAutofill,
 } from '@simplewebauthn/browser';
 import { html, Page, Field, Form, Alert, describe } from '../ui.js';
 import { T } from '../text.js';
-import { signIn, secondFactor, secondFactorPasskey, signInWithPasskey, safeNext } from '../api.js';
+import {
+  signIn, secondFactor, secondFactorPasskey, signInWithPasskey, safeNext, providers, exchangeSignInCode,
+} from '../api.js';
 
 // AUTHD_LOGIN_FIELDS=username,email: the field takes either (the shell says so).
 const LOGIN_BY_EMAIL = document.body.dataset.loginByEmail === 'true';
@@ -34,6 +37,44 @@ function SecondStep({ challenge, restart }) {
                secondary=${html`<button type="button" class="secondary" onClick=${restart}>${T.signIn.cancel}</button>`}>
         <${Field} label=${T.signIn.code} name="code" autocomplete="one-time-code" value=${code} onInput=${setCode} />
       </${Form}>
+    </${Page}>`;
+}
+
+// A button per configured provider: a plain link, since the sign-in is a navigation.
+function ProviderButtons() {
+  const [list, setList] = useState([]);
+  useEffect(() => { providers().then(setList).catch(() => setList([])); }, []);
+  if (list.length === 0) return null;
+  const next = encodeURIComponent(safeNext(new URLSearchParams(location.search).get('next')));
+  return html`
+    <p class="or">${T.signIn.or}</p>
+    <ul class="providers">${list.map((p) => html`
+      <li><a class="button secondary" data-provider=${p.id}
+             href=${`/api/oidc/${encodeURIComponent(p.id)}/authorize/?next=${next}`}>${T.signIn.withProvider(p.name)}</a></li>`)}
+    </ul>`;
+}
+
+// /account/oidc/?code=&next=: a provider's sign-in came back; the code becomes the session
+// (or the second step first). The code leaves the address bar and history at once.
+export function OidcLanding() {
+  const [challenge, setChallenge] = useState(null);
+  const [error, setError] = useState('');
+  useEffect(() => {
+    const query = new URLSearchParams(location.search);
+    const code = query.get('code') || '';
+    history.replaceState(null, '', `/account/oidc/?next=${encodeURIComponent(safeNext(query.get('next')))}`);
+    exchangeSignInCode(code).then(done).catch((e) => {
+      if (e.body && e.body.code === 'mfa_required') setChallenge(e.body);
+      else setError(describe(e));
+    });
+  }, []);
+  if (challenge) {
+    return html`<${SecondStep} challenge=${challenge} restart=${() => location.assign('/account/')} />`;
+  }
+  return html`
+    <${Page} title=${T.signIn.title}>
+      <${Alert} error=${error} />
+      ${error ? html`<p><a href="/account/">${T.signIn.again}</a></p>` : html`<p>${T.loading}</p>`}
     </${Page}>`;
 }
 
@@ -86,6 +127,7 @@ export function SignIn() {
       ${browserSupportsWebAuthn() ? html`
         <p class="or">${T.signIn.or}</p>
         <button type="button" class="secondary" onClick=${passkey}>${T.signIn.passkey}</button>` : null}
+      <${ProviderButtons} />
       <p class="links">
         <a href="/account/register/">${T.signIn.register}</a>
         <a href="/account/forgot/">${T.signIn.forgot}</a>
