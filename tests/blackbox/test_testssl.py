@@ -73,11 +73,13 @@ def test_testssl_rates_authd_as_nginx_with_mozilla_intermediate(start_authd, tmp
     try:
         ours = scan(server.port, tmp_path / "authd.json", cert)
         theirs = scan(port, tmp_path / "nginx.json", cert)
-        # A scan on a loaded machine can fail a check ("connect problem"): scan both again once
-        # before calling a difference real.
-        if differ(ours, theirs):
-            ours = scan(server.port, tmp_path / "authd-2.json", cert)
-            theirs = scan(port, tmp_path / "nginx-2.json", cert)
+        # A scan on a loaded machine can fail a check ("connect problem"): scan both again, up
+        # to twice, before calling a difference real.
+        for attempt in (2, 3):
+            if not differ(ours, theirs):
+                break
+            ours = scan(server.port, tmp_path / f"authd-{attempt}.json", cert)
+            theirs = scan(port, tmp_path / f"nginx-{attempt}.json", cert)
     finally:
         nginx.terminate()
         nginx.wait(10)
@@ -85,7 +87,13 @@ def test_testssl_rates_authd_as_nginx_with_mozilla_intermediate(start_authd, tmp
     assert ours.get("TLS1_3", ("",))[0] == "OK" and "TLS1_2" in ours, ours
     for old in ("SSLv2", "SSLv3", "TLS1", "TLS1_1"):
         assert ours[old][1] == "not offered", (old, ours[old])
-    assert differ(ours, theirs) == {}
+    # A check that could not connect measured nothing. Only session resumption has been seen
+    # to (its probe reconnects in a hurry, and failed under a concurrent build): it is set
+    # aside then, as test_tls.py checks resumption by ticket directly. Any other check, or a
+    # real difference, still fails.
+    unmeasured = {k for k, pair in differ(ours, theirs).items() if "connect problem" in repr(pair)}
+    assert all(k.startswith("sessionresumption") for k in unmeasured), unmeasured
+    assert {k: v for k, v in differ(ours, theirs).items() if k not in unmeasured} == {}
     # Findings about the server (not about the made-up certificate: its lack of a CRL or OCSP
     # address, for one) are never HIGH or CRITICAL.
     severe = {k: v for k, v in ours.items()
