@@ -1,12 +1,15 @@
 // What an OpenID provider sends authd, which it must never trust to be well formed: its
 // metadata, its JWK Set, its token endpoint's answers, and the claims of its ID tokens and
 // userinfo answers. Input byte 0 picks the mode by its remainder modulo 4: 0, the rest is a
-// JWK Set document; 1, a claims object, checked as an ID token's and read as userinfo's; 2, a
+// JWK Set document; 1, a claims object, checked as an ID token's and read as userinfo's (then
+// made a username and held against an allowed domain, as a new user's would be); 2, a
 // discovery document; 3, a token endpoint's answer (byte 1 picks its HTTP status).
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
+#include "oidc/account_hints.h"
 #include "oidc/discovery.h"
 #include "oidc/id_token.h"
 #include "oidc/token_response.h"
@@ -38,7 +41,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const authd::IdTokenCheck check{.issuer = "https://id.example", .client_id = "authd",
                                     .nonce = "n", .now_seconds = 1'800'000'000};
     (void)authd::CheckIdTokenClaims(*claims, check);
-    (void)authd::ReadIdentityClaims(*claims);
+    if (auto identity = authd::ReadIdentityClaims(*claims); identity.ok()) {
+      const std::string username = authd::UsernameBase(*identity);
+      if (username.empty() || username.size() > 140) __builtin_trap();
+      (void)authd::EmailDomainAllowed(identity->email, {"corp.example", "EXAMPLE.com"});
+    }
   }
   return 0;
 }

@@ -3,10 +3,9 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
-#include <charconv>
-
 #include "api/audit_trail.h"
 #include "api/authenticator.h"
+#include "api/fields.h"
 #include "api/routes.h"
 #include "util/time_format.h"
 
@@ -43,11 +42,7 @@ Response ListOf(const Services& s, const StatusOr<std::vector<OidcIdentity>>& id
 
 std::optional<int64_t> PathId(const Request& request) {
   if (request.path_params.empty()) return std::nullopt;
-  const std::string& text = request.path_params.front().second;
-  int64_t id = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc() || end != text.data() + text.size() || id <= 0) return std::nullopt;
-  return id;
+  return ParsePositiveId(request.path_params.front().second);
 }
 
 // GET /api/me/identities/.
@@ -86,12 +81,12 @@ asio::awaitable<Response> Unlink(Services& s, Request& request) {
                    "by email) or add a passkey first.",
                    "last_sign_in_method");
     }
-    auto unlinked = s.store.oidc().Unlink(
-        user.id, *id,
-        {RequestEvent(s.clock, request, "oidc.identity_unlinked", user.id,
-                      json::object{{"provider", target->provider}})});
+    const std::vector<AuditEvent> events = {RequestEvent(
+        s.clock, request, "oidc.identity_unlinked", user.id, json::object{{"provider", target->provider}})};
+    auto unlinked = s.store.oidc().Unlink(user.id, *id, events);
     if (!unlinked.ok()) return FromStatus(unlinked.status());
     if (!*unlinked) return NotFoundError();
+    Logged(events);
     return true;
   });
   if (!done) co_return ToResponse(Unavailable(1));

@@ -30,11 +30,4 @@ std::variant<OidcAccount, ApiError> AccountFor(Services& s, const Request& reque
                                                const IdentityClaims& claims,
                                                std::optional<int64_t> link_user_id);
 
-// Whether `email`'s domain is one of `allowed` (empty: any), case-insensitively.
-bool EmailDomainAllowed(std::string_view email, const std::vector<std::string>& allowed);
-
-// A username for a new user from what the provider said: letters, digits and @.+-_ kept,
-// at most 140 characters; "user" when nothing is left.
-std::string UsernameBase(const IdentityClaims& claims);
-
 }  // namespace authd

@@ -346,6 +346,12 @@ asio::awaitable<Response> Exchange(Services& s, Request& request) {
   if (!user) co_return ToResponse(Unavailable(1));
   if (!user->ok()) co_return ToResponse(user->status().code() == StatusCode::kNotFound ? invalid : FromStatus(user->status()));
   if (!(*user)->is_active) co_return ToResponse(Coded(403, "This account is inactive.", "user_inactive"));
+  // AUTHD_REQUIRE_VERIFIED_EMAIL holds whichever way the person signed in (staff exempt, as
+  // at /api/token/).
+  if (s.settings.require_verified_email && !(*user)->email_verified && !(*user)->is_staff &&
+      !(*user)->is_superuser) {
+    co_return ToResponse(AuthenticationFailed("Email address is not verified.", "email_not_verified"));
+  }
   auto second = co_await s.store_pool.Run([&] { return RequireSecondFactor(s, **user); });
   if (!second) co_return ToResponse(Unavailable(1));
   if (*second) co_return ToResponse(**second);

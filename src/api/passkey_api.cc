@@ -4,7 +4,6 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 
-#include <charconv>
 
 #include "api/audit_trail.h"
 #include "api/authenticator.h"
@@ -186,10 +185,9 @@ asio::awaitable<Response> ListPasskeys(Services& s, Request& request) {
 asio::awaitable<Response> RemovePasskey(Services& s, Request& request) {
   auto auth = AuthenticateBearer(request, s);
   if (auto* error = std::get_if<ApiError>(&auth)) co_return ToResponse(*error);
-  const std::string& text = request.path_params.at(0).second;
-  int64_t id = 0;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc{} || ptr != text.data() + text.size()) co_return ToResponse(NotFoundError());
+  const auto parsed = ParsePositiveId(request.path_params.at(0).second);
+  if (!parsed) co_return ToResponse(NotFoundError());
+  const int64_t id = *parsed;
   const int64_t user_id = std::get<User>(auth).id;
   auto removed = co_await s.store_pool.Run([&]() -> StatusOr<bool> {
     const std::vector<AuditEvent> events = {RequestEvent(

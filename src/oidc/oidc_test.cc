@@ -3,6 +3,7 @@
 
 #include <boost/json/serialize.hpp>
 
+#include "oidc/account_hints.h"
 #include "oidc/discovery.h"
 #include "oidc/http_fetch.h"
 #include "oidc/provider.h"
@@ -331,6 +332,33 @@ TEST(PeekKeyId, ReadsTheHeadersKidOnly) {
   EXPECT_EQ(PeekKeyId(Base64UrlEncode(R"({"alg":"none"})") + ".e30."), std::nullopt);
   EXPECT_EQ(PeekKeyId(Base64UrlEncode(R"({"kid":7})") + ".e30."), std::nullopt);
   EXPECT_EQ(PeekKeyId("garbage"), std::nullopt);
+}
+
+}  // namespace
+}  // namespace authd
+
+namespace authd {
+namespace {
+
+TEST(AccountHints, AUsernameComesFromPreferredUsernameElseTheAddress) {
+  EXPECT_EQ(UsernameBase({.subject = "1", .email = "jane.doe@corp.example", .preferred_username = "jd"}), "jd");
+  EXPECT_EQ(UsernameBase({.subject = "1", .email = "jane.doe+x@corp.example"}), "jane.doe+x");
+  // NFKC first (fullwidth letters become ASCII), then only Django's username characters.
+  EXPECT_EQ(UsernameBase({.subject = "1", .preferred_username = "ｊａｎｅ <script>"}), "janescript");
+  EXPECT_EQ(UsernameBase({.subject = "1", .preferred_username = "日本"}), "user");
+  EXPECT_EQ(UsernameBase({.subject = "1"}), "user");
+  EXPECT_EQ(UsernameBase({.subject = "1", .preferred_username = std::string(500, 'a')}).size(), 140u);
+}
+
+TEST(AccountHints, TheDomainRuleIsExactAndCaseInsensitive) {
+  const std::vector<std::string> allowed = {"corp.example"};
+  EXPECT_TRUE(EmailDomainAllowed("anyone@elsewhere.example", {}));
+  EXPECT_TRUE(EmailDomainAllowed("jane@CORP.example", allowed));
+  EXPECT_FALSE(EmailDomainAllowed("jane@sub.corp.example", allowed));
+  EXPECT_FALSE(EmailDomainAllowed("jane@corp.example.evil", allowed));
+  EXPECT_FALSE(EmailDomainAllowed("corp.example", allowed));
+  EXPECT_TRUE(EmailDomainAllowed("a@b@corp.example", allowed));  // the last @ starts the domain
+  EXPECT_FALSE(EmailDomainAllowed("", allowed));
 }
 
 }  // namespace

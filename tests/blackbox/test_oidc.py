@@ -158,6 +158,16 @@ def test_the_rules_of_the_provider_setting(start_authd, provider, tmp_path):
     assert "default-src 'none'" in r.headers["Content-Security-Policy"]
 
 
+def test_a_required_verified_address_holds_for_provider_sign_ins(start_authd, provider):
+    provider.add("unv-1", email="unv@corp.example", email_verified=False, preferred_username="unv")
+    provider.add("ver-1", email="ver@corp.example", email_verified=True, preferred_username="ver")
+    server = start_authd(dict(providers_env(provider.setting("corp")), AUTHD_REQUIRE_VERIFIED_EMAIL="true"))
+    browser = requests.Session()
+    r = exchange(server, browser, landing_code(sign_in(server, browser, "unv-1")))
+    assert r.status_code == 401 and r.json()["code"] == "email_not_verified", r.text
+    assert tokens(server, requests.Session(), "ver-1")["access"]
+
+
 def test_an_inactive_user_is_refused(start_authd, provider):
     provider.add("ina-1", email="ina@corp.example", email_verified=True, preferred_username="ina")
     server = start_authd(providers_env(provider.setting("corp")))

@@ -41,6 +41,9 @@ before(async () => {
   authd = await Authd.start(scratch(), {
     AUTHD_OIDC_PROVIDERS: JSON.stringify([{
       id: 'corp', name: 'Corp SSO', issuer, client_id: 'authd-rs', client_secret: 'provider-test-secret',
+    }, {
+      id: 'corp_es', name: 'Partner SSO', issuer, client_id: 'authd-es', client_secret: 'provider-test-secret',
+      allowed_email_domains: ['corp.example'],
     }]),
   });
   browser = await launchBrowser();
@@ -91,6 +94,32 @@ test('a provider signs a new user in, lands on next, and shows on the security p
   // Its only way in: unlinking is refused, and says why.
   await press(page, 'Unlink: Corp SSO');
   assert.match(await alertText(page), /only way to sign in/);
+
+  // Signed out, the same person comes back to the same account.
+  await page.goto(authd.url('/account/'));
+  await waitForHeading(page, 'Your account');
+  await press(page, 'Sign out');
+  await waitForHeading(page, 'Sign in');
+  await Promise.all([page.waitForNavigation(), (await page.waitForSelector('a[data-provider="corp"]')).click()]);
+  await atProvider(page, 'pat-1');
+  await waitForHeading(page, 'Your account');
+  await page.waitForSelector('.facts');
+  assert.equal(await page.$eval('[data-field="username"]', (e) => e.textContent), 'pat');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('an address outside the allowed domains gets a page that says so', async () => {
+  await person('out-1', { email: 'out@elsewhere.example', email_verified: true });
+  const { page, context, problems } = await freshPage(browser);
+  await page.goto(authd.url('/account/'));
+  await Promise.all([page.waitForNavigation(), (await page.waitForSelector('a[data-provider="corp_es"]')).click()]);
+  await atProvider(page, 'out-1');
+  await waitForHeading(page, 'Sign-in failed');
+  assert.match(await alertText(page), /only to verified addresses at corp\.example/);
+  await assertAccessible(page, 'provider: refused');
+  await Promise.all([page.waitForNavigation(), page.click('a[href="/account/"]')]);
+  await waitForHeading(page, 'Sign in');
   assert.deepEqual(problems, []);
   await context.close();
 });
