@@ -1,6 +1,6 @@
 // authd: an authentication service compatible with Django REST Framework + simplejwt.
 // The command line: serve, migrate, createsuperuser, changepassword, flushexpiredtokens,
-// keys generate, config, import-django, routes, sendtestmail, events.
+// keys generate, config, import-django, routes, sendtestmail, events, clients.
 #include <CLI/CLI.hpp>
 #include <unistd.h>  // environ
 
@@ -69,6 +69,23 @@ int main(int argc, char** argv) {
   events->add_option("--until", events_args.until, "Before this ISO 8601 date or time");
   events->add_option("--limit", events_args.limit, "At most this many (default 100)")
       ->check(CLI::Range(1, 1000000));
+
+  auto* clients = cli.add_subcommand("clients", "Manage the applications that sign users in through authd");
+  clients->require_subcommand(1);
+  auto* clients_add = clients->add_subcommand("add", "Register one; prints client_id (and client_secret, once)");
+  ClientsAddArgs add_args;
+  clients_add->add_option("--name", add_args.name, "Shown to users on the consent page")->required();
+  clients_add->add_option("--redirect-uri", add_args.redirect_uris, "An exact redirect URI (repeatable)")
+      ->required();
+  clients_add->add_flag("--public", add_args.is_public, "No secret: a browser or mobile app (PKCE alone)");
+  clients_add->add_flag("--first-party", add_args.first_party, "Your own application: no consent page");
+  clients_add->add_flag("--json", add_args.json, "Print one JSON object");
+  auto* clients_list = clients->add_subcommand("list", "Print every client, one per line");
+  bool list_json = false;
+  clients_list->add_flag("--json", list_json, "Print a JSON array");
+  auto* clients_remove = clients->add_subcommand("remove", "Remove a client");
+  std::string remove_id;
+  clients_remove->add_option("client_id", remove_id, "The client's id")->required();
 
   auto* flush = cli.add_subcommand("flushexpiredtokens",
                                    "Delete the records of expired refresh tokens");
@@ -154,6 +171,9 @@ int main(int argc, char** argv) {
   if (*changepassword) return RunChangePassword(std::move(*settings), cp_username);
   if (*flush) return RunFlushExpiredTokens(std::move(*settings));
   if (*events) return RunEvents(std::move(*settings), events_args);
+  if (*clients_add) return RunClientsAdd(std::move(*settings), add_args);
+  if (*clients_list) return RunClientsList(std::move(*settings), list_json);
+  if (*clients_remove) return RunClientsRemove(std::move(*settings), remove_id);
   if (*import_django) return RunImportDjango(std::move(*settings), import_from);
   if (*sendtestmail) return RunSendTestMail(std::move(*settings), test_to);
   return 2;

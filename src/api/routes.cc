@@ -23,6 +23,7 @@ void AddAllRoutes(Router& router, Services& services) {
   AddAdminRoutes(router, services);
   AddOidcRoutes(router, services);
   AddIdentityRoutes(router, services);
+  AddClientRoutes(router, services);
   AddReadinessRoute(router, services);
   AddBrowserSessionRoutes(router, services);  // after the sign-in routes it guards
   if (!services.store.local()) {

@@ -38,6 +38,10 @@ void AddOidcRoutes(Router& router, Services& services);
 // Linked identities: /api/me/identities/..., /api/admin/users/{id}/identities/ (api/identity_api.cc).
 void AddIdentityRoutes(Router& router, Services& services);
 
+// The applications that sign users in through authd, for staff: /api/admin/clients/...
+// (api/client_api.cc).
+void AddClientRoutes(Router& router, Services& services);
+
 // Staff and superusers: /api/admin/users/...
 void AddAdminRoutes(Router& router, Services& services);
 

@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "config/settings.h"
 #include "http/allowed_hosts.h"
@@ -73,5 +74,22 @@ struct EventsArgs {
 
 // Prints audit events as JSON lines, newest first. Exit 2 for a malformed --since/--until.
 int RunEvents(Settings settings, const EventsArgs& args);
+
+struct ClientsAddArgs {
+  std::string name;
+  std::vector<std::string> redirect_uris;
+  bool is_public = false;
+  bool first_party = false;
+  bool json = false;
+};
+// Registers an application that signs users in through authd (oauth/clients.h); prints
+// "client_id: ..." and, for a confidential client, "client_secret: ..." (shown only now), one
+// per line, or one JSON object with --json. Exit 2 for a refused registration.
+int RunClientsAdd(Settings settings, const ClientsAddArgs& args);
+// Every client, a line each (id, public|confidential, first-party|third-party, name, redirect
+// URIs, tab-separated), or a JSON array with --json.
+int RunClientsList(Settings settings, bool json);
+// Exit 1 when there is no such client.
+int RunClientsRemove(Settings settings, const std::string& client_id);
 
 }  // namespace authd

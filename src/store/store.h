@@ -7,6 +7,7 @@
 
 #include "store/change_feed.h"
 #include "store/audit_store.h"
+#include "store/client_store.h"
 #include "store/mail_store.h"
 #include "store/mfa_store.h"
 #include "store/oidc_store.h"
@@ -22,7 +23,7 @@ namespace authd {
 
 // The schema version this authd writes, the same on every backend: each backend's migrations
 // end at it (checked where they are listed).
-inline constexpr int kSchemaVersion = 12;
+inline constexpr int kSchemaVersion = 13;
 
 struct StoreOptions {
   int pool_size = 4;          // connections
@@ -44,6 +45,7 @@ class Store {
   virtual AuditStore& audit() = 0;
   virtual WebhookStore& webhooks() = 0;
   virtual OidcStore& oidc() = 0;
+  virtual ClientStore& clients() = 0;
 
   // Whether every call returns in microseconds without waiting on a network: an embedded
   // database (SQLite) is; a server (PostgreSQL) is not, and its calls must never run on an I/O

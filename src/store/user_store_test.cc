@@ -135,7 +135,7 @@ TEST_P(UserStoreTest, InstancesStartingTogetherMigrateOnce) {
   // The fixture's store migrated an empty database; start again from nothing, then let eight
   // "instances" (each its own store, so its own connections) migrate at the same moment.
   store_.reset();
-  ASSERT_TRUE(Sql("DROP TABLE oidc_codes; DROP TABLE oidc_identities; DROP TABLE oidc_flows; "
+  ASSERT_TRUE(Sql("DROP TABLE oauth_clients; DROP TABLE oidc_codes; DROP TABLE oidc_identities; DROP TABLE oidc_flows; "
                   "DROP TABLE webhook_deliveries; DROP TABLE webhook_subscriptions; "
                   "DROP TABLE events; DROP TABLE webauthn_credentials; DROP TABLE webauthn_challenges; "
                   "DROP TABLE mfa_totp; DROP TABLE mfa_recovery_codes; DROP TABLE mfa_challenges; "

@@ -98,6 +98,7 @@ class CachedStore final : public Store {
   AuditStore& audit() override { return inner_->audit(); }
   WebhookStore& webhooks() override { return inner_->webhooks(); }
   OidcStore& oidc() override { return inner_->oidc(); }
+  ClientStore& clients() override { return inner_->clients(); }
   bool local() const override { return inner_->local(); }
   Status Migrate() override;
   StatusOr<int> SchemaVersion() override { return inner_->SchemaVersion(); }

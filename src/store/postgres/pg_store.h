@@ -8,6 +8,7 @@
 
 #include "store/postgres/pg_mail_store.h"
 #include "store/postgres/pg_mfa_store.h"
+#include "store/postgres/pg_client_store.h"
 #include "store/postgres/pg_oidc_store.h"
 #include "store/postgres/pg_passkey_store.h"
 #include "store/postgres/pg_audit_store.h"
@@ -100,6 +101,7 @@ class PgStore final : public Store {
   AuditStore& audit() override { return audit_; }
   WebhookStore& webhooks() override { return webhooks_; }
   OidcStore& oidc() override { return oidc_; }
+  ClientStore& clients() override { return clients_; }
   bool local() const override { return false; }
   Status Migrate() override;
   StatusOr<int> SchemaVersion() override;
@@ -108,7 +110,7 @@ class PgStore final : public Store {
  private:
   PgStore(std::string conninfo, std::unique_ptr<Pool> pool)
       : conninfo_(std::move(conninfo)), pool_(std::move(pool)), users_(*pool_), secrets_(*pool_), tokens_(*pool_),
-        throttle_(*pool_), mail_(*pool_), mfa_(*pool_), passkeys_(*pool_), audit_(*pool_), webhooks_(*pool_), oidc_(*pool_) {}
+        throttle_(*pool_), mail_(*pool_), mfa_(*pool_), passkeys_(*pool_), audit_(*pool_), webhooks_(*pool_), oidc_(*pool_), clients_(*pool_) {}
   const std::string conninfo_;
   std::unique_ptr<Pool> pool_;
   PgUserStore users_;
@@ -121,6 +123,7 @@ class PgStore final : public Store {
   PgAuditStore audit_;
   PgWebhookStore webhooks_;
   PgOidcStore oidc_;
+  PgClientStore clients_;
 };
 
 }  // namespace authd::pg

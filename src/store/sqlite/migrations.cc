@@ -262,6 +262,20 @@ constexpr Migration kMigrations[] = {
       );
       CREATE INDEX oidc_codes_expires ON oidc_codes(expires_at);
     )sql"},
+    {13, "oauth_clients", R"sql(
+      -- The applications that sign their users in through authd (store/client_store.h): the
+      -- secret only as its SHA-256 (empty for a public client), the exact redirect URIs one
+      -- per line.
+      CREATE TABLE oauth_clients (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        client_id     TEXT    NOT NULL UNIQUE,
+        secret_hash   TEXT    NOT NULL,
+        name          TEXT    NOT NULL,
+        redirect_uris TEXT    NOT NULL,
+        first_party   INTEGER NOT NULL,
+        created_at    INTEGER NOT NULL
+      );
+    )sql"},
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion, "SQLite migrations end at kSchemaVersion");

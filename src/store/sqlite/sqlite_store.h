@@ -7,6 +7,7 @@
 #include "store/sqlite/connection_pool.h"
 #include "store/sqlite/sqlite_mail_store.h"
 #include "store/sqlite/sqlite_mfa_store.h"
+#include "store/sqlite/sqlite_client_store.h"
 #include "store/sqlite/sqlite_oidc_store.h"
 #include "store/sqlite/sqlite_passkey_store.h"
 #include "store/sqlite/sqlite_audit_store.h"
@@ -63,6 +64,7 @@ class SqliteStore final : public Store {
   AuditStore& audit() override { return audit_; }
   WebhookStore& webhooks() override { return webhooks_; }
   OidcStore& oidc() override { return oidc_; }
+  ClientStore& clients() override { return clients_; }
   bool local() const override { return true; }
   Status Migrate() override;
   StatusOr<int> SchemaVersion() override;
@@ -71,7 +73,7 @@ class SqliteStore final : public Store {
  private:
   explicit SqliteStore(std::unique_ptr<ConnectionPool> pool)
       : pool_(std::move(pool)), users_(*pool_), secrets_(*pool_), tokens_(*pool_), throttle_(*pool_),
-        mail_(*pool_), mfa_(*pool_), passkeys_(*pool_), audit_(*pool_), webhooks_(*pool_), oidc_(*pool_) {}
+        mail_(*pool_), mfa_(*pool_), passkeys_(*pool_), audit_(*pool_), webhooks_(*pool_), oidc_(*pool_), clients_(*pool_) {}
   std::unique_ptr<ConnectionPool> pool_;
   SqliteUserStore users_;
   SqliteSecretStore secrets_;
@@ -83,6 +85,7 @@ class SqliteStore final : public Store {
   SqliteAuditStore audit_;
   SqliteWebhookStore webhooks_;
   SqliteOidcStore oidc_;
+  SqliteClientStore clients_;
 };
 
 }  // namespace authd::sqlite
