@@ -31,7 +31,7 @@ inline AuditEvent Failed(Services& s, const Request& request, std::optional<int6
 }
 
 // login.succeeded, and how: "password", "password+totp", "password+recovery_code",
-// "password+passkey", "passkey".
+// "password+passkey", "passkey", "oidc" (with the provider), "oidc+totp", ...
 inline AuditEvent SignedInEvent(Services& s, const Request& request, int64_t user_id,
                                 const char* method) {
   return RequestEvent(s.clock, request, "login.succeeded", user_id,

@@ -172,8 +172,8 @@ struct Proof {
 // The outcome of checking it: an empty refusal when it held.
 struct ProofCheck {
   std::string refusal;
-  const char* amr = "otp";  // RFC 8176: a one-time password, or "hwk" for a passkey
-  const char* method = "password+totp";  // as login.succeeded records it
+  const char* amr = "otp";     // RFC 8176: a one-time password, or "hwk" for a passkey
+  const char* second = "totp";  // as login.succeeded records it, after the first factor
 };
 
 // POST /api/token/mfa/ {mfa_token, code} or {mfa_token, credential}: the pair, after the
@@ -197,7 +197,8 @@ asio::awaitable<Response> CompleteSignIn(Services& s, Request& request) {
   if (!errors.empty()) co_return ToResponse(ValidationFailed(errors));
   if (proof.credential && !s.settings.passkeys_enabled()) co_return ToResponse(PasskeysNotConfigured());
   const std::string hash = Sha256Hex(*mfa_token);
-  auto found = MfaTokenUser(s, *data);
+  std::string first_factor;
+  auto found = MfaTokenUser(s, *data, &first_factor);
   if (auto* error = std::get_if<ApiError>(&found)) co_return ToResponse(*error);
   const User& user = std::get<User>(found);
   // Wrong codes count with wrong passwords: the same counters, the same waits.
@@ -215,12 +216,12 @@ asio::awaitable<Response> CompleteSignIn(Services& s, Request& request) {
     if (proof.credential) {
       auto passkey = CheckAssertion(s, *proof.credential, "mfa", user.id);
       if (!passkey.ok()) return passkey.status();
-      check = {passkey->refusal, "hwk", "password+passkey"};
+      check = {passkey->refusal, "hwk", "passkey"};
     } else {
       auto kind = CheckSecondFactor(s, request, user.id, *proof.code);
       if (!kind.ok()) return kind.status();
       if (*kind == CodeKind::kNone) check.refusal = "Invalid code.";
-      if (*kind == CodeKind::kRecoveryCode) check.method = "password+recovery_code";
+      if (*kind == CodeKind::kRecoveryCode) check.second = "recovery_code";
     }
     if (!check.refusal.empty()) {
       AUTHD_RETURN_IF_ERROR(s.store.mfa().ChallengeFailed(hash, kMfaTokenAttempts).status());
@@ -237,12 +238,17 @@ asio::awaitable<Response> CompleteSignIn(Services& s, Request& request) {
     if (s.settings.update_last_login) {
       AUTHD_RETURN_IF_ERROR(s.store.users().SetLastLogin(user.id, s.clock.NowMicros()));
     }
-    // RFC 8176: a password, and a one-time password (TOTP or a recovery code) or a key.
+    // "password+totp", "oidc+passkey", ...: the first factor, then the second.
+    const std::string method = first_factor + "+" + check.second;
     signed_in = {RequestEvent(s.clock, request, "mfa.challenge_passed", user.id,
-                              json::object{{"method", check.method}}),
-                 SignedInEvent(s, request, user.id, check.method)};
-    auto pair = s.sessions.Login(user.id, client, json::object{{"amr", json::array{"pwd", check.amr}}},
-                                 signed_in);
+                              json::object{{"method", method}}),
+                 SignedInEvent(s, request, user.id, method.c_str())};
+    // RFC 8176: a password ("pwd"; RFC 8176 has no value for a provider's sign-in, so none is
+    // claimed for one), and a one-time password (TOTP or a recovery code) or a key.
+    json::array amr;
+    if (first_factor == "password") amr.emplace_back("pwd");
+    amr.emplace_back(check.amr);
+    auto pair = s.sessions.Login(user.id, client, json::object{{"amr", std::move(amr)}}, signed_in);
     if (!pair.ok()) return pair.status();
     return std::optional<IssuedPair>(std::move(pair).value());
   });
@@ -326,7 +332,7 @@ StatusOr<json::object> MfaSummary(Services& s, int64_t user_id) {
                       {"recovery_codes_left", f->recovery_codes_left}};
 }
 
-std::optional<ApiError> RequireSecondFactor(Services& s, const User& user) {
+std::optional<ApiError> RequireSecondFactor(Services& s, const User& user, std::string_view first_factor) {
   auto f = FactorsOf(s, user.id);
   if (!f.ok()) return FromStatus(f.status());
   const bool must_enrol =
@@ -335,7 +341,7 @@ std::optional<ApiError> RequireSecondFactor(Services& s, const User& user) {
   const std::string token = NewLinkToken(s.random);
   Status stored = s.store.mfa().InsertChallenge(MfaChallenge{
       .hash = Sha256Hex(token), .user_id = user.id,
-      .expires_at = s.clock.NowSeconds() + kMfaTokenSeconds});
+      .expires_at = s.clock.NowSeconds() + kMfaTokenSeconds, .first_factor = std::string(first_factor)});
   if (!stored.ok()) return FromStatus(stored);
   if (must_enrol) {
     // No tokens at all, not even limited ones (a service that verifies authd's tokens would
@@ -355,7 +361,7 @@ std::optional<ApiError> RequireSecondFactor(Services& s, const User& user) {
   return e;
 }
 
-std::variant<User, ApiError> MfaTokenUser(Services& s, const json::object& data) {
+std::variant<User, ApiError> MfaTokenUser(Services& s, const json::object& data, std::string* first_factor) {
   FieldErrors errors;
   auto token = ReadCharField(data, "mfa_token", {.max_length = 256}, errors);
   if (!errors.empty()) return ValidationFailed(errors);
@@ -370,6 +376,7 @@ std::variant<User, ApiError> MfaTokenUser(Services& s, const json::object& data)
     return FromStatus(user.status());
   }
   if (!user->is_active) return MfaTokenInvalid();
+  if (first_factor != nullptr) *first_factor = challenge->first_factor;
   return std::move(user).value();
 }
 

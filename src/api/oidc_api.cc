@@ -352,7 +352,7 @@ asio::awaitable<Response> Exchange(Services& s, Request& request) {
       !(*user)->is_superuser) {
     co_return ToResponse(AuthenticationFailed("Email address is not verified.", "email_not_verified"));
   }
-  auto second = co_await s.store_pool.Run([&] { return RequireSecondFactor(s, **user); });
+  auto second = co_await s.store_pool.Run([&] { return RequireSecondFactor(s, **user, "oidc"); });
   if (!second) co_return ToResponse(Unavailable(1));
   if (*second) co_return ToResponse(**second);
   // login.succeeded, as SignedInEvent records it, and with which provider.

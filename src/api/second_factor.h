@@ -29,11 +29,12 @@ struct Factors {
 
 StatusOr<Factors> FactorsOf(Services& s, int64_t user_id);
 
-// For a user whose password was right: nullopt when the user has no second factor (tokens
-// may be issued); else the 401 `mfa_required` answer, with a new single-use mfa_token (five
-// minutes, stored as its hash so every instance honours it) and the methods the user has, or
-// the store's failure.
-std::optional<ApiError> RequireSecondFactor(Services& s, const User& user);
+// For a user whose first factor held (`first_factor`: "password", or "oidc" for an OpenID
+// provider's sign-in): nullopt when the user has no second factor (tokens may be issued);
+// else the 401 `mfa_required` answer, with a new single-use mfa_token (five minutes, stored as
+// its hash so every instance honours it) and the methods the user has, or the store's failure.
+std::optional<ApiError> RequireSecondFactor(Services& s, const User& user,
+                                            std::string_view first_factor = "password");
 
 // Whether `code` is a current TOTP code of the user (each time step accepted once, on every
 // instance) or one of its unused recovery codes (then spent, and the use recorded).
@@ -50,7 +51,9 @@ StatusOr<boost::json::object> MfaSummary(Services& s, int64_t user_id);
 
 // The user whose mfa_token (in the body) names a sign-in waiting for its second factor; 401
 // mfa_token_invalid when it names none (unknown, spent, expired, or its user gone or inactive).
-std::variant<User, ApiError> MfaTokenUser(Services& s, const boost::json::object& data);
+// How that sign-in began goes to `first_factor` when it is given.
+std::variant<User, ApiError> MfaTokenUser(Services& s, const boost::json::object& data,
+                                          std::string* first_factor = nullptr);
 
 // Who enrols a factor: the bearer's user, or, with AUTHD_MFA_REQUIRED_FOR_STAFF, a staff member
 // who has no factor yet and holds the mfa_token /api/token/ answered with (they have no tokens).

@@ -32,6 +32,9 @@ struct MfaChallenge {
   int64_t user_id = 0;
   int64_t expires_at = 0;  // seconds
   int failures = 0;
+  // How the sign-in began: "password", or "oidc" (an OpenID provider's), for the record of
+  // how it ended ("password+totp", "oidc+totp", ...) and the tokens' amr.
+  std::string first_factor = "password";
 };
 
 class MfaStore {

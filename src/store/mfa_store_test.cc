@@ -70,8 +70,11 @@ TEST_P(MfaStoreTest, RecoveryCodesAreSpentOnceAndReplacedTogether) {
 TEST_P(MfaStoreTest, ChallengesExpireDieAfterFailuresAndAreSpentOnce) {
   MfaStore& mfa = store_->mfa();
   ASSERT_TRUE(mfa.InsertChallenge({.hash = "c1", .user_id = user_id_, .expires_at = 100}).ok());
-  ASSERT_TRUE(mfa.InsertChallenge({.hash = "c2", .user_id = user_id_, .expires_at = 100}).ok());
+  ASSERT_TRUE(mfa.InsertChallenge({.hash = "c2", .user_id = user_id_, .expires_at = 100,
+                                   .first_factor = "oidc"}).ok());
   EXPECT_EQ(mfa.FindChallenge("c1", 99)->user_id, user_id_);
+  EXPECT_EQ(mfa.FindChallenge("c1", 99)->first_factor, "password");
+  EXPECT_EQ(mfa.FindChallenge("c2", 99)->first_factor, "oidc");
   EXPECT_EQ(mfa.FindChallenge("c1", 100).status().code(), StatusCode::kNotFound);
   for (int i = 1; i < 5; ++i) EXPECT_EQ(*mfa.ChallengeFailed("c1", 5), i);
   EXPECT_EQ(mfa.FindChallenge("c1", 50)->failures, 4);

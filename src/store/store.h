@@ -23,7 +23,7 @@ namespace authd {
 
 // The schema version this authd writes, the same on every backend: each backend's migrations
 // end at it (checked where they are listed).
-inline constexpr int kSchemaVersion = 13;
+inline constexpr int kSchemaVersion = 14;
 
 struct StoreOptions {
   int pool_size = 4;          // connections

@@ -81,7 +81,7 @@ def test_changepassword(tmp_path, start_authd):
 
 def test_migrate_and_settings_errors(tmp_path):
     r = run(tmp_path, "migrate")
-    assert r.returncode == 0 and "schema version 13" in r.stdout
+    assert r.returncode == 0 and "schema version 14" in r.stdout
     r = run(tmp_path, "migrate")
     assert r.returncode == 0
     r = run(tmp_path, "serve", env={"AUTHD_THREADS": "lots"})

@@ -190,6 +190,15 @@ def test_second_factors_still_apply(start_authd, provider):
     assert r.status_code == 401 and r.json()["code"] == "mfa_required", r.text
     assert "refresh" not in r.json() and "access" not in r.json()
     assert r.json()["methods"] == ["totp", "recovery_code"]
+    # The second step ends it, recorded as what it was: the provider, then the app's code.
+    done = server.post("/api/token/mfa/", data={"mfa_token": r.json()["mfa_token"], "code": totp.now()})
+    if done.status_code == 401:  # this time step was spent enrolling: wait for the next
+        time.sleep(30 - time.time() % 30 + 1)
+        done = server.post("/api/token/mfa/", data={"mfa_token": r.json()["mfa_token"], "code": totp.now()})
+    assert done.status_code == 200, done.text
+    assert claims_of(done.json()["access"])["amr"] == ["otp"]  # no "pwd": there was no password
+    methods = [d for t, d in server.sql("SELECT type, details FROM events") if t == "login.succeeded"]
+    assert '"method":"oidc+totp"' in methods[-1]
 
 
 def test_next_is_kept_and_never_leaves_the_site(start_authd, provider):

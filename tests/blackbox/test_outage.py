@@ -90,7 +90,7 @@ def test_outage_answers_503_then_recovers_without_losing_a_registration(start_au
     while server.get("/readyz").status_code != 200:
         assert time.monotonic() < deadline, "authd did not recover"
         time.sleep(0.1)
-    assert server.get("/readyz").json() == {"status": "ready", "schema_version": 13}
+    assert server.get("/readyz").json() == {"status": "ready", "schema_version": 14}
     assert server.get("/user_detail/", token=access).status_code == 200
     time.sleep(1.0)  # registrations carry on after the outage
     stop.set()

@@ -125,9 +125,10 @@ StatusOr<int64_t> PgMfaStore::RecoveryCodesLeft(int64_t user_id) {
 
 Status PgMfaStore::InsertChallenge(const MfaChallenge& c) {
   return Change(pool_,
-                "INSERT INTO mfa_challenges(hash, user_id, expires_at, failures) "
-                "VALUES ($1, $2, $3, 0)",
-                Params().Add(c.hash).Add(c.user_id).Add(c.expires_at), "store MFA challenge")
+                "INSERT INTO mfa_challenges(hash, user_id, expires_at, failures, first_factor) "
+                "VALUES ($1, $2, $3, 0, $4)",
+                Params().Add(c.hash).Add(c.user_id).Add(c.expires_at).Add(c.first_factor),
+                "store MFA challenge")
       .status();
 }
 
@@ -135,7 +136,7 @@ StatusOr<MfaChallenge> PgMfaStore::FindChallenge(std::string_view hash, int64_t 
   auto conn = pool_.Acquire();
   if (!conn.ok()) return conn.status();
   auto r = (*conn)->Run(
-      "SELECT hash, user_id, expires_at, failures FROM mfa_challenges "
+      "SELECT hash, user_id, expires_at, failures, first_factor FROM mfa_challenges "
       "WHERE hash = $1 AND expires_at > $2",
       Params().Add(hash).Add(now), "find MFA challenge");
   if (!r.ok()) return r.status();
@@ -143,7 +144,8 @@ StatusOr<MfaChallenge> PgMfaStore::FindChallenge(std::string_view hash, int64_t 
   return MfaChallenge{.hash = r->Text(0, 0),
                       .user_id = r->Int(0, 1),
                       .expires_at = r->Int(0, 2),
-                      .failures = static_cast<int>(r->Int(0, 3))};
+                      .failures = static_cast<int>(r->Int(0, 3)),
+                      .first_factor = r->Text(0, 4)};
 }
 
 StatusOr<int> PgMfaStore::ChallengeFailed(std::string_view hash, int limit) {

@@ -281,6 +281,11 @@ constexpr Migration kMigrations[] = {
         created_at    BIGINT  NOT NULL
       );
     )sql"},
+    {14, "mfa_first_factor", R"sql(
+      -- How a sign-in waiting for its second factor began: a password, or an OpenID
+      -- provider's sign-in ("oidc"), so its record says how it ended.
+      ALTER TABLE mfa_challenges ADD COLUMN first_factor TEXT NOT NULL DEFAULT 'password';
+    )sql"},
 };
 
 static_assert(std::size(kMigrations) == kSchemaVersion,

@@ -126,16 +126,19 @@ StatusOr<int64_t> SqliteMfaStore::RecoveryCodesLeft(int64_t user_id) {
 
 Status SqliteMfaStore::InsertChallenge(const MfaChallenge& c) {
   return Change(pool_,
-                "INSERT INTO mfa_challenges(hash, user_id, expires_at, failures) VALUES (?, ?, ?, 0)",
+                "INSERT INTO mfa_challenges(hash, user_id, expires_at, failures, first_factor) "
+                "VALUES (?, ?, ?, 0, ?)",
                 "store MFA challenge",
-                [&](Statement& q) { q.Bind(1, c.hash).Bind(2, c.user_id).Bind(3, c.expires_at); })
+                [&](Statement& q) {
+                  q.Bind(1, c.hash).Bind(2, c.user_id).Bind(3, c.expires_at).Bind(4, c.first_factor);
+                })
       .status();
 }
 
 StatusOr<MfaChallenge> SqliteMfaStore::FindChallenge(std::string_view hash, int64_t now) {
   auto conn = pool_.Acquire();
   auto stmt = conn->Prepare(
-      "SELECT hash, user_id, expires_at, failures FROM mfa_challenges "
+      "SELECT hash, user_id, expires_at, failures, first_factor FROM mfa_challenges "
       "WHERE hash = ? AND expires_at > ?");
   if (!stmt.ok()) return stmt.status();
   Statement q(*stmt);
@@ -146,7 +149,8 @@ StatusOr<MfaChallenge> SqliteMfaStore::FindChallenge(std::string_view hash, int6
   return MfaChallenge{.hash = q.Text(0),
                       .user_id = q.Int(1),
                       .expires_at = q.Int(2),
-                      .failures = static_cast<int>(q.Int(3))};
+                      .failures = static_cast<int>(q.Int(3)),
+                      .first_factor = q.Text(4)};
 }
 
 StatusOr<int> SqliteMfaStore::ChallengeFailed(std::string_view hash, int limit) {
